@@ -1,0 +1,127 @@
+"""Settings (a TOML file, then HELPDESK_* environment variables, then flags) and
+secrets kept in the OS keyring.
+
+Secrets never fall back silently to a plaintext file: when no keyring backend is
+usable, ``SecretStoreUnavailable`` says what to do instead.
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import keyring
+import keyring.errors
+from keyring.backends import fail
+from platformdirs import user_config_dir, user_data_dir
+from sqlalchemy.engine import make_url
+
+APP_NAME = "helpdesk_tui"
+KEYRING_SERVICE = "helpdesk_tui"
+SECRET_NAMES = ("database", "smtp")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    config_file: Path
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("HELPDESK_DATA_DIR") or user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_file() -> Path:
+    explicit = os.environ.get("HELPDESK_CONFIG")
+    return Path(explicit) if explicit else Path(user_config_dir(APP_NAME, appauthor=False)) / "helpdesk.toml"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def load_settings(*, database_url: str | None = None) -> Settings:
+    """Flags beat the environment, which beats the file, which beats the defaults."""
+    config_file = default_config_file()
+    file_values: dict[str, object] = {}
+    if config_file.is_file():
+        try:
+            file_values = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_file} is not valid TOML ({exc}); fix or remove it.") from exc
+    data_dir = default_data_dir()
+    url = (
+        database_url
+        or os.environ.get("HELPDESK_DATABASE_URL")
+        or str(file_values.get("database_url") or "")
+        or sqlite_url(data_dir / "helpdesk.sqlite3")
+    )
+    return Settings(database_url=url, data_dir=data_dir, config_file=config_file)
+
+
+def demo_settings(settings: Settings) -> Settings:
+    return replace(settings, database_url=sqlite_url(settings.data_dir / "demo.sqlite3"))
+
+
+class ConfigError(Exception):
+    """Configuration that cannot be used; the message says how to fix it."""
+
+
+class SecretStoreUnavailable(ConfigError):
+    pass
+
+
+def _require_keyring() -> None:
+    if isinstance(keyring.get_keyring(), fail.Keyring):
+        raise SecretStoreUnavailable(
+            "No OS keyring is available on this machine, so the password cannot be kept "
+            "safely. Install and unlock one (for example gnome-keyring or KWallet on "
+            "Linux; macOS and Windows have one built in), or choose a backend with "
+            "PYTHON_KEYRING_BACKEND. Until then, put the password in the database URL "
+            "(HELPDESK_DATABASE_URL) or in a PostgreSQL ~/.pgpass file."
+        )
+
+
+def set_secret(name: str, value: str) -> None:
+    if name not in SECRET_NAMES:
+        raise ConfigError(f"Unknown secret {name!r}; choose one of: {', '.join(SECRET_NAMES)}.")
+    _require_keyring()
+    try:
+        keyring.set_password(KEYRING_SERVICE, name, value)
+    except keyring.errors.KeyringError as exc:
+        raise SecretStoreUnavailable(f"The keyring refused to store the secret: {exc}") from exc
+
+
+def get_secret(name: str) -> str | None:
+    """The stored secret, or None when there is none or no keyring to hold one."""
+    if isinstance(keyring.get_keyring(), fail.Keyring):
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, name)
+    except keyring.errors.KeyringError:
+        return None
+
+
+def delete_secret(name: str) -> bool:
+    _require_keyring()
+    try:
+        keyring.delete_password(KEYRING_SERVICE, name)
+    except keyring.errors.PasswordDeleteError:
+        return False
+    return True
+
+
+def with_database_password(url: str) -> str:
+    """A PostgreSQL URL without a password gets the one kept in the keyring, if any."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or parsed.password:
+        return url
+    password = get_secret("database")
+    if not password:
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)

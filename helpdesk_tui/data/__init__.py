@@ -1,0 +1,1 @@
+"""The database layer: tables, engine, migrations, demo district. Knows nothing of Textual."""

@@ -1,0 +1,1 @@
+"""The demo district generator: deterministic, realistic, and fast enough for 1M guardians."""

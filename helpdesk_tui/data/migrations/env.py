@@ -1,0 +1,42 @@
+"""Alembic environment: the package's own metadata, against the connection or URL given."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import helpdesk_tui.data.tables  # noqa: F401  (registers every table on the metadata)
+from helpdesk_tui.data.engine import build_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        from helpdesk_tui.config import load_settings
+
+        url = load_settings().database_url
+    engine = build_engine(url)
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (--sql) migrations are not supported; run against a database.")
+run_migrations()

@@ -1,0 +1,45 @@
+"""District-wide settings and the schools."""
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+
+class DistrictSettings(SQLModel, table=True):
+    """One row (id 1): who the district is and the policies the services enforce."""
+
+    __tablename__ = "district_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_district_settings_single_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    name: str = Field(max_length=200)
+    portal_url: str = Field(max_length=300)
+    helpdesk_email: str = Field(max_length=254)
+    helpdesk_phone: str = Field(max_length=40)
+    time_zone: str = Field(default="America/Chicago", max_length=64)
+    country: str = Field(default="US", max_length=2)
+    subdivision: str = Field(default="IL", max_length=8)
+    # Helpdesk hours, local time "HH:MM"; business days as ISO weekday digits (1 = Monday).
+    hours_open: str = Field(default="07:30", max_length=5)
+    hours_close: str = Field(default="15:30", max_length=5)
+    business_days: str = Field(default="12345", max_length=7)
+    school_year_start: int = Field(default=2026, description="Calendar year the current school year starts in")
+    lockout_threshold: int = Field(default=5, ge=1)
+    portal_idle_minutes: int = Field(default=60, ge=1)
+    key_valid_days: int = Field(default=90, ge=1)
+
+
+class School(SQLModel, table=True):
+    __tablename__ = "school"
+    __table_args__ = (
+        CheckConstraint("low_grade BETWEEN 0 AND 12 AND high_grade BETWEEN low_grade AND 12",
+                        name="ck_school_grades"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    name: str = Field(max_length=120)
+    level: str = Field(max_length=16, description="elementary, middle or high")
+    low_grade: int = Field(description="0 is kindergarten")
+    high_grade: int
+    city: str = Field(max_length=80)
+    phone: str = Field(max_length=40)

@@ -1,0 +1,25 @@
+"""Helpdesk staff: agents, school clerks and supervisors."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+STAFF_ROLES = ("agent", "clerk", "supervisor")
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+    __table_args__ = (
+        CheckConstraint("role IN ('agent', 'clerk', 'supervisor')", name="ck_staff_role"),
+        CheckConstraint("role <> 'clerk' OR school_id IS NOT NULL", name="ck_staff_clerk_school"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, description="stored lower-case")
+    full_name: str = Field(max_length=120)
+    role: str = Field(max_length=16)
+    school_id: int | None = Field(default=None, foreign_key="school.id")
+    password_hash: str = Field(max_length=200, description="argon2id")
+    active: bool = True
+    created_at: datetime

@@ -1,0 +1,53 @@
+"""The district's identity and clock, as the screens show them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from helpdesk_tui.data.tables import DistrictSettings
+from helpdesk_tui.services.errors import NotFound
+
+GRADE_LABELS = ("K", *(str(g) for g in range(1, 13)))
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictInfo:
+    name: str
+    portal_url: str
+    helpdesk_email: str
+    helpdesk_phone: str
+    time_zone: str
+    school_year_start: int
+    lockout_threshold: int
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def local(self, moment: datetime | None) -> datetime | None:
+        return moment.astimezone(self.zone) if moment else None
+
+    @property
+    def school_years(self) -> tuple[str, str]:
+        y = self.school_year_start
+        return f"{y}-{(y + 1) % 100:02d}", f"{y + 1}-{(y + 2) % 100:02d}"
+
+
+def get_district(session: Session) -> DistrictInfo:
+    row = session.get(DistrictSettings, 1)
+    if row is None:
+        raise NotFound(
+            "This database has no district settings yet. Run `helpdesk db seed-demo` for a "
+            "demo district, or import the district's roster."
+        )
+    return DistrictInfo(
+        name=row.name, portal_url=row.portal_url, helpdesk_email=row.helpdesk_email,
+        helpdesk_phone=row.helpdesk_phone, time_zone=row.time_zone,
+        school_year_start=row.school_year_start, lockout_threshold=row.lockout_threshold,
+    )
+
+
+def grade_label(grade: int) -> str:
+    return GRADE_LABELS[grade] if 0 <= grade <= 12 else str(grade)

@@ -1,0 +1,255 @@
+"""Everything staff see about one guardian: contact, households, students and their
+relationship flags, the portal account, key history (never a key value) and the
+recent access log. Times are in the district's time zone."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from helpdesk_tui.data.tables import (
+    ActivationKey,
+    Guardian,
+    GuardianStudent,
+    Household,
+    HouseholdMember,
+    LoginAttempt,
+    PortalAccount,
+    School,
+    Staff,
+    Student,
+)
+from helpdesk_tui.services.district import DistrictInfo, get_district, grade_label
+from helpdesk_tui.services.errors import NotFound, NotPermitted
+from helpdesk_tui.services.permissions import may_see_guardian
+from helpdesk_tui.services.staff import StaffMember
+
+ACCESS_LOG_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class StudentLink:
+    student_id: int
+    name: str
+    student_number: str
+    grade: str
+    school: str
+    enrolled_this_year: bool
+    enrolled_next_year: bool
+    relation: str
+    is_guardian: bool
+    portal_access: bool
+    restricted: bool
+
+    @property
+    def enrollment(self) -> str:
+        years = [label for label, on in (("this year", self.enrolled_this_year),
+                                         ("next year", self.enrolled_next_year)) if on]
+        return " + ".join(years) if years else "not enrolled"
+
+    @property
+    def shown_to_guardian(self) -> bool:
+        return self.enrolled_this_year or self.enrolled_next_year
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdView:
+    name: str
+    address: str
+    phone: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    username: str
+    status: str
+    failed_login_count: int
+    disabled_at: datetime | None
+    disabled_reason: str | None
+    last_login_at: datetime | None
+    created_at: datetime
+    security_email: str | None
+    security_email_verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KeyView:
+    last4: str
+    status: str
+    issued_at: datetime
+    issued_by: str
+    expires_at: datetime | None
+    redeemed_at: datetime | None
+    redeemed_by_username: str | None
+    revoked_at: datetime | None
+    revoke_reason: str | None
+
+    @property
+    def masked(self) -> str:
+        return f"…-{self.last4}"
+
+
+@dataclass(frozen=True, slots=True)
+class LoginView:
+    at: datetime
+    ip_address: str
+    success: bool
+    username_tried: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianDetail:
+    guardian_id: int
+    name: str
+    first_name: str
+    last_name: str
+    emails: tuple[str, ...]
+    phones: tuple[tuple[str, str], ...]  # (label, number)
+    address: str
+    preferred_language: str
+    active: bool
+    students: tuple[StudentLink, ...]
+    households: tuple[HouseholdView, ...]
+    account: AccountView | None
+    keys: tuple[KeyView, ...]
+    access_log: tuple[LoginView, ...]
+    district: DistrictInfo
+
+    @property
+    def portal_status(self) -> str:
+        """One line a clerk can read out: the account's state and what it means."""
+        if self.account and self.account.status == "disabled":
+            return "disabled: " + (self.account.disabled_reason or "reason not recorded")
+        if self.account:
+            return "active"
+        if any(k.status == "active" for k in self.keys):
+            return "never activated: key outstanding"
+        return "never activated: no key"
+
+    @property
+    def has_restriction(self) -> bool:
+        return any(s.restricted for s in self.students)
+
+
+def get_guardian_detail(session: Session, *, actor: StaffMember, guardian_id: int) -> GuardianDetail:
+    guardian = session.get(Guardian, guardian_id)
+    if guardian is None:
+        raise NotFound(f"Guardian #{guardian_id} is not in the database; search again.")
+    if not may_see_guardian(session, actor=actor, guardian_id=guardian_id):
+        raise NotPermitted(
+            "This family has no student at your school. Refer them to the district helpdesk "
+            "or to their own school's office."
+        )
+    district = get_district(session)
+    local = district.local
+    account_row = session.exec(select(PortalAccount).where(PortalAccount.guardian_id == guardian_id)).first()
+    account = None
+    if account_row is not None:
+        a = account_row[0]
+        account = AccountView(
+            username=a.username, status=a.status, failed_login_count=a.failed_login_count,
+            disabled_at=local(a.disabled_at), disabled_reason=a.disabled_reason,
+            last_login_at=local(a.last_login_at), created_at=local(a.created_at),  # type: ignore[arg-type]
+            security_email=a.security_email, security_email_verified=a.security_email_verified,
+        )
+    return GuardianDetail(
+        guardian_id=guardian_id,
+        name=f"{guardian.first_name} {guardian.last_name}",
+        first_name=guardian.first_name,
+        last_name=guardian.last_name,
+        emails=tuple(e for e in (guardian.email, guardian.alt_email) if e),
+        phones=tuple((label, n) for label, n in (("mobile", guardian.mobile_phone), ("home", guardian.home_phone),
+                                                 ("work", guardian.work_phone)) if n),
+        address=", ".join(p for p in (guardian.address_line, guardian.city,
+                                      f"{guardian.state or ''} {guardian.postal_code or ''}".strip()) if p),
+        preferred_language={"en": "English", "es": "Spanish"}.get(guardian.preferred_language,
+                                                                  guardian.preferred_language),
+        active=guardian.active,
+        students=_students(session, guardian_id),
+        households=_households(session, guardian_id),
+        account=account,
+        keys=_keys(session, guardian_id, district),
+        access_log=_access_log(session, account_row[0].id if account_row else None, district),
+        district=district,
+    )
+
+
+def _students(session: Session, guardian_id: int) -> tuple[StudentLink, ...]:
+    rows = session.exec(
+        select(Student, School.name, GuardianStudent)
+        .join(GuardianStudent, GuardianStudent.student_id == Student.id)  # type: ignore[arg-type]
+        .join(School, School.id == Student.school_id)  # type: ignore[arg-type]
+        .where(GuardianStudent.guardian_id == guardian_id)
+        .order_by(Student.grade.desc(), Student.id)  # type: ignore[attr-defined]
+    ).all()
+    return tuple(
+        StudentLink(
+            student_id=s.id, name=f"{s.first_name} {s.last_name}", student_number=s.student_number,  # type: ignore[arg-type]
+            grade=grade_label(s.grade), school=school, enrolled_this_year=s.enrolled_this_year,
+            enrolled_next_year=s.enrolled_next_year, relation=link.relation,
+            is_guardian=link.is_guardian, portal_access=link.portal_access, restricted=link.restricted,
+        )
+        for s, school, link in rows
+    )
+
+
+def _households(session: Session, guardian_id: int) -> tuple[HouseholdView, ...]:
+    mine = aliased(HouseholdMember)
+    member = aliased(HouseholdMember)
+    rows = session.exec(
+        select(Household, Guardian.first_name, Guardian.last_name, Student.first_name, Student.last_name)
+        .join(mine, and_(mine.household_id == Household.id, mine.guardian_id == guardian_id))
+        .join(member, member.household_id == Household.id)
+        .join(Guardian, Guardian.id == member.guardian_id, isouter=True)  # type: ignore[arg-type]
+        .join(Student, Student.id == member.student_id, isouter=True)  # type: ignore[arg-type]
+        .order_by(Household.id, member.student_id.is_not(None), member.id)  # type: ignore[union-attr]
+    ).all()
+    grouped: dict[int, tuple[Household, list[str]]] = {}
+    for household, g_first, g_last, s_first, s_last in rows:
+        entry = grouped.setdefault(household.id, (household, []))
+        entry[1].append(f"{g_first} {g_last}" if g_first else f"{s_first} {s_last} (student)")
+    return tuple(
+        HouseholdView(name=h.name, address=", ".join(p for p in (h.address_line, h.city) if p),
+                      phone=h.phone or "", members=tuple(members))
+        for h, members in grouped.values()
+    )
+
+
+def _keys(session: Session, guardian_id: int, district: DistrictInfo) -> tuple[KeyView, ...]:
+    issuer = aliased(Staff)
+    rows = session.exec(
+        select(ActivationKey, issuer.full_name, PortalAccount.username)
+        .join(issuer, issuer.id == ActivationKey.issued_by_staff_id, isouter=True)  # type: ignore[arg-type]
+        .join(PortalAccount, PortalAccount.id == ActivationKey.redeemed_by_account_id, isouter=True)  # type: ignore[arg-type]
+        .where(ActivationKey.guardian_id == guardian_id)
+        .order_by(ActivationKey.issued_at.desc(), ActivationKey.id.desc())  # type: ignore[attr-defined, union-attr]
+    ).all()
+    local = district.local
+    return tuple(
+        KeyView(
+            last4=k.last4, status=k.status, issued_at=local(k.issued_at),  # type: ignore[arg-type]
+            issued_by=issued_by or "district import", expires_at=local(k.expires_at),
+            redeemed_at=local(k.redeemed_at), redeemed_by_username=username,
+            revoked_at=local(k.revoked_at), revoke_reason=k.revoke_reason,
+        )
+        for k, issued_by, username in rows
+    )
+
+
+def _access_log(session: Session, account_id: int | None, district: DistrictInfo) -> tuple[LoginView, ...]:
+    if account_id is None:
+        return ()
+    rows = session.exec(
+        select(LoginAttempt)
+        .where(LoginAttempt.account_id == account_id)
+        .order_by(LoginAttempt.attempted_at.desc(), LoginAttempt.id.desc())  # type: ignore[attr-defined, union-attr]
+        .limit(ACCESS_LOG_ROWS)
+    ).all()
+    return tuple(
+        LoginView(at=district.local(r.attempted_at), ip_address=r.ip_address,  # type: ignore[arg-type]
+                  success=r.success, username_tried=r.username_tried)
+        for (r,) in rows
+    )

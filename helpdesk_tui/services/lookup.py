@@ -1,0 +1,253 @@
+"""Guardian lookup: one box for names, emails, phones, student numbers, usernames and keys.
+
+Every word of the query must be the start of some indexed word of the guardian (their
+or a student's name, an email, phone digits, a student number, the portal username),
+compared after folding (accents stripped, casefolded), so word order, case and
+accents do not matter. Words are matched as literal text: %, _ and \\ are ordinary
+characters. A query of phone punctuation and digits is read as one run of digits;
+a query that is an activation key in any format finds the key's guardian.
+
+Each word is a range scan on the (term, guardian_id) index; further words and a
+clerk's school are checked per candidate with index lookups, so the cost grows with
+log(n) and the page size, not with the number of guardians.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, exists, select, tuple_
+from sqlalchemy.sql import Select
+from sqlmodel import Session
+
+from helpdesk_tui.data.key_codec import canonical_hex, key_digest
+from helpdesk_tui.data.normalize import fold, phone_digits, prefix_upper_bound
+from helpdesk_tui.data.tables import (
+    ActivationKey,
+    Guardian,
+    GuardianStudent,
+    PortalAccount,
+    School,
+    SearchTerm,
+    Student,
+)
+from helpdesk_tui.services.district import grade_label
+from helpdesk_tui.services.errors import InvalidSearch
+from helpdesk_tui.services.permissions import may_see_guardian
+from helpdesk_tui.services.staff import StaffMember
+
+MAX_QUERY_LENGTH = 100
+MAX_WORDS = 6
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+_PHONE_LIKE = re.compile(r"[\d\s().+\-]+")
+_MIN_PHONE_DIGITS = 3
+
+# Core tables: the lookup runs on every keystroke, so it skips the ORM entirely.
+terms = SearchTerm.__table__  # type: ignore[attr-defined]
+links = GuardianStudent.__table__  # type: ignore[attr-defined]
+students = Student.__table__  # type: ignore[attr-defined]
+schools = School.__table__  # type: ignore[attr-defined]
+guardians = Guardian.__table__  # type: ignore[attr-defined]
+accounts = PortalAccount.__table__  # type: ignore[attr-defined]
+keys = ActivationKey.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class StudentBrief:
+    name: str
+    grade: str
+    school: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianHit:
+    guardian_id: int
+    name: str
+    city: str
+    email: str
+    account: str  # "active", "disabled", "key outstanding", "no account"
+    students: tuple[StudentBrief, ...]
+    matched: str  # what the query matched: "name", "student", "email", "phone", ...
+
+    @property
+    def students_label(self) -> str:
+        return "; ".join(f"{s.name} ({s.grade}, {s.school})" for s in self.students) or "no students"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    hits: tuple[GuardianHit, ...] = ()
+    more: bool = False
+    note: str = ""  # e.g. what a key query found, or why nothing could match
+    words: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    words: tuple[str, ...] = ()
+    key_hex: str | None = None
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Validate and normalize what was typed; InvalidSearch says how to fix it."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(
+            f"That is {len(query):,} characters; the search box takes at most {MAX_QUERY_LENGTH}. "
+            "Type part of a name, an email, a phone number, a student number, a username or a key."
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in query):
+        raise InvalidSearch(
+            "The search contains a control character (a tab, line break or NUL, often from a "
+            "paste). Clear the box and type the search again."
+        )
+    text = query.strip()
+    if not text:
+        return ParsedQuery()
+    key_hex = canonical_hex(text)
+    if key_hex:
+        return ParsedQuery(key_hex=key_hex)
+    if _PHONE_LIKE.fullmatch(text):
+        digits = phone_digits(text)
+        if len(digits) >= _MIN_PHONE_DIGITS:
+            return ParsedQuery(words=(digits,))
+    words = tuple(dict.fromkeys(w for w in fold(text).split() if w))
+    if len(words) > MAX_WORDS:
+        raise InvalidSearch(f"Use at most {MAX_WORDS} words; a surname and a first name are usually enough.")
+    return ParsedQuery(words=words)
+
+
+def search_guardians(
+    session: Session, *, actor: StaffMember, query: str, limit: int = DEFAULT_LIMIT
+) -> SearchResult:
+    """Guardians matching ``query``, best matches (alphabetical by matched word) first.
+
+    Clerks see only guardians linked to a student at their own school."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    parsed = parse_query(query)
+    if parsed.key_hex:
+        return _search_by_key(session, actor=actor, query=query, key_hex=parsed.key_hex)
+    if not parsed.words:
+        return SearchResult(query=query)
+    matches = _matching_guardians(session, actor=actor, words=parsed.words, want=limit + 1)
+    ids = list(matches)[:limit]
+    hits = _hydrate(session, ids, matches)
+    return SearchResult(query=query, hits=hits, more=len(matches) > limit, words=parsed.words)
+
+
+def _matching_guardians(
+    session: Session, *, actor: StaffMember, words: tuple[str, ...], want: int
+) -> dict[int, str]:
+    """guardian_id -> kind of the word that led to them, in result order."""
+    driver = max(words, key=len)  # the longest word usually narrows most
+    others = [w for w in words if w != driver]
+    base = select(terms.c.guardian_id, terms.c.term, terms.c.kind).where(
+        terms.c.term >= driver, terms.c.term < prefix_upper_bound(driver)
+    )
+    for word in others:
+        other = terms.alias()
+        base = base.where(
+            exists().where(
+                other.c.guardian_id == terms.c.guardian_id,
+                other.c.term >= word,
+                other.c.term < prefix_upper_bound(word),
+            )
+        )
+    if actor.is_clerk:
+        base = base.where(_at_school(actor.school_id))
+    base = base.order_by(terms.c.term, terms.c.guardian_id)
+
+    conn = session.connection()
+    found: dict[int, str] = {}
+    fetch = want * 2
+    after: tuple[str, int] | None = None
+    while len(found) < want:
+        page: Select = base
+        if after:
+            page = page.where(tuple_(terms.c.term, terms.c.guardian_id) > after)
+        rows = conn.execute(page.limit(fetch)).all()
+        for guardian_id, _term, kind in rows:
+            found.setdefault(guardian_id, kind)
+        if len(rows) < fetch:
+            break
+        after = (rows[-1][1], rows[-1][0])
+    return dict(list(found.items())[:want])
+
+
+def _at_school(school_id: int | None):  # type: ignore[no-untyped-def]
+    return exists().where(
+        links.c.guardian_id == terms.c.guardian_id,
+        links.c.student_id == students.c.id,
+        students.c.school_id == school_id,
+    )
+
+
+def _search_by_key(session: Session, *, actor: StaffMember, query: str, key_hex: str) -> SearchResult:
+    conn = session.connection()
+    row = conn.execute(
+        select(keys.c.guardian_id, keys.c.status, keys.c.last4).where(keys.c.digest == key_digest(key_hex))
+    ).first()
+    if row is None:
+        return SearchResult(
+            query=query,
+            note="No key issued by this district matches. Ask the caller to read it again, "
+            "character by character; O and 0 are easy to confuse.",
+        )
+    guardian_id, status, last4 = row
+    if not may_see_guardian(session, actor=actor, guardian_id=guardian_id):
+        return SearchResult(
+            query=query,
+            note=f"That key (ending {last4}) belongs to a family with no student at your school. "
+            "Refer the caller to the district helpdesk.",
+        )
+    hits = _hydrate(session, [guardian_id], {guardian_id: "key"})
+    return SearchResult(query=query, hits=hits, note=f"Activation key ending {last4}: {status}.")
+
+
+def _hydrate(session: Session, ids: list[int], kinds: dict[int, str]) -> tuple[GuardianHit, ...]:
+    """Turn guardian ids into result rows: two indexed queries for the whole page."""
+    if not ids:
+        return ()
+    conn = session.connection()  # Core rows: a page must cost well under a millisecond
+    people = {
+        row.id: row
+        for row in conn.execute(
+            select(guardians.c.id, guardians.c.first_name, guardians.c.last_name, guardians.c.city,
+                   guardians.c.email, accounts.c.status, keys.c.id.label("key_id"))
+            .select_from(
+                guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id).outerjoin(
+                    keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == "active")
+                )
+            )
+            .where(guardians.c.id.in_(ids))
+        )
+    }
+    kids: dict[int, list[StudentBrief]] = {}
+    for guardian_id, first, last, grade, school in conn.execute(
+        select(links.c.guardian_id, students.c.first_name, students.c.last_name, students.c.grade,
+               schools.c.name)
+        .select_from(links.join(students, students.c.id == links.c.student_id)
+                     .join(schools, schools.c.id == students.c.school_id))
+        .where(links.c.guardian_id.in_(ids))
+        .order_by(links.c.guardian_id, students.c.grade.desc(), students.c.id)
+    ):
+        kids.setdefault(guardian_id, []).append(StudentBrief(f"{first} {last}", grade_label(grade), school))
+    hits = []
+    for guardian_id in ids:
+        person = people.get(guardian_id)
+        if person is None:
+            continue
+        account = person.status or ("key outstanding" if person.key_id else "no account")
+        hits.append(
+            GuardianHit(
+                guardian_id=guardian_id,
+                name=f"{person.first_name} {person.last_name}",
+                city=person.city or "",
+                email=person.email or "",
+                account=account,
+                students=tuple(kids.get(guardian_id, ())),
+                matched=kinds.get(guardian_id, ""),
+            )
+        )
+    return tuple(hits)

@@ -1,0 +1,24 @@
+"""Who may see and act on which guardian. Enforced here, not only in the screens."""
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from helpdesk_tui.data.tables import GuardianStudent, Student
+from helpdesk_tui.services.staff import StaffMember
+
+_links = GuardianStudent.__table__  # type: ignore[attr-defined]
+_students = Student.__table__  # type: ignore[attr-defined]
+
+
+def may_see_guardian(session: Session, *, actor: StaffMember, guardian_id: int) -> bool:
+    """Agents and supervisors work district-wide; a clerk only with families that
+    have a student at the clerk's own school."""
+    if not actor.is_clerk:
+        return True
+    row = session.connection().execute(
+        select(_links.c.guardian_id)
+        .join(_students, _students.c.id == _links.c.student_id)
+        .where(_links.c.guardian_id == guardian_id, _students.c.school_id == actor.school_id)
+        .limit(1)
+    ).first()
+    return row is not None

@@ -1,0 +1,58 @@
+"""Staff accounts and sign-in. The signed-in ``StaffMember`` is the actor of every call."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from helpdesk_tui.data.passwords import verify_password
+from helpdesk_tui.data.tables import School, Staff
+from helpdesk_tui.services.errors import SignInFailed
+
+MAX_CREDENTIAL_LENGTH = 200
+SIGN_IN_FAILED = "That username and password do not match an active staff account. Check both and try again."
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    id: int
+    username: str
+    full_name: str
+    role: str  # agent, clerk or supervisor
+    school_id: int | None
+    school_name: str | None
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.role == "clerk"
+
+    @property
+    def role_label(self) -> str:
+        if self.is_clerk and self.school_name:
+            return f"clerk, {self.school_name}"
+        return self.role
+
+
+def authenticate(session: Session, *, username: str, password: str) -> StaffMember:
+    """The staff member for these credentials; SignInFailed says nothing of which part
+    was wrong, and an unknown username costs the same hashing time as a known one."""
+    name = username.strip().casefold()
+    if not name or not password or len(name) > MAX_CREDENTIAL_LENGTH or len(password) > MAX_CREDENTIAL_LENGTH:
+        verify_password(None, password[:MAX_CREDENTIAL_LENGTH])
+        raise SignInFailed(SIGN_IN_FAILED)
+    row = session.exec(
+        select(Staff, School.name)
+        .join(School, School.id == Staff.school_id, isouter=True)  # type: ignore[arg-type]
+        .where(Staff.username == name)
+    ).first()
+    staff, school_name = row if row else (None, None)
+    ok = verify_password(staff.password_hash if staff else None, password)
+    if staff is None or not ok or not staff.active:
+        raise SignInFailed(SIGN_IN_FAILED)
+    return StaffMember(
+        id=staff.id,  # type: ignore[arg-type]
+        username=staff.username,
+        full_name=staff.full_name,
+        role=staff.role,
+        school_id=staff.school_id,
+        school_name=school_name,
+    )
