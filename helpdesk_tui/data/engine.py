@@ -78,9 +78,10 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A session for reading; closing it ends (rolls back) its transaction while
+        leaving loaded objects readable."""
         with Session(self.engine) as session:
             yield session
-            session.rollback()
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -1,0 +1,158 @@
+"""One guardian: contact, households, students and rights, portal account, key history
+(never a key value) and recent access log."""
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.guardians import GuardianDetail, get_guardian_detail
+from helpdesk_tui.widgets.formatting import day, when, yes_no
+
+STATUS_STYLES = {"active": "green", "disabled": "bold red", "redeemed": "green",
+                 "revoked": "dim", "expired": "yellow"}
+
+
+def _styled(status: str) -> str:
+    style = STATUS_STYLES.get(status)
+    return f"[{style}]{status}[/]" if style else status
+
+
+class GuardianDetailScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the lookup"),
+        Binding("f5", "refresh", "Refresh", id="detail.refresh", tooltip="Load this guardian again"),
+    ]
+
+    def __init__(self, guardian_id: int) -> None:
+        super().__init__()
+        self.guardian_id = guardian_id
+        self.detail: GuardianDetail | None = None
+        self.loads = 0  # bumped when a load reaches the screen; tests wait on it
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            yield Static("Loading…", id="detail-title")
+            yield Static("", id="restricted-banner")
+            with Horizontal(classes="detail-columns"):
+                with Vertical(classes="detail-card"):
+                    yield Label("Contact", classes="section-title")
+                    yield Static("", id="contact")
+                with Vertical(classes="detail-card"):
+                    yield Label("Portal account", classes="section-title")
+                    yield Static("", id="account")
+            yield Label("Students and relationship rights", classes="section-title")
+            yield DataTable(id="students", cursor_type="row", zebra_stripes=True)
+            yield Label("Households", classes="section-title")
+            yield Static("", id="households")
+            yield Label("Activation keys (values are never stored)", classes="section-title")
+            yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+            yield Label("Recent portal sign-ins", classes="section-title")
+            yield DataTable(id="access-log", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#restricted-banner").display = False
+        self.query_one("#students", DataTable).add_columns(
+            "Student", "Number", "Grade", "School", "Enrolled", "Relation", "Guardian", "Portal", "Restricted")
+        self.query_one("#keys", DataTable).add_columns(
+            "Key", "Status", "Issued", "Issued by", "Expires", "Redeemed", "By account", "Revoked", "Reason")
+        self.query_one("#access-log", DataTable).add_columns("Time", "IP address", "Result", "Username tried")
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load(self) -> None:
+        try:
+            with self.app.database.read() as session:  # type: ignore[attr-defined]
+                detail = get_guardian_detail(session, actor=self.app.staff,  # type: ignore[attr-defined]
+                                             guardian_id=self.guardian_id)
+        except DomainError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+            return
+        self.app.call_from_thread(self._show, detail)
+
+    def _refused(self, message: str) -> None:
+        self.app.notify(message, title="Cannot open guardian", severity="error", timeout=8)
+        self.app.pop_screen()
+
+    def _show(self, d: GuardianDetail) -> None:
+        self.detail = d
+        inactive = "" if d.active else "  [bold red](inactive in the roster)[/]"
+        self.query_one("#detail-title", Static).update(
+            f"{d.name}  ·  guardian #{d.guardian_id}  ·  prefers {d.preferred_language}  ·  "
+            f"portal: {d.portal_status}{inactive}")
+        banner = self.query_one("#restricted-banner", Static)
+        banner.display = d.has_restriction
+        if d.has_restriction:
+            names = ", ".join(s.name for s in d.students if s.restricted)
+            banner.update(f"RESTRICTED relationship (custody or court order) with {names}: "
+                          "no portal action for this guardian until a supervisor clears it.")
+        phones = "\n".join(f"{label}: {number}" for label, number in d.phones) or "no phone on file"
+        emails = "\n".join(d.emails) or "no email on file"
+        self.query_one("#contact", Static).update(f"{emails}\n{phones}\n{d.address or 'no address'}")
+        self.query_one("#account", Static).update(self._account_text(d))
+        self._fill_students(d)
+        self.query_one("#households", Static).update(
+            "\n".join(f"{h.name}: {h.address or 'no address'} · {h.phone or 'no phone'}\n"
+                      f"  members: {', '.join(h.members)}" for h in d.households) or "in no household")
+        self._fill_keys(d)
+        self._fill_access_log(d)
+        self.loads += 1
+
+    @staticmethod
+    def _account_text(d: GuardianDetail) -> str:
+        a = d.account
+        if a is None:
+            outstanding = [k for k in d.keys if k.status == "active"]
+            if outstanding:
+                k = outstanding[0]
+                return (f"[yellow]Never activated[/]: key {k.masked} issued {day(k.issued_at)}, "
+                        f"expires {day(k.expires_at)}")
+            return "[dim]Never activated[/]: no key outstanding"
+        lines = [f"username: {a.username}", f"status: {_styled(a.status)}"]
+        if a.status == "disabled":
+            lines.append(f"disabled {when(a.disabled_at)}: {a.disabled_reason or 'no reason recorded'}")
+        lines.append(f"failed logins in a row: {a.failed_login_count} of {d.district.lockout_threshold}")
+        lines.append(f"last login: {when(a.last_login_at, 'never')} · created {day(a.created_at)}")
+        if a.security_email:
+            verified = "[green]verified[/]" if a.security_email_verified else "[yellow]not verified[/]"
+            lines.append(f"security email: {a.security_email} ({verified})")
+        else:
+            lines.append("security email: [yellow]none[/] (self-service reset unavailable)")
+        return "\n".join(lines)
+
+    def _fill_students(self, d: GuardianDetail) -> None:
+        table = self.query_one("#students", DataTable)
+        table.clear()
+        for s in d.students:
+            table.add_row(s.name, s.student_number, s.grade, s.school, s.enrollment, s.relation,
+                          yes_no(s.is_guardian), yes_no(s.portal_access),
+                          "[bold red]RESTRICTED[/]" if s.restricted else "no")
+        if not d.students:
+            table.add_row("no students linked", *[""] * 8)
+
+    def _fill_keys(self, d: GuardianDetail) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.clear()
+        for k in d.keys:
+            table.add_row(k.masked, _styled(k.status), when(k.issued_at), k.issued_by, day(k.expires_at),
+                          when(k.redeemed_at), k.redeemed_by_username or "—", when(k.revoked_at),
+                          k.revoke_reason or "")
+        if not d.keys:
+            table.add_row("no keys issued", *[""] * 8)
+
+    def _fill_access_log(self, d: GuardianDetail) -> None:
+        table = self.query_one("#access-log", DataTable)
+        table.clear()
+        for attempt in d.access_log:
+            result = "[green]success[/]" if attempt.success else "[red]failed[/]"
+            table.add_row(when(attempt.at), attempt.ip_address, result, attempt.username_tried)
+        if not d.access_log:
+            table.add_row("no sign-ins recorded", "", "", "")

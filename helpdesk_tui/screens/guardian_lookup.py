@@ -1,0 +1,137 @@
+"""Find a guardian: one box, results as you type, Enter opens the guardian."""
+
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.lookup import MAX_QUERY_LENGTH, SearchResult, search_guardians
+
+PLACEHOLDER = "Name (any order, accents optional), email, phone, student #, username or activation key"
+ACCOUNT_STYLES = {"disabled": "bold red", "key outstanding": "yellow", "no account": "dim"}
+
+
+class GuardianLookupScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+f", "focus_search", "Search", id="lookup.search", tooltip="Type in the search box"),
+        Binding("escape", "clear", "Clear", id="lookup.clear", tooltip="Clear the search box"),
+        Binding("ctrl+o", "open", "Open guardian", id="lookup.open",
+                tooltip="Open the highlighted guardian (Enter in the list does the same)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.result: SearchResult | None = None
+        # Bumped each time results reach the screen; benchmarks and tests wait on it.
+        self.results_shown = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=PLACEHOLDER, id="search", max_length=MAX_QUERY_LENGTH * 2)
+        yield Static("Start typing to find a guardian.", id="search-status", classes="hint")
+        table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table.add_column("Guardian", key="name", width=26)
+        table.add_column("Students (grade, school)", key="students", width=52)
+        table.add_column("City", key="city", width=12)
+        table.add_column("Portal", key="account", width=15)
+        table.add_column("Found by", key="matched", width=9)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    # -- searching -----------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def run_search(self, query: str) -> None:
+        started = time.perf_counter()
+        try:
+            with self.app.database.read() as session:  # type: ignore[attr-defined]
+                result = search_guardians(session, actor=self.app.staff, query=query)  # type: ignore[attr-defined]
+            error = ""
+        except DomainError as exc:
+            result, error = SearchResult(query=query), str(exc)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if not get_current_worker().is_cancelled:  # a newer keystroke superseded this one
+            self.app.call_from_thread(self._show, result, error, elapsed_ms)
+
+    def _show(self, result: SearchResult, error: str, elapsed_ms: float) -> None:
+        if result.query != self.query_one("#search", Input).value:
+            return  # stale: the box changed while this query ran
+        self.result = result
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        for hit in result.hits:
+            style = ACCOUNT_STYLES.get(hit.account, "")
+            account = f"[{style}]{hit.account}[/]" if style else hit.account
+            table.add_row(hit.name, hit.students_label, hit.city, account, hit.matched,
+                          key=str(hit.guardian_id))
+        status = self.query_one("#search-status", Static)
+        status.set_class(bool(error), "error")
+        status.set_class(not error, "hint")
+        status.update(error or self._summary(result, elapsed_ms))
+        self.results_shown += 1
+
+    @staticmethod
+    def _summary(result: SearchResult, elapsed_ms: float) -> str:
+        if not result.query.strip():
+            return "Start typing to find a guardian."
+        count = len(result.hits)
+        found = (f"{count}+ guardians (first {count}; type more to narrow)" if result.more
+                 else f"{count} guardian{'s' if count != 1 else ''}")
+        parts = [result.note] if result.note else []
+        parts.append(f"{found} · {elapsed_ms:.0f} ms" if count else "No guardian matches.")
+        if count:
+            parts.append("↓ to choose, Enter to open")
+        return "  ".join(parts)
+
+    # -- actions -------------------------------------------------------------------
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        table = self.query_one("#results", DataTable)
+        if table.row_count == 1:
+            self._open_row(0)
+        elif table.row_count:
+            table.focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        search = self.query_one("#search", Input)
+        table = self.query_one("#results", DataTable)
+        if event.key == "down" and search.has_focus and table.row_count:
+            table.focus()
+            event.stop()
+        elif event.key == "up" and table.has_focus and table.cursor_row == 0:
+            search.focus()
+            event.stop()
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open_row(event.cursor_row)
+
+    def action_open(self) -> None:
+        table = self.query_one("#results", DataTable)
+        if table.row_count:
+            self._open_row(table.cursor_row)
+
+    def _open_row(self, row: int) -> None:
+        if self.result is None or not (0 <= row < len(self.result.hits)):
+            return
+        self.app.push_screen(GuardianDetailScreen(self.result.hits[row].guardian_id))
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.focus()

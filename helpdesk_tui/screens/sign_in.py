@@ -1,0 +1,78 @@
+"""Staff sign-in. A wrong username or password gets one message that says neither."""
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.staff import MAX_CREDENTIAL_LENGTH, StaffMember, authenticate
+
+
+class SignInScreen(Screen[StaffMember | None]):
+    BINDINGS = [
+        Binding("escape", "leave", "Quit", id="sign-in.quit", tooltip="Close the app without signing in"),
+    ]
+
+    def __init__(self, *, demo: bool = False) -> None:
+        super().__init__()
+        self.demo = demo
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="sign-in-box"):
+            yield Label("Sign in to the Parent Portal helpdesk", id="sign-in-title")
+            yield Input(placeholder="Staff username", id="username", max_length=MAX_CREDENTIAL_LENGTH)
+            yield Input(placeholder="Password", password=True, id="password", max_length=MAX_CREDENTIAL_LENGTH)
+            yield Button("Sign in", variant="primary", id="sign-in")
+            yield Static("", id="sign-in-message")
+            if self.demo:
+                yield Static("Demo district: demo-agent, demo-clerk or demo-supervisor, "
+                             "password demo-password", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#username", Input).focus()
+
+    @on(Input.Submitted, "#username")
+    def _to_password(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#sign-in")
+    def _submit(self) -> None:
+        username = self.query_one("#username", Input).value
+        password = self.query_one("#password", Input).value
+        if not username.strip() or not password:
+            self._show_error("Type your staff username and password.")
+            return
+        self.query_one("#sign-in", Button).disabled = True
+        self.query_one("#sign-in-message", Static).update("Checking…")
+        self._check(username, password)
+
+    @work(thread=True, exclusive=True, group="sign-in")
+    def _check(self, username: str, password: str) -> None:
+        try:
+            with self.app.database.read() as session:  # type: ignore[attr-defined]
+                staff = authenticate(session, username=username, password=password)
+        except DomainError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, staff)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#sign-in", Button).disabled = False
+        password = self.query_one("#password", Input)
+        password.value = ""
+        password.focus()
+        self._show_error(message)
+
+    def _show_error(self, message: str) -> None:
+        widget = self.query_one("#sign-in-message", Static)
+        widget.update(message)
+        widget.set_class(True, "error")
+
+    def action_leave(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,179 @@
+"""Shared fixtures: real SQLite files and a real PostgreSQL server.
+
+PostgreSQL comes from HELPDESK_TEST_DATABASE_URL (default: postgres on 127.0.0.1:5432);
+each run creates its own databases and drops them at the end. With no server the
+PostgreSQL tests skip with the reason, unless HELPDESK_REQUIRE_PG=1 (CI), where they fail.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from helpdesk_tui.data import migrate
+from helpdesk_tui.data.demo.seed import seed_demo_district, wipe_district
+from helpdesk_tui.data.engine import Database, build_engine
+from helpdesk_tui.services.staff import StaffMember, authenticate
+
+PG_URL = os.environ.get("HELPDESK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REQUIRE_PG = os.environ.get("HELPDESK_REQUIRE_PG") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+
+# The demo district every read-only test shares: fixed seed and clock, so names,
+# ids and dates are the same on every run and on both databases.
+SEED_NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+SEED = 11
+SEED_GUARDIANS = 400
+
+
+def _pg_admin_url() -> str:
+    return make_url(PG_URL).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+_pg_reason: str | None = None
+
+
+def _require_pg() -> None:
+    global _pg_reason
+    if _pg_reason is None:
+        try:
+            engine = create_engine(_pg_admin_url())
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+            _pg_reason = ""
+        except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+            _pg_reason = f"PostgreSQL not reachable at {make_url(PG_URL).render_as_string()}: {exc}"
+    if _pg_reason:
+        if REQUIRE_PG:
+            pytest.fail(f"HELPDESK_REQUIRE_PG=1 but {_pg_reason}")
+        pytest.skip(_pg_reason)
+
+
+class _PgDatabases:
+    """Creates throwaway databases on the server and drops them afterwards."""
+
+    def __init__(self) -> None:
+        self.created: list[str] = []
+
+    def create(self) -> str:
+        name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self.created.append(name)
+        return make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in self.created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[_PgDatabases]:
+    databases = _PgDatabases()
+    yield databases
+    databases.drop_all()
+
+
+def make_database(backend: str, tmp_dir: Path, pg_databases: _PgDatabases) -> Database:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_dir / f'helpdesk-{uuid.uuid4().hex[:8]}.sqlite3'}"
+    else:
+        _require_pg()
+        url = pg_databases.create()
+    engine = build_engine(url)
+    migrate.upgrade(engine)
+    return Database(engine)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_db(request, tmp_path_factory, pg_databases) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    """A demo district shared by read-only tests. Do not write to it."""
+    database = make_database(request.param, tmp_path_factory.mktemp("seeded"), pg_databases)
+    seed_demo_district(database, guardians=SEED_GUARDIANS, seed=SEED, now=SEED_NOW)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def _scratch_db(request, tmp_path_factory, pg_databases) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    database = make_database(request.param, tmp_path_factory.mktemp("scratch"), pg_databases)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def db(_scratch_db: Database) -> Database:
+    """An empty, migrated database of each kind, emptied before every test."""
+    wipe_district(_scratch_db.write_engine)
+    return _scratch_db
+
+
+@pytest.fixture
+def sqlite_seeded(tmp_path: Path) -> Database:
+    """A small demo district in a fresh SQLite file (for UI tests that write)."""
+    engine = build_engine(f"sqlite:///{tmp_path / 'ui.sqlite3'}")
+    migrate.upgrade(engine)
+    database = Database(engine)
+    seed_demo_district(database, guardians=SEED_GUARDIANS, seed=SEED, now=SEED_NOW)
+    return database
+
+
+def sign_in(database: Database, username: str) -> StaffMember:
+    with database.read() as session:
+        return authenticate(session, username=username, password="demo-password")
+
+
+@pytest.fixture
+def agent(seeded_db: Database) -> StaffMember:
+    return sign_in(seeded_db, "demo-agent")
+
+
+@pytest.fixture
+def clerk(seeded_db: Database) -> StaffMember:
+    return sign_in(seeded_db, "demo-clerk")
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps secrets in memory, for tests."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.secrets.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such password")
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
