@@ -17,7 +17,9 @@ class HelpdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Parent Portal Helpdesk"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the helpdesk app", priority=True),
+        Binding(
+            "ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the helpdesk app", priority=True
+        ),
     ]
 
     def __init__(self, database: Database, *, demo: bool = False) -> None:
@@ -64,5 +66,7 @@ class HelpdeskApp(App[None]):
                 partial(active.node.run_action, binding.action),
             )
         if self.staff is not None:
-            yield SystemCommand("Sign out", "End your session and show the sign-in screen", self.action_sign_out)
+            yield SystemCommand(
+                "Sign out", "End your session and show the sign-in screen", self.action_sign_out
+            )
         yield from super().get_system_commands(screen)

@@ -51,19 +51,27 @@ def open_database(settings: Settings, *, upgrade_embedded: bool = True) -> Datab
             migrate.upgrade(engine)
             return Database(engine)
     except OperationalError as exc:
-        _fail(f"Cannot open the database {settings.database_url.split('@')[-1]}: {exc.orig}. "
-              "Check the URL, that the server is running, and the password "
-              "(`helpdesk secrets set database`).")
+        _fail(
+            f"Cannot open the database {settings.database_url.split('@')[-1]}: {exc.orig}. "
+            "Check the URL, that the server is running, and the password "
+            "(`helpdesk secrets set database`)."
+        )
     except ValueError as exc:
         _fail(str(exc))
-    _fail("The database schema is older than this version of helpdesk. "
-          "Run `helpdesk db upgrade` once (it is safe to run from one desk while others wait).")
+    _fail(
+        "The database schema is older than this version of helpdesk. "
+        "Run `helpdesk db upgrade` once (it is safe to run from one desk while others wait)."
+    )
     raise AssertionError("unreachable")
 
 
 @click.group(invoke_without_command=True)
-@click.option("--database-url", envvar="HELPDESK_DATABASE_URL", default=None,
-              help="sqlite:///PATH or postgresql+psycopg://user@host/db (default: the embedded database).")
+@click.option(
+    "--database-url",
+    envvar="HELPDESK_DATABASE_URL",
+    default=None,
+    help="sqlite:///PATH or postgresql+psycopg://user@host/db (default: the embedded database).",
+)
 @click.version_option(package_name="helpdesk-tui")
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None) -> None:
@@ -81,7 +89,9 @@ def _run_app(database: Database, *, demo: bool) -> None:
 
 
 @main.command()
-@click.option("--guardians", default=DEMO_GUARDIANS, show_default=True, help="Size of the demo district.")
+@click.option(
+    "--guardians", default=DEMO_GUARDIANS, show_default=True, help="Size of the demo district."
+)
 @click.option("--seed", default=DEMO_SEED, show_default=True)
 @click.option("--reset", is_flag=True, help="Throw the demo database away and generate it again.")
 @click.pass_context
@@ -99,18 +109,32 @@ def demo(ctx: click.Context, guardians: int, seed: int, reset: bool) -> None:
 
 def _seed_with_progress(database: Database, *, guardians: int, seed: int, replace: bool) -> None:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from helpdesk_tui.data.demo.seed import DistrictNotEmpty, seed_demo_district
 
     console = Console(stderr=True)
-    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TimeRemainingColumn())
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     try:
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("Generating guardians", total=guardians)
             samples = seed_demo_district(
-                database, guardians=guardians, seed=seed, replace=replace,
+                database,
+                guardians=guardians,
+                seed=seed,
+                replace=replace,
                 progress=lambda n: progress.advance(task, n),
             )
     except DistrictNotEmpty as exc:
@@ -174,7 +198,9 @@ def seed_demo(ctx: click.Context, guardians: int, seed: int, replace: bool) -> N
     """Generate a deterministic demo district (22 schools, staff demo-agent/-clerk/-supervisor)."""
     if guardians < 1:
         _fail("--guardians must be at least 1.")
-    _seed_with_progress(open_database(_settings(ctx)), guardians=guardians, seed=seed, replace=replace)
+    _seed_with_progress(
+        open_database(_settings(ctx)), guardians=guardians, seed=seed, replace=replace
+    )
 
 
 # -- secrets ---------------------------------------------------------------------
@@ -219,9 +245,13 @@ def guardians() -> None:
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document, for scripts.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
-@click.option("--staff", envvar="HELPDESK_STAFF", required=True,
-              help="Your staff username (env HELPDESK_STAFF); the password is asked for "
-                   "or read from HELPDESK_STAFF_PASSWORD.")
+@click.option(
+    "--staff",
+    envvar="HELPDESK_STAFF",
+    required=True,
+    help="Your staff username (env HELPDESK_STAFF); the password is asked for "
+    "or read from HELPDESK_STAFF_PASSWORD.",
+)
 @click.pass_context
 def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, staff: str) -> None:
     """Search as the lookup screen does: names, emails, phones, student numbers, usernames, keys."""
@@ -229,7 +259,9 @@ def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, 
     from helpdesk_tui.services.lookup import search_guardians
     from helpdesk_tui.services.staff import authenticate
 
-    password = os.environ.get("HELPDESK_STAFF_PASSWORD") or click.prompt("Password", hide_input=True, err=True)
+    password = os.environ.get("HELPDESK_STAFF_PASSWORD") or click.prompt(
+        "Password", hide_input=True, err=True
+    )
     database = open_database(_settings(ctx))
     try:
         with database.read() as session:
@@ -238,13 +270,25 @@ def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, 
     except DomainError as exc:
         _fail(str(exc))
     if as_json:
-        click.echo(json.dumps({"query": query, "note": result.note, "more": result.more,
-                               "results": [asdict(hit) for hit in result.hits]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "query": query,
+                    "note": result.note,
+                    "more": result.more,
+                    "results": [asdict(hit) for hit in result.hits],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if result.note:
         click.echo(result.note)
     for hit in result.hits:
-        click.echo(f"#{hit.guardian_id:<8} {hit.name:<32} {hit.city:<14} {hit.account:<16} {hit.students_label}")
+        click.echo(
+            f"#{hit.guardian_id:<8} {hit.name:<32} {hit.city:<14} {hit.account:<16} {hit.students_label}"
+        )
     if not result.hits:
         click.echo("No guardian matches.")
     elif result.more:

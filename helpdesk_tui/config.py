@@ -38,7 +38,11 @@ def default_data_dir() -> Path:
 
 def default_config_file() -> Path:
     explicit = os.environ.get("HELPDESK_CONFIG")
-    return Path(explicit) if explicit else Path(user_config_dir(APP_NAME, appauthor=False)) / "helpdesk.toml"
+    return (
+        Path(explicit)
+        if explicit
+        else Path(user_config_dir(APP_NAME, appauthor=False)) / "helpdesk.toml"
+    )
 
 
 def sqlite_url(path: Path) -> str:
@@ -53,7 +57,9 @@ def load_settings(*, database_url: str | None = None) -> Settings:
         try:
             file_values = tomllib.loads(config_file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_file} is not valid TOML ({exc}); fix or remove it.") from exc
+            raise ConfigError(
+                f"{config_file} is not valid TOML ({exc}); fix or remove it."
+            ) from exc
     data_dir = default_data_dir()
     url = (
         database_url

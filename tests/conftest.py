@@ -22,7 +22,9 @@ from helpdesk_tui.data.demo.seed import seed_demo_district, wipe_district
 from helpdesk_tui.data.engine import Database, build_engine
 from helpdesk_tui.services.staff import StaffMember, authenticate
 
-PG_URL = os.environ.get("HELPDESK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_URL = os.environ.get(
+    "HELPDESK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 REQUIRE_PG = os.environ.get("HELPDESK_REQUIRE_PG") == "1"
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -34,7 +36,9 @@ SEED_GUARDIANS = 400
 
 
 def _pg_admin_url() -> str:
-    return make_url(PG_URL).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return (
+        make_url(PG_URL).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    )
 
 
 _pg_reason: str | None = None

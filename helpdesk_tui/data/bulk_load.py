@@ -24,7 +24,9 @@ def _sqlite_converters(table: Table, columns: Sequence[str]) -> list[Any]:
         if isinstance(column_type, TypeDecorator):
             column_type = column_type.impl_instance
         if isinstance(column_type, DateTime):
-            converters.append(lambda v: v.strftime(_SQLITE_DATETIME) if isinstance(v, datetime) else v)
+            converters.append(
+                lambda v: v.strftime(_SQLITE_DATETIME) if isinstance(v, datetime) else v
+            )
         elif isinstance(column_type, Date):
             converters.append(lambda v: v.isoformat() if isinstance(v, date) else v)
         else:
@@ -63,17 +65,19 @@ class BulkWriter:
                 for i, convert in active:
                     values[i] = convert(values[i])
                 converted.append(tuple(values))
-            rows = converted  # type: ignore[assignment]
+            rows = converted
         placeholders = ", ".join("?" for _ in columns)
         sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders})"
-        self.connection.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        self.connection.exec_driver_sql(sql, list(rows))
 
     def _copy(self, name: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
         raw = self.connection.connection.driver_connection
-        with raw.cursor() as cursor:  # type: ignore[union-attr]
-            with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with (
+            raw.cursor() as cursor,  # type: ignore[union-attr]
+            cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
 
     def commit(self) -> None:
         self.connection.commit()

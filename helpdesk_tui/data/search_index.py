@@ -3,8 +3,8 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
-from sqlmodel import Session
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.normalize import fold, name_words, phone_words
 from helpdesk_tui.data.tables import Guardian, GuardianStudent, PortalAccount, SearchTerm, Student
@@ -51,26 +51,26 @@ def load_guardian_text(session: Session, guardian_id: int) -> GuardianText | Non
     if guardian is None:
         return None
     students = session.exec(
-        select(Student.first_name, Student.last_name, Student.student_number)
-        .join(GuardianStudent, GuardianStudent.student_id == Student.id)  # type: ignore[arg-type]
-        .where(GuardianStudent.guardian_id == guardian_id)
+        select(col(Student.first_name), col(Student.last_name), col(Student.student_number))
+        .join(GuardianStudent, col(GuardianStudent.student_id) == col(Student.id))
+        .where(col(GuardianStudent.guardian_id) == guardian_id)
     ).all()
     username = session.exec(
-        select(PortalAccount.username).where(PortalAccount.guardian_id == guardian_id)
+        select(col(PortalAccount.username)).where(col(PortalAccount.guardian_id) == guardian_id)
     ).first()
     return GuardianText(
         first_name=guardian.first_name,
         last_name=guardian.last_name,
         emails=(guardian.email, guardian.alt_email),
         phones=(guardian.mobile_phone, guardian.home_phone, guardian.work_phone),
-        username=username[0] if username else None,
-        students=[tuple(row) for row in students],  # type: ignore[misc]
+        username=username,
+        students=[(first, last, number) for first, last, number in students],
     )
 
 
 def reindex_guardian(session: Session, guardian_id: int) -> None:
     """Rewrite one guardian's lookup rows inside the caller's transaction."""
-    session.exec(delete(SearchTerm).where(SearchTerm.guardian_id == guardian_id))  # type: ignore[call-overload]
+    session.exec(delete(SearchTerm).where(col(SearchTerm.guardian_id) == guardian_id))
     text = load_guardian_text(session, guardian_id)
     if text is None:
         return
@@ -79,4 +79,4 @@ def reindex_guardian(session: Session, guardian_id: int) -> None:
         for term, kind in guardian_terms(text).items()
     ]
     if rows:
-        session.exec(insert(SearchTerm), params=rows)  # type: ignore[call-overload]
+        session.exec(insert(SearchTerm), params=rows)

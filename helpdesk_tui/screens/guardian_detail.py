@@ -12,8 +12,13 @@ from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail, get_guardian_detail
 from helpdesk_tui.widgets.formatting import day, when, yes_no
 
-STATUS_STYLES = {"active": "green", "disabled": "bold red", "redeemed": "green",
-                 "revoked": "dim", "expired": "yellow"}
+STATUS_STYLES = {
+    "active": "green",
+    "disabled": "bold red",
+    "redeemed": "green",
+    "revoked": "dim",
+    "expired": "yellow",
+}
 
 
 def _styled(status: str) -> str:
@@ -24,7 +29,9 @@ def _styled(status: str) -> str:
 class GuardianDetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the lookup"),
-        Binding("f5", "refresh", "Refresh", id="detail.refresh", tooltip="Load this guardian again"),
+        Binding(
+            "f5", "refresh", "Refresh", id="detail.refresh", tooltip="Load this guardian again"
+        ),
     ]
 
     def __init__(self, guardian_id: int) -> None:
@@ -58,10 +65,30 @@ class GuardianDetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#restricted-banner").display = False
         self.query_one("#students", DataTable).add_columns(
-            "Student", "Number", "Grade", "School", "Enrolled", "Relation", "Guardian", "Portal", "Restricted")
+            "Student",
+            "Number",
+            "Grade",
+            "School",
+            "Enrolled",
+            "Relation",
+            "Guardian",
+            "Portal",
+            "Restricted",
+        )
         self.query_one("#keys", DataTable).add_columns(
-            "Key", "Status", "Issued", "Issued by", "Expires", "Redeemed", "By account", "Revoked", "Reason")
-        self.query_one("#access-log", DataTable).add_columns("Time", "IP address", "Result", "Username tried")
+            "Key",
+            "Status",
+            "Issued",
+            "Issued by",
+            "Expires",
+            "Redeemed",
+            "By account",
+            "Revoked",
+            "Reason",
+        )
+        self.query_one("#access-log", DataTable).add_columns(
+            "Time", "IP address", "Result", "Username tried"
+        )
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -71,8 +98,11 @@ class GuardianDetailScreen(Screen[None]):
     def _load(self) -> None:
         try:
             with self.app.database.read() as session:  # type: ignore[attr-defined]
-                detail = get_guardian_detail(session, actor=self.app.staff,  # type: ignore[attr-defined]
-                                             guardian_id=self.guardian_id)
+                detail = get_guardian_detail(
+                    session,
+                    actor=self.app.staff,  # type: ignore[attr-defined]
+                    guardian_id=self.guardian_id,
+                )
         except DomainError as exc:
             self.app.call_from_thread(self._refused, str(exc))
             return
@@ -87,21 +117,31 @@ class GuardianDetailScreen(Screen[None]):
         inactive = "" if d.active else "  [bold red](inactive in the roster)[/]"
         self.query_one("#detail-title", Static).update(
             f"{d.name}  ·  guardian #{d.guardian_id}  ·  prefers {d.preferred_language}  ·  "
-            f"portal: {d.portal_status}{inactive}")
+            f"portal: {d.portal_status}{inactive}"
+        )
         banner = self.query_one("#restricted-banner", Static)
         banner.display = d.has_restriction
         if d.has_restriction:
             names = ", ".join(s.name for s in d.students if s.restricted)
-            banner.update(f"RESTRICTED relationship (custody or court order) with {names}: "
-                          "no portal action for this guardian until a supervisor clears it.")
+            banner.update(
+                f"RESTRICTED relationship (custody or court order) with {names}: "
+                "no portal action for this guardian until a supervisor clears it."
+            )
         phones = "\n".join(f"{label}: {number}" for label, number in d.phones) or "no phone on file"
         emails = "\n".join(d.emails) or "no email on file"
-        self.query_one("#contact", Static).update(f"{emails}\n{phones}\n{d.address or 'no address'}")
+        self.query_one("#contact", Static).update(
+            f"{emails}\n{phones}\n{d.address or 'no address'}"
+        )
         self.query_one("#account", Static).update(self._account_text(d))
         self._fill_students(d)
         self.query_one("#households", Static).update(
-            "\n".join(f"{h.name}: {h.address or 'no address'} · {h.phone or 'no phone'}\n"
-                      f"  members: {', '.join(h.members)}" for h in d.households) or "in no household")
+            "\n".join(
+                f"{h.name}: {h.address or 'no address'} · {h.phone or 'no phone'}\n"
+                f"  members: {', '.join(h.members)}"
+                for h in d.households
+            )
+            or "in no household"
+        )
         self._fill_keys(d)
         self._fill_access_log(d)
         self.loads += 1
@@ -113,16 +153,24 @@ class GuardianDetailScreen(Screen[None]):
             outstanding = [k for k in d.keys if k.status == "active"]
             if outstanding:
                 k = outstanding[0]
-                return (f"[yellow]Never activated[/]: key {k.masked} issued {day(k.issued_at)}, "
-                        f"expires {day(k.expires_at)}")
+                return (
+                    f"[yellow]Never activated[/]: key {k.masked} issued {day(k.issued_at)}, "
+                    f"expires {day(k.expires_at)}"
+                )
             return "[dim]Never activated[/]: no key outstanding"
         lines = [f"username: {a.username}", f"status: {_styled(a.status)}"]
         if a.status == "disabled":
-            lines.append(f"disabled {when(a.disabled_at)}: {a.disabled_reason or 'no reason recorded'}")
-        lines.append(f"failed logins in a row: {a.failed_login_count} of {d.district.lockout_threshold}")
+            lines.append(
+                f"disabled {when(a.disabled_at)}: {a.disabled_reason or 'no reason recorded'}"
+            )
+        lines.append(
+            f"failed logins in a row: {a.failed_login_count} of {d.district.lockout_threshold}"
+        )
         lines.append(f"last login: {when(a.last_login_at, 'never')} · created {day(a.created_at)}")
         if a.security_email:
-            verified = "[green]verified[/]" if a.security_email_verified else "[yellow]not verified[/]"
+            verified = (
+                "[green]verified[/]" if a.security_email_verified else "[yellow]not verified[/]"
+            )
             lines.append(f"security email: {a.security_email} ({verified})")
         else:
             lines.append("security email: [yellow]none[/] (self-service reset unavailable)")
@@ -132,9 +180,17 @@ class GuardianDetailScreen(Screen[None]):
         table = self.query_one("#students", DataTable)
         table.clear()
         for s in d.students:
-            table.add_row(s.name, s.student_number, s.grade, s.school, s.enrollment, s.relation,
-                          yes_no(s.is_guardian), yes_no(s.portal_access),
-                          "[bold red]RESTRICTED[/]" if s.restricted else "no")
+            table.add_row(
+                s.name,
+                s.student_number,
+                s.grade,
+                s.school,
+                s.enrollment,
+                s.relation,
+                yes_no(s.is_guardian),
+                yes_no(s.portal_access),
+                "[bold red]RESTRICTED[/]" if s.restricted else "no",
+            )
         if not d.students:
             table.add_row("no students linked", *[""] * 8)
 
@@ -142,9 +198,17 @@ class GuardianDetailScreen(Screen[None]):
         table = self.query_one("#keys", DataTable)
         table.clear()
         for k in d.keys:
-            table.add_row(k.masked, _styled(k.status), when(k.issued_at), k.issued_by, day(k.expires_at),
-                          when(k.redeemed_at), k.redeemed_by_username or "—", when(k.revoked_at),
-                          k.revoke_reason or "")
+            table.add_row(
+                k.masked,
+                _styled(k.status),
+                when(k.issued_at),
+                k.issued_by,
+                day(k.expires_at),
+                when(k.redeemed_at),
+                k.redeemed_by_username or "—",
+                when(k.revoked_at),
+                k.revoke_reason or "",
+            )
         if not d.keys:
             table.add_row("no keys issued", *[""] * 8)
 

@@ -1,7 +1,5 @@
 """Find a guardian: one box, results as you type, Enter opens the guardian."""
 
-import time
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,17 +10,27 @@ from textual.worker import get_current_worker
 from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.lookup import MAX_QUERY_LENGTH, SearchResult, search_guardians
+from helpdesk_tui.widgets.search_box import SearchBox
 
-PLACEHOLDER = "Name (any order, accents optional), email, phone, student #, username or activation key"
+PLACEHOLDER = (
+    "Name (any order, accents optional), email, phone, student #, username or activation key"
+)
 ACCOUNT_STYLES = {"disabled": "bold red", "key outstanding": "yellow", "no account": "dim"}
 
 
 class GuardianLookupScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+f", "focus_search", "Search", id="lookup.search", tooltip="Type in the search box"),
+        Binding(
+            "ctrl+f", "focus_search", "Search", id="lookup.search", tooltip="Type in the search box"
+        ),
         Binding("escape", "clear", "Clear", id="lookup.clear", tooltip="Clear the search box"),
-        Binding("ctrl+o", "open", "Open guardian", id="lookup.open",
-                tooltip="Open the highlighted guardian (Enter in the list does the same)"),
+        Binding(
+            "ctrl+o",
+            "open",
+            "Open guardian",
+            id="lookup.open",
+            tooltip="Open the highlighted guardian (Enter in the list does the same)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -33,7 +41,7 @@ class GuardianLookupScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=PLACEHOLDER, id="search", max_length=MAX_QUERY_LENGTH * 2)
+        yield SearchBox(placeholder=PLACEHOLDER, id="search", max_length=MAX_QUERY_LENGTH)
         yield Static("Start typing to find a guardian.", id="search-status", classes="hint")
         table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         table.add_column("Guardian", key="name", width=26)
@@ -54,18 +62,16 @@ class GuardianLookupScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="lookup")
     def run_search(self, query: str) -> None:
-        started = time.perf_counter()
         try:
             with self.app.database.read() as session:  # type: ignore[attr-defined]
                 result = search_guardians(session, actor=self.app.staff, query=query)  # type: ignore[attr-defined]
             error = ""
         except DomainError as exc:
             result, error = SearchResult(query=query), str(exc)
-        elapsed_ms = (time.perf_counter() - started) * 1000
         if not get_current_worker().is_cancelled:  # a newer keystroke superseded this one
-            self.app.call_from_thread(self._show, result, error, elapsed_ms)
+            self.app.call_from_thread(self._show, result, error)
 
-    def _show(self, result: SearchResult, error: str, elapsed_ms: float) -> None:
+    def _show(self, result: SearchResult, error: str) -> None:
         if result.query != self.query_one("#search", Input).value:
             return  # stale: the box changed while this query ran
         self.result = result
@@ -74,23 +80,32 @@ class GuardianLookupScreen(Screen[None]):
         for hit in result.hits:
             style = ACCOUNT_STYLES.get(hit.account, "")
             account = f"[{style}]{hit.account}[/]" if style else hit.account
-            table.add_row(hit.name, hit.students_label, hit.city, account, hit.matched,
-                          key=str(hit.guardian_id))
+            table.add_row(
+                hit.name,
+                hit.students_label,
+                hit.city,
+                account,
+                hit.matched,
+                key=str(hit.guardian_id),
+            )
         status = self.query_one("#search-status", Static)
         status.set_class(bool(error), "error")
         status.set_class(not error, "hint")
-        status.update(error or self._summary(result, elapsed_ms))
+        status.update(error or self._summary(result))
         self.results_shown += 1
 
     @staticmethod
-    def _summary(result: SearchResult, elapsed_ms: float) -> str:
+    def _summary(result: SearchResult) -> str:
         if not result.query.strip():
             return "Start typing to find a guardian."
         count = len(result.hits)
-        found = (f"{count}+ guardians (first {count}; type more to narrow)" if result.more
-                 else f"{count} guardian{'s' if count != 1 else ''}")
+        found = (
+            f"{count}+ guardians (first {count}; type more to narrow)"
+            if result.more
+            else f"{count} guardian{'s' if count != 1 else ''}"
+        )
         parts = [result.note] if result.note else []
-        parts.append(f"{found} · {elapsed_ms:.0f} ms" if count else "No guardian matches.")
+        parts.append(found if count else "No guardian matches.")
         if count:
             parts.append("↓ to choose, Enter to open")
         return "  ".join(parts)

@@ -13,7 +13,9 @@ from helpdesk_tui.services.staff import MAX_CREDENTIAL_LENGTH, StaffMember, auth
 
 class SignInScreen(Screen[StaffMember | None]):
     BINDINGS = [
-        Binding("escape", "leave", "Quit", id="sign-in.quit", tooltip="Close the app without signing in"),
+        Binding(
+            "escape", "leave", "Quit", id="sign-in.quit", tooltip="Close the app without signing in"
+        ),
     ]
 
     def __init__(self, *, demo: bool = False) -> None:
@@ -24,13 +26,23 @@ class SignInScreen(Screen[StaffMember | None]):
         yield Header()
         with Vertical(id="sign-in-box"):
             yield Label("Sign in to the Parent Portal helpdesk", id="sign-in-title")
-            yield Input(placeholder="Staff username", id="username", max_length=MAX_CREDENTIAL_LENGTH)
-            yield Input(placeholder="Password", password=True, id="password", max_length=MAX_CREDENTIAL_LENGTH)
+            yield Input(
+                placeholder="Staff username", id="username", max_length=MAX_CREDENTIAL_LENGTH
+            )
+            yield Input(
+                placeholder="Password",
+                password=True,
+                id="password",
+                max_length=MAX_CREDENTIAL_LENGTH,
+            )
             yield Button("Sign in", variant="primary", id="sign-in")
             yield Static("", id="sign-in-message")
             if self.demo:
-                yield Static("Demo district: demo-agent, demo-clerk or demo-supervisor, "
-                             "password demo-password", classes="hint")
+                yield Static(
+                    "Demo district: demo-agent, demo-clerk or demo-supervisor, "
+                    "password demo-password",
+                    classes="hint",
+                )
         yield Footer()
 
     def on_mount(self) -> None:

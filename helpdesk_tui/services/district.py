@@ -43,9 +43,13 @@ def get_district(session: Session) -> DistrictInfo:
             "demo district, or import the district's roster."
         )
     return DistrictInfo(
-        name=row.name, portal_url=row.portal_url, helpdesk_email=row.helpdesk_email,
-        helpdesk_phone=row.helpdesk_phone, time_zone=row.time_zone,
-        school_year_start=row.school_year_start, lockout_threshold=row.lockout_threshold,
+        name=row.name,
+        portal_url=row.portal_url,
+        helpdesk_email=row.helpdesk_email,
+        helpdesk_phone=row.helpdesk_phone,
+        time_zone=row.time_zone,
+        school_year_start=row.school_year_start,
+        lockout_threshold=row.lockout_threshold,
     )
 
 

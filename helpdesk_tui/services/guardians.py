@@ -4,10 +4,12 @@ recent access log. Times are in the district's time zone."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import (
     ActivationKey,
@@ -45,9 +47,12 @@ class StudentLink:
 
     @property
     def enrollment(self) -> str:
-        years = [label for label, on in (("this year", self.enrolled_this_year),
-                                         ("next year", self.enrolled_next_year)) if on]
-        return " + ".join(years) if years else "not enrolled"
+        years = [
+            label
+            for label, on in (("this", self.enrolled_this_year), ("next", self.enrolled_next_year))
+            if on
+        ]
+        return "+".join(years) + " year" if years else "not enrolled"
 
     @property
     def shown_to_guardian(self) -> bool:
@@ -134,7 +139,9 @@ class GuardianDetail:
         return any(s.restricted for s in self.students)
 
 
-def get_guardian_detail(session: Session, *, actor: StaffMember, guardian_id: int) -> GuardianDetail:
+def get_guardian_detail(
+    session: Session, *, actor: StaffMember, guardian_id: int
+) -> GuardianDetail:
     guardian = session.get(Guardian, guardian_id)
     if guardian is None:
         raise NotFound(f"Guardian #{guardian_id} is not in the database; search again.")
@@ -145,15 +152,21 @@ def get_guardian_detail(session: Session, *, actor: StaffMember, guardian_id: in
         )
     district = get_district(session)
     local = district.local
-    account_row = session.exec(select(PortalAccount).where(PortalAccount.guardian_id == guardian_id)).first()
+    a = session.exec(
+        select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian_id)
+    ).first()
     account = None
-    if account_row is not None:
-        a = account_row[0]
+    if a is not None:
         account = AccountView(
-            username=a.username, status=a.status, failed_login_count=a.failed_login_count,
-            disabled_at=local(a.disabled_at), disabled_reason=a.disabled_reason,
-            last_login_at=local(a.last_login_at), created_at=local(a.created_at),  # type: ignore[arg-type]
-            security_email=a.security_email, security_email_verified=a.security_email_verified,
+            username=a.username,
+            status=a.status,
+            failed_login_count=a.failed_login_count,
+            disabled_at=local(a.disabled_at),
+            disabled_reason=a.disabled_reason,
+            last_login_at=local(a.last_login_at),
+            created_at=a.created_at.astimezone(district.zone),
+            security_email=a.security_email,
+            security_email_verified=a.security_email_verified,
         )
     return GuardianDetail(
         guardian_id=guardian_id,
@@ -161,95 +174,159 @@ def get_guardian_detail(session: Session, *, actor: StaffMember, guardian_id: in
         first_name=guardian.first_name,
         last_name=guardian.last_name,
         emails=tuple(e for e in (guardian.email, guardian.alt_email) if e),
-        phones=tuple((label, n) for label, n in (("mobile", guardian.mobile_phone), ("home", guardian.home_phone),
-                                                 ("work", guardian.work_phone)) if n),
-        address=", ".join(p for p in (guardian.address_line, guardian.city,
-                                      f"{guardian.state or ''} {guardian.postal_code or ''}".strip()) if p),
-        preferred_language={"en": "English", "es": "Spanish"}.get(guardian.preferred_language,
-                                                                  guardian.preferred_language),
+        phones=tuple(
+            (label, n)
+            for label, n in (
+                ("mobile", guardian.mobile_phone),
+                ("home", guardian.home_phone),
+                ("work", guardian.work_phone),
+            )
+            if n
+        ),
+        address=", ".join(
+            p
+            for p in (
+                guardian.address_line,
+                guardian.city,
+                f"{guardian.state or ''} {guardian.postal_code or ''}".strip(),
+            )
+            if p
+        ),
+        preferred_language={"en": "English", "es": "Spanish"}.get(
+            guardian.preferred_language, guardian.preferred_language
+        ),
         active=guardian.active,
         students=_students(session, guardian_id),
         households=_households(session, guardian_id),
         account=account,
         keys=_keys(session, guardian_id, district),
-        access_log=_access_log(session, account_row[0].id if account_row else None, district),
+        access_log=_access_log(session, a.id if a else None, district),
         district=district,
     )
 
 
 def _students(session: Session, guardian_id: int) -> tuple[StudentLink, ...]:
     rows = session.exec(
-        select(Student, School.name, GuardianStudent)
-        .join(GuardianStudent, GuardianStudent.student_id == Student.id)  # type: ignore[arg-type]
-        .join(School, School.id == Student.school_id)  # type: ignore[arg-type]
-        .where(GuardianStudent.guardian_id == guardian_id)
-        .order_by(Student.grade.desc(), Student.id)  # type: ignore[attr-defined]
+        select(Student, col(School.name), GuardianStudent)
+        .join(GuardianStudent, col(GuardianStudent.student_id) == col(Student.id))
+        .join(School, col(School.id) == col(Student.school_id))
+        .where(col(GuardianStudent.guardian_id) == guardian_id)
+        .order_by(col(Student.grade).desc(), col(Student.id))
     ).all()
     return tuple(
         StudentLink(
-            student_id=s.id, name=f"{s.first_name} {s.last_name}", student_number=s.student_number,  # type: ignore[arg-type]
-            grade=grade_label(s.grade), school=school, enrolled_this_year=s.enrolled_this_year,
-            enrolled_next_year=s.enrolled_next_year, relation=link.relation,
-            is_guardian=link.is_guardian, portal_access=link.portal_access, restricted=link.restricted,
+            student_id=s.id or 0,
+            name=f"{s.first_name} {s.last_name}",
+            student_number=s.student_number,
+            grade=grade_label(s.grade),
+            school=school,
+            enrolled_this_year=s.enrolled_this_year,
+            enrolled_next_year=s.enrolled_next_year,
+            relation=link.relation,
+            is_guardian=link.is_guardian,
+            portal_access=link.portal_access,
+            restricted=link.restricted,
         )
         for s, school, link in rows
     )
 
 
 def _households(session: Session, guardian_id: int) -> tuple[HouseholdView, ...]:
-    mine = aliased(HouseholdMember)
-    member = aliased(HouseholdMember)
-    rows = session.exec(
-        select(Household, Guardian.first_name, Guardian.last_name, Student.first_name, Student.last_name)
-        .join(mine, and_(mine.household_id == Household.id, mine.guardian_id == guardian_id))
-        .join(member, member.household_id == Household.id)
-        .join(Guardian, Guardian.id == member.guardian_id, isouter=True)  # type: ignore[arg-type]
-        .join(Student, Student.id == member.student_id, isouter=True)  # type: ignore[arg-type]
-        .order_by(Household.id, member.student_id.is_not(None), member.id)  # type: ignore[union-attr]
-    ).all()
-    grouped: dict[int, tuple[Household, list[str]]] = {}
-    for household, g_first, g_last, s_first, s_last in rows:
-        entry = grouped.setdefault(household.id, (household, []))
-        entry[1].append(f"{g_first} {g_last}" if g_first else f"{s_first} {s_last} (student)")
+    households = Household.__table__  # type: ignore[attr-defined]
+    members = HouseholdMember.__table__  # type: ignore[attr-defined]
+    guardians = Guardian.__table__  # type: ignore[attr-defined]
+    students = Student.__table__  # type: ignore[attr-defined]
+    mine, member = members.alias("mine"), members.alias("member")
+    rows = session.connection().execute(
+        sa_select(
+            households.c.id,
+            households.c.name,
+            households.c.address_line,
+            households.c.city,
+            households.c.phone,
+            guardians.c.first_name,
+            guardians.c.last_name,
+            students.c.first_name.label("s_first"),
+            students.c.last_name.label("s_last"),
+        )
+        .select_from(
+            households.join(
+                mine,
+                and_(mine.c.household_id == households.c.id, mine.c.guardian_id == guardian_id),
+            )
+            .join(member, member.c.household_id == households.c.id)
+            .outerjoin(guardians, guardians.c.id == member.c.guardian_id)
+            .outerjoin(students, students.c.id == member.c.student_id)
+        )
+        .order_by(households.c.id, member.c.student_id.is_not(None), member.c.id)
+    )
+    grouped: dict[int, tuple[Any, list[str]]] = {}
+    for row in rows:
+        entry = grouped.setdefault(row.id, (row, []))
+        person = (
+            f"{row.first_name} {row.last_name}"
+            if row.first_name
+            else f"{row.s_first} {row.s_last} (student)"
+        )
+        entry[1].append(person)
     return tuple(
-        HouseholdView(name=h.name, address=", ".join(p for p in (h.address_line, h.city) if p),
-                      phone=h.phone or "", members=tuple(members))
-        for h, members in grouped.values()
+        HouseholdView(
+            name=h.name,
+            address=", ".join(p for p in (h.address_line, h.city) if p),
+            phone=h.phone or "",
+            members=tuple(people),
+        )
+        for h, people in grouped.values()
     )
 
 
 def _keys(session: Session, guardian_id: int, district: DistrictInfo) -> tuple[KeyView, ...]:
     issuer = aliased(Staff)
     rows = session.exec(
-        select(ActivationKey, issuer.full_name, PortalAccount.username)
-        .join(issuer, issuer.id == ActivationKey.issued_by_staff_id, isouter=True)  # type: ignore[arg-type]
-        .join(PortalAccount, PortalAccount.id == ActivationKey.redeemed_by_account_id, isouter=True)  # type: ignore[arg-type]
-        .where(ActivationKey.guardian_id == guardian_id)
-        .order_by(ActivationKey.issued_at.desc(), ActivationKey.id.desc())  # type: ignore[attr-defined, union-attr]
+        select(ActivationKey, col(issuer.full_name), col(PortalAccount.username))
+        .join(issuer, col(issuer.id) == col(ActivationKey.issued_by_staff_id), isouter=True)
+        .join(
+            PortalAccount,
+            col(PortalAccount.id) == col(ActivationKey.redeemed_by_account_id),
+            isouter=True,
+        )
+        .where(col(ActivationKey.guardian_id) == guardian_id)
+        .order_by(col(ActivationKey.issued_at).desc(), col(ActivationKey.id).desc())
     ).all()
     local = district.local
     return tuple(
         KeyView(
-            last4=k.last4, status=k.status, issued_at=local(k.issued_at),  # type: ignore[arg-type]
-            issued_by=issued_by or "district import", expires_at=local(k.expires_at),
-            redeemed_at=local(k.redeemed_at), redeemed_by_username=username,
-            revoked_at=local(k.revoked_at), revoke_reason=k.revoke_reason,
+            last4=k.last4,
+            status=k.status,
+            issued_at=k.issued_at.astimezone(district.zone),
+            issued_by=issued_by or "district import",
+            expires_at=local(k.expires_at),
+            redeemed_at=local(k.redeemed_at),
+            redeemed_by_username=username,
+            revoked_at=local(k.revoked_at),
+            revoke_reason=k.revoke_reason,
         )
         for k, issued_by, username in rows
     )
 
 
-def _access_log(session: Session, account_id: int | None, district: DistrictInfo) -> tuple[LoginView, ...]:
+def _access_log(
+    session: Session, account_id: int | None, district: DistrictInfo
+) -> tuple[LoginView, ...]:
     if account_id is None:
         return ()
     rows = session.exec(
         select(LoginAttempt)
-        .where(LoginAttempt.account_id == account_id)
-        .order_by(LoginAttempt.attempted_at.desc(), LoginAttempt.id.desc())  # type: ignore[attr-defined, union-attr]
+        .where(col(LoginAttempt.account_id) == account_id)
+        .order_by(col(LoginAttempt.attempted_at).desc(), col(LoginAttempt.id).desc())
         .limit(ACCESS_LOG_ROWS)
     ).all()
     return tuple(
-        LoginView(at=district.local(r.attempted_at), ip_address=r.ip_address,  # type: ignore[arg-type]
-                  success=r.success, username_tried=r.username_tried)
-        for (r,) in rows
+        LoginView(
+            at=r.attempted_at.astimezone(district.zone),
+            ip_address=r.ip_address,
+            success=r.success,
+            username_tried=r.username_tried,
+        )
+        for r in rows
     )

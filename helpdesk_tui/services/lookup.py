@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, select, tuple_
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.expression import Exists
 from sqlmodel import Session
 
 from helpdesk_tui.data.key_codec import canonical_hex, key_digest
@@ -72,7 +73,9 @@ class GuardianHit:
 
     @property
     def students_label(self) -> str:
-        return "; ".join(f"{s.name} ({s.grade}, {s.school})" for s in self.students) or "no students"
+        return (
+            "; ".join(f"{s.name} ({s.grade}, {s.school})" for s in self.students) or "no students"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,9 @@ def parse_query(query: str) -> ParsedQuery:
             return ParsedQuery(words=(digits,))
     words = tuple(dict.fromkeys(w for w in fold(text).split() if w))
     if len(words) > MAX_WORDS:
-        raise InvalidSearch(f"Use at most {MAX_WORDS} words; a surname and a first name are usually enough.")
+        raise InvalidSearch(
+            f"Use at most {MAX_WORDS} words; a surname and a first name are usually enough."
+        )
     return ParsedQuery(words=words)
 
 
@@ -175,7 +180,7 @@ def _matching_guardians(
     return dict(list(found.items())[:want])
 
 
-def _at_school(school_id: int | None):  # type: ignore[no-untyped-def]
+def _at_school(school_id: int | None) -> Exists:
     return exists().where(
         links.c.guardian_id == terms.c.guardian_id,
         links.c.student_id == students.c.id,
@@ -183,10 +188,14 @@ def _at_school(school_id: int | None):  # type: ignore[no-untyped-def]
     )
 
 
-def _search_by_key(session: Session, *, actor: StaffMember, query: str, key_hex: str) -> SearchResult:
+def _search_by_key(
+    session: Session, *, actor: StaffMember, query: str, key_hex: str
+) -> SearchResult:
     conn = session.connection()
     row = conn.execute(
-        select(keys.c.guardian_id, keys.c.status, keys.c.last4).where(keys.c.digest == key_digest(key_hex))
+        select(keys.c.guardian_id, keys.c.status, keys.c.last4).where(
+            keys.c.digest == key_digest(key_hex)
+        )
     ).first()
     if row is None:
         return SearchResult(
@@ -213,8 +222,15 @@ def _hydrate(session: Session, ids: list[int], kinds: dict[int, str]) -> tuple[G
     people = {
         row.id: row
         for row in conn.execute(
-            select(guardians.c.id, guardians.c.first_name, guardians.c.last_name, guardians.c.city,
-                   guardians.c.email, accounts.c.status, keys.c.id.label("key_id"))
+            select(
+                guardians.c.id,
+                guardians.c.first_name,
+                guardians.c.last_name,
+                guardians.c.city,
+                guardians.c.email,
+                accounts.c.status,
+                keys.c.id.label("key_id"),
+            )
             .select_from(
                 guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id).outerjoin(
                     keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == "active")
@@ -225,14 +241,24 @@ def _hydrate(session: Session, ids: list[int], kinds: dict[int, str]) -> tuple[G
     }
     kids: dict[int, list[StudentBrief]] = {}
     for guardian_id, first, last, grade, school in conn.execute(
-        select(links.c.guardian_id, students.c.first_name, students.c.last_name, students.c.grade,
-               schools.c.name)
-        .select_from(links.join(students, students.c.id == links.c.student_id)
-                     .join(schools, schools.c.id == students.c.school_id))
+        select(
+            links.c.guardian_id,
+            students.c.first_name,
+            students.c.last_name,
+            students.c.grade,
+            schools.c.name,
+        )
+        .select_from(
+            links.join(students, students.c.id == links.c.student_id).join(
+                schools, schools.c.id == students.c.school_id
+            )
+        )
         .where(links.c.guardian_id.in_(ids))
         .order_by(links.c.guardian_id, students.c.grade.desc(), students.c.id)
     ):
-        kids.setdefault(guardian_id, []).append(StudentBrief(f"{first} {last}", grade_label(grade), school))
+        kids.setdefault(guardian_id, []).append(
+            StudentBrief(f"{first} {last}", grade_label(grade), school)
+        )
     hits = []
     for guardian_id in ids:
         person = people.get(guardian_id)

@@ -15,10 +15,14 @@ def may_see_guardian(session: Session, *, actor: StaffMember, guardian_id: int) 
     have a student at the clerk's own school."""
     if not actor.is_clerk:
         return True
-    row = session.connection().execute(
-        select(_links.c.guardian_id)
-        .join(_students, _students.c.id == _links.c.student_id)
-        .where(_links.c.guardian_id == guardian_id, _students.c.school_id == actor.school_id)
-        .limit(1)
-    ).first()
+    row = (
+        session.connection()
+        .execute(
+            select(_links.c.guardian_id)
+            .join(_students, _students.c.id == _links.c.student_id)
+            .where(_links.c.guardian_id == guardian_id, _students.c.school_id == actor.school_id)
+            .limit(1)
+        )
+        .first()
+    )
     return row is not None

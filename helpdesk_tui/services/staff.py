@@ -9,7 +9,9 @@ from helpdesk_tui.data.tables import School, Staff
 from helpdesk_tui.services.errors import SignInFailed
 
 MAX_CREDENTIAL_LENGTH = 200
-SIGN_IN_FAILED = "That username and password do not match an active staff account. Check both and try again."
+SIGN_IN_FAILED = (
+    "That username and password do not match an active staff account. Check both and try again."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,12 @@ def authenticate(session: Session, *, username: str, password: str) -> StaffMemb
     """The staff member for these credentials; SignInFailed says nothing of which part
     was wrong, and an unknown username costs the same hashing time as a known one."""
     name = username.strip().casefold()
-    if not name or not password or len(name) > MAX_CREDENTIAL_LENGTH or len(password) > MAX_CREDENTIAL_LENGTH:
+    if (
+        not name
+        or not password
+        or len(name) > MAX_CREDENTIAL_LENGTH
+        or len(password) > MAX_CREDENTIAL_LENGTH
+    ):
         verify_password(None, password[:MAX_CREDENTIAL_LENGTH])
         raise SignInFailed(SIGN_IN_FAILED)
     row = session.exec(

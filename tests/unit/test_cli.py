@@ -19,24 +19,44 @@ STAFF_ENV = {"HELPDESK_STAFF": "demo-agent", "HELPDESK_STAFF_PASSWORD": "demo-pa
 
 
 def test_guardians_search_json_matches_the_service(seeded_db: Database) -> None:
-    result = _run(seeded_db, "guardians", "search", "MUNOZ", "--json", "--limit", "3", env=STAFF_ENV)
+    result = _run(
+        seeded_db, "guardians", "search", "MUNOZ", "--json", "--limit", "3", env=STAFF_ENV
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert len(data["results"]) == 3 and data["more"] is True
-    assert all("munoz" in (r["name"] + r["students_label"] if "students_label" in r else r["name"]).lower()
-               .replace("ñ", "n") or any("Muñoz" in s["name"] for s in r["students"]) for r in data["results"])
+    assert all(
+        "munoz"
+        in (r["name"] + r["students_label"] if "students_label" in r else r["name"])
+        .lower()
+        .replace("ñ", "n")
+        or any("Muñoz" in s["name"] for s in r["students"])
+        for r in data["results"]
+    )
 
 
 def test_guardians_search_table_output(seeded_db: Database) -> None:
     with seeded_db.read() as session:
         guardian = session.exec(select(Guardian).where(Guardian.id == 1)).first()[0]
-    result = _run(seeded_db, "guardians", "search", f"{guardian.last_name} {guardian.first_name}", env=STAFF_ENV)
+    result = _run(
+        seeded_db,
+        "guardians",
+        "search",
+        f"{guardian.last_name} {guardian.first_name}",
+        env=STAFF_ENV,
+    )
     assert result.exit_code == 0
     assert f"{guardian.first_name} {guardian.last_name}" in result.output
 
 
 def test_guardians_search_refuses_a_bad_password_and_bad_input(seeded_db: Database) -> None:
-    bad = _run(seeded_db, "guardians", "search", "munoz", env={**STAFF_ENV, "HELPDESK_STAFF_PASSWORD": "nope"})
+    bad = _run(
+        seeded_db,
+        "guardians",
+        "search",
+        "munoz",
+        env={**STAFF_ENV, "HELPDESK_STAFF_PASSWORD": "nope"},
+    )
     assert bad.exit_code == 2 and "do not match" in bad.output
     long = _run(seeded_db, "guardians", "search", "x" * 10_000, env=STAFF_ENV)
     assert long.exit_code == 2 and "at most 100" in long.output

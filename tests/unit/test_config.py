@@ -28,7 +28,9 @@ def test_embedded_sqlite_under_the_data_dir_by_default(monkeypatch, tmp_path) ->
 
 def test_flag_beats_environment_beats_file(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     config = tmp_path / "helpdesk.toml"
-    config.write_text('database_url = "postgresql+psycopg://desk@db.example/file"\n', encoding="utf-8")
+    config.write_text(
+        'database_url = "postgresql+psycopg://desk@db.example/file"\n', encoding="utf-8"
+    )
     monkeypatch.setenv("HELPDESK_CONFIG", str(config))
     monkeypatch.delenv("HELPDESK_DATABASE_URL", raising=False)
     assert load_settings().database_url.endswith("/file")
@@ -51,9 +53,17 @@ def test_the_database_password_lives_in_the_keyring(memory_keyring) -> None:  # 
     assert memory_keyring.secrets[(KEYRING_SERVICE, "database")] == password
     assert keyring.get_password(KEYRING_SERVICE, "database") == password
     url = make_url(with_database_password("postgresql+psycopg://desk@db.example:5432/helpdesk"))
-    assert (url.username, url.password, url.host, url.database) == ("desk", password, "db.example", "helpdesk")
+    assert (url.username, url.password, url.host, url.database) == (
+        "desk",
+        password,
+        "db.example",
+        "helpdesk",
+    )
     # A password already in the URL wins; SQLite never gets one.
-    assert with_database_password("postgresql+psycopg://desk:other@db/h") == "postgresql+psycopg://desk:other@db/h"
+    assert (
+        with_database_password("postgresql+psycopg://desk:other@db/h")
+        == "postgresql+psycopg://desk:other@db/h"
+    )
     assert with_database_password("sqlite:///x.sqlite3") == "sqlite:///x.sqlite3"
     assert delete_secret("database") is True
     assert get_secret("database") is None and delete_secret("database") is False

@@ -15,7 +15,9 @@ def _one(db: Database, statement):  # type: ignore[no-untyped-def]
         return session.exec(statement).first()
 
 
-def test_a_disabled_account_shows_why_when_and_the_failed_attempts(seeded_db: Database, agent: StaffMember) -> None:
+def test_a_disabled_account_shows_why_when_and_the_failed_attempts(
+    seeded_db: Database, agent: StaffMember
+) -> None:
     account = _one(seeded_db, select(PortalAccount).where(PortalAccount.status == "disabled"))[0]
     with seeded_db.read() as session:
         detail = get_guardian_detail(session, actor=agent, guardian_id=account.guardian_id)
@@ -26,7 +28,9 @@ def test_a_disabled_account_shows_why_when_and_the_failed_attempts(seeded_db: Da
     assert str(detail.account.disabled_at.tzinfo) == "America/Chicago"
 
 
-def test_key_history_never_carries_a_key_value_or_digest(seeded_db: Database, agent: StaffMember) -> None:
+def test_key_history_never_carries_a_key_value_or_digest(
+    seeded_db: Database, agent: StaffMember
+) -> None:
     key = _one(seeded_db, select(ActivationKey).where(ActivationKey.status == "redeemed"))[0]
     with seeded_db.read() as session:
         detail = get_guardian_detail(session, actor=agent, guardian_id=key.guardian_id)
@@ -36,7 +40,9 @@ def test_key_history_never_carries_a_key_value_or_digest(seeded_db: Database, ag
     assert key.digest not in repr(detail)
 
 
-def test_a_never_activated_guardian_with_a_key_outstanding(seeded_db: Database, agent: StaffMember) -> None:
+def test_a_never_activated_guardian_with_a_key_outstanding(
+    seeded_db: Database, agent: StaffMember
+) -> None:
     key = _one(seeded_db, select(ActivationKey).where(ActivationKey.status == "active"))[0]
     with seeded_db.read() as session:
         detail = get_guardian_detail(session, actor=agent, guardian_id=key.guardian_id)
@@ -44,24 +50,39 @@ def test_a_never_activated_guardian_with_a_key_outstanding(seeded_db: Database, 
     assert detail.portal_status == "never activated: key outstanding"
 
 
-def test_students_carry_school_grade_enrollment_and_relationship_flags(seeded_db: Database, agent: StaffMember) -> None:
+def test_students_carry_school_grade_enrollment_and_relationship_flags(
+    seeded_db: Database, agent: StaffMember
+) -> None:
     link = _one(seeded_db, select(GuardianStudent).where(GuardianStudent.restricted.is_(True)))[0]
     with seeded_db.read() as session:
         detail = get_guardian_detail(session, actor=agent, guardian_id=link.guardian_id)
     assert detail.has_restriction
     restricted = next(s for s in detail.students if s.student_id == link.student_id)
     assert restricted.restricted and restricted.school and restricted.grade
-    assert restricted.enrollment in {"this year + next year", "this year", "next year", "not enrolled"}
+    assert restricted.enrollment in {"this+next year", "this year", "next year", "not enrolled"}
     assert detail.households and any("(student)" in m for h in detail.households for m in h.members)
 
 
-def test_clerks_cannot_open_families_of_other_schools(seeded_db: Database, clerk: StaffMember) -> None:
-    other = _one(seeded_db, select(GuardianStudent.guardian_id).join(Student, Student.id == GuardianStudent.student_id)
-                 .where(Student.school_id != clerk.school_id)
-                 .where(GuardianStudent.guardian_id.not_in(
-                     select(GuardianStudent.guardian_id).join(Student, Student.id == GuardianStudent.student_id)
-                     .where(Student.school_id == clerk.school_id))))[0]
-    with pytest.raises(NotPermitted, match="no student at your school"), seeded_db.read() as session:
+def test_clerks_cannot_open_families_of_other_schools(
+    seeded_db: Database, clerk: StaffMember
+) -> None:
+    other = _one(
+        seeded_db,
+        select(GuardianStudent.guardian_id)
+        .join(Student, Student.id == GuardianStudent.student_id)
+        .where(Student.school_id != clerk.school_id)
+        .where(
+            GuardianStudent.guardian_id.not_in(
+                select(GuardianStudent.guardian_id)
+                .join(Student, Student.id == GuardianStudent.student_id)
+                .where(Student.school_id == clerk.school_id)
+            )
+        ),
+    )[0]
+    with (
+        pytest.raises(NotPermitted, match="no student at your school"),
+        seeded_db.read() as session,
+    ):
         get_guardian_detail(session, actor=clerk, guardian_id=other)
 
 

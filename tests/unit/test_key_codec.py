@@ -14,12 +14,20 @@ def test_new_keys_look_like_the_printed_guid_and_are_random() -> None:
     keys = {new_key() for _ in range(200)}
     assert len(keys) == 200
     for key in keys:
-        assert re.fullmatch(r"\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}", key)
+        assert re.fullmatch(
+            r"\{[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}", key
+        )
 
 
 def test_every_way_a_parent_reads_a_key_gives_the_same_digest() -> None:
-    forms = [KEY, KEY.lower(), KEY.strip("{}"), KEY.replace("-", ""),
-             "e692 93f4 1cb5 4e29 8f1e eef6 ff3b b7f7", " {E69293F4-1CB5-4E29-8F1E-EEF6FF3BB7F7} "]
+    forms = [
+        KEY,
+        KEY.lower(),
+        KEY.strip("{}"),
+        KEY.replace("-", ""),
+        "e692 93f4 1cb5 4e29 8f1e eef6 ff3b b7f7",
+        " {E69293F4-1CB5-4E29-8F1E-EEF6FF3BB7F7} ",
+    ]
     assert {key_digest(form) for form in forms} == {key_digest(KEY)}
     assert key_last4(KEY.lower()) == "B7F7"
 
@@ -30,8 +38,12 @@ def test_near_keys_are_not_keys() -> None:
     assert canonical_hex("munoz") is None
 
 
-@given(st.binary(min_size=16, max_size=16), st.sampled_from(["upper", "lower"]),
-       st.sampled_from(["", "-", " "]), st.booleans())
+@given(
+    st.binary(min_size=16, max_size=16),
+    st.sampled_from(["upper", "lower"]),
+    st.sampled_from(["", "-", " "]),
+    st.booleans(),
+)
 def test_formatting_round_trips(raw: bytes, case: str, sep: str, braces: bool) -> None:
     canonical = format_key(raw.hex())
     typed = canonical.strip("{}").replace("-", sep)

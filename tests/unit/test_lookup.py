@@ -25,7 +25,10 @@ from tests.conftest import SEED
 
 def _search(db: Database, actor: StaffMember, query: str, limit: int = 500) -> list[int]:
     with db.read() as session:
-        return [h.guardian_id for h in search_guardians(session, actor=actor, query=query, limit=limit).hits]
+        return [
+            h.guardian_id
+            for h in search_guardians(session, actor=actor, query=query, limit=limit).hits
+        ]
 
 
 def _first(db: Database, statement):  # type: ignore[no-untyped-def]
@@ -33,7 +36,9 @@ def _first(db: Database, statement):  # type: ignore[no-untyped-def]
         return session.exec(statement).first()
 
 
-def test_accented_and_unaccented_names_find_the_same_guardians(seeded_db: Database, agent: StaffMember) -> None:
+def test_accented_and_unaccented_names_find_the_same_guardians(
+    seeded_db: Database, agent: StaffMember
+) -> None:
     found = _search(seeded_db, agent, "muñoz")
     assert found, "the demo district has Muñoz families"
     assert _search(seeded_db, agent, "munoz") == found
@@ -47,7 +52,8 @@ def test_accented_and_unaccented_names_find_the_same_guardians(seeded_db: Databa
 def seeded_db_name(session, guardian_id: int) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     guardian = session.get(Guardian, guardian_id)
     kids = session.exec(
-        select(Student.last_name).join(GuardianStudent, GuardianStudent.student_id == Student.id)
+        select(Student.last_name)
+        .join(GuardianStudent, GuardianStudent.student_id == Student.id)
         .where(GuardianStudent.guardian_id == guardian_id)
     ).all()
     return f"{guardian.first_name} {guardian.last_name}", " ".join(k[0] for k in kids)
@@ -58,12 +64,17 @@ def test_first_and_last_name_in_either_order(seeded_db: Database, agent: StaffMe
     one = _search(seeded_db, agent, f"{guardian.first_name} {guardian.last_name}")
     other = _search(seeded_db, agent, f"{guardian.last_name} {guardian.first_name}")
     assert 1 in one and one == other
-    partial = _search(seeded_db, agent, f"{fold(guardian.last_name)[:3]} {fold(guardian.first_name)[:2]}")
+    partial = _search(
+        seeded_db, agent, f"{fold(guardian.last_name)[:3]} {fold(guardian.first_name)[:2]}"
+    )
     assert 1 in partial
 
 
 def test_email_phone_student_number_and_username(seeded_db: Database, agent: StaffMember) -> None:
-    guardian = _first(seeded_db, select(Guardian).where(Guardian.email.is_not(None), Guardian.mobile_phone.is_not(None)))[0]
+    guardian = _first(
+        seeded_db,
+        select(Guardian).where(Guardian.email.is_not(None), Guardian.mobile_phone.is_not(None)),
+    )[0]
     digits = "".join(ch for ch in guardian.mobile_phone if ch.isdigit())
     assert guardian.id in _search(seeded_db, agent, guardian.email.upper())
     assert guardian.id in _search(seeded_db, agent, guardian.email[:8])
@@ -72,20 +83,34 @@ def test_email_phone_student_number_and_username(seeded_db: Database, agent: Sta
     assert guardian.id in _search(seeded_db, agent, f"+1 {digits}")
     assert guardian.id in _search(seeded_db, agent, digits[3:])  # local number only
 
-    number, guardian_id = _first(seeded_db, select(Student.student_number, GuardianStudent.guardian_id)
-                                 .join(GuardianStudent, GuardianStudent.student_id == Student.id))
+    number, guardian_id = _first(
+        seeded_db,
+        select(Student.student_number, GuardianStudent.guardian_id).join(
+            GuardianStudent, GuardianStudent.student_id == Student.id
+        ),
+    )
     assert guardian_id in _search(seeded_db, agent, number)
 
-    username, owner = _first(seeded_db, select(PortalAccount.username, PortalAccount.guardian_id)
-                             .where(PortalAccount.kind == "guardian"))
+    username, owner = _first(
+        seeded_db,
+        select(PortalAccount.username, PortalAccount.guardian_id).where(
+            PortalAccount.kind == "guardian"
+        ),
+    )
     assert owner in _search(seeded_db, agent, username.upper())
 
 
-def test_a_key_read_out_in_any_format_finds_its_guardian(seeded_db: Database, agent: StaffMember) -> None:
-    key_id, guardian_id = _first(seeded_db, select(ActivationKey.id, ActivationKey.guardian_id)
-                                 .where(ActivationKey.status == "redeemed"))
+def test_a_key_read_out_in_any_format_finds_its_guardian(
+    seeded_db: Database, agent: StaffMember
+) -> None:
+    key_id, guardian_id = _first(
+        seeded_db,
+        select(ActivationKey.id, ActivationKey.guardian_id).where(
+            ActivationKey.status == "redeemed"
+        ),
+    )
     key = demo_key(SEED, key_id)
-    spoken = " ".join(key.strip("{}").replace("-", "").lower()[i:i + 4] for i in range(0, 32, 4))
+    spoken = " ".join(key.strip("{}").replace("-", "").lower()[i : i + 4] for i in range(0, 32, 4))
     for typed in (key, key.lower(), key.strip("{}"), spoken):
         with seeded_db.read() as session:
             result = search_guardians(session, actor=agent, query=typed)
@@ -96,32 +121,41 @@ def test_a_key_read_out_in_any_format_finds_its_guardian(seeded_db: Database, ag
 
 def test_an_unknown_key_says_so(seeded_db: Database, agent: StaffMember) -> None:
     with seeded_db.read() as session:
-        result = search_guardians(session, actor=agent, query="{00000000-0000-4000-8000-000000000000}")
+        result = search_guardians(
+            session, actor=agent, query="{00000000-0000-4000-8000-000000000000}"
+        )
     assert result.hits == () and "read it again" in result.note
 
 
-def test_results_say_enough_to_tell_namesakes_apart(seeded_db: Database, agent: StaffMember) -> None:
+def test_results_say_enough_to_tell_namesakes_apart(
+    seeded_db: Database, agent: StaffMember
+) -> None:
     with seeded_db.read() as session:
         hit = search_guardians(session, actor=agent, query="munoz").hits[0]
     assert hit.city and hit.account in {"active", "disabled", "key outstanding", "no account"}
     assert hit.students and all(s.school and s.grade for s in hit.students)
 
 
-def test_a_page_holds_at_most_the_limit_and_says_there_is_more(seeded_db: Database, agent: StaffMember) -> None:
+def test_a_page_holds_at_most_the_limit_and_says_there_is_more(
+    seeded_db: Database, agent: StaffMember
+) -> None:
     with seeded_db.read() as session:
         result = search_guardians(session, actor=agent, query="a", limit=5)
     assert len(result.hits) == 5 and result.more
     assert len({h.guardian_id for h in result.hits}) == 5
 
 
-def test_clerks_find_only_families_at_their_school(seeded_db: Database, agent: StaffMember, clerk: StaffMember) -> None:
+def test_clerks_find_only_families_at_their_school(
+    seeded_db: Database, agent: StaffMember, clerk: StaffMember
+) -> None:
     everyone = _search(seeded_db, agent, "a")
     mine = _search(seeded_db, clerk, "a")
     assert mine and set(mine) < set(everyone)
     with seeded_db.read() as session:
         for guardian_id in mine:
             schools = session.exec(
-                select(Student.school_id).join(GuardianStudent, GuardianStudent.student_id == Student.id)
+                select(Student.school_id)
+                .join(GuardianStudent, GuardianStudent.student_id == Student.id)
                 .where(GuardianStudent.guardian_id == guardian_id)
             ).all()
             assert clerk.school_id in {s[0] for s in schools}
@@ -141,7 +175,13 @@ def test_control_characters_are_refused_with_a_message(query: str) -> None:
 
 def test_wildcards_are_literal(db: Database, memory_agent: StaffMember) -> None:
     with db.write() as session:
-        for first, last in (("Ana", "50%off"), ("Ana", "50xoff"), ("Bo", "a_b"), ("Bo", "axb"), ("Cy", "back\\slash")):
+        for first, last in (
+            ("Ana", "50%off"),
+            ("Ana", "50xoff"),
+            ("Bo", "a_b"),
+            ("Bo", "axb"),
+            ("Cy", "back\\slash"),
+        ):
             guardian = Guardian(first_name=first, last_name=last)
             session.add(guardian)
             session.flush()
@@ -162,8 +202,14 @@ def _name(db: Database, guardian_id: int) -> str:
 @pytest.fixture
 def memory_agent(db: Database) -> StaffMember:
     """An agent for an otherwise empty database (search needs no staff row)."""
-    return StaffMember(id=0, username="test-agent", full_name="Test Agent", role="agent",
-                       school_id=None, school_name=None)
+    return StaffMember(
+        id=0,
+        username="test-agent",
+        full_name="Test Agent",
+        role="agent",
+        school_id=None,
+        school_name=None,
+    )
 
 
 # -- property: SQL matching equals Python's matching on the folded text ------------------
@@ -171,11 +217,16 @@ _letters = st.sampled_from(list("aábcçdeéfgnñoóöuüxyz%_\\'- ") + ["ss", "
 _name_text = st.lists(_letters, min_size=1, max_size=9).map("".join).filter(lambda s: s.strip())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(people=st.lists(st.tuples(_name_text, _name_text), min_size=1, max_size=6),
-       query=st.one_of(_name_text, st.lists(_letters, min_size=1, max_size=4).map("".join)))
-def test_search_matches_python_prefix_matching(db: Database, memory_agent: StaffMember,
-                                               people: list[tuple[str, str]], query: str) -> None:
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    people=st.lists(st.tuples(_name_text, _name_text), min_size=1, max_size=6),
+    query=st.one_of(_name_text, st.lists(_letters, min_size=1, max_size=4).map("".join)),
+)
+def test_search_matches_python_prefix_matching(
+    db: Database, memory_agent: StaffMember, people: list[tuple[str, str]], query: str
+) -> None:
     try:
         parsed = parse_query(query)
     except InvalidSearch:
@@ -190,9 +241,16 @@ def test_search_matches_python_prefix_matching(db: Database, memory_agent: Staff
             session.flush()
             terms = guardian_terms(GuardianText(first_name=first, last_name=last))
             if terms:
-                session.exec(insert(SearchTerm), params=[  # type: ignore[call-overload]
-                    {"term": t, "guardian_id": guardian.id, "kind": k} for t, k in terms.items()])
+                session.exec(
+                    insert(SearchTerm),
+                    params=[  # type: ignore[call-overload]
+                        {"term": t, "guardian_id": guardian.id, "kind": k} for t, k in terms.items()
+                    ],
+                )
             if parsed.words and all(any(t.startswith(w) for t in terms) for w in parsed.words):
                 expected.add(guardian.id)  # type: ignore[arg-type]
-        found = {h.guardian_id for h in search_guardians(session, actor=memory_agent, query=query, limit=500).hits}
+        found = {
+            h.guardian_id
+            for h in search_guardians(session, actor=memory_agent, query=query, limit=500).hits
+        }
     assert found == expected

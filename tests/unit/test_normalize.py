@@ -22,11 +22,15 @@ def test_punctuated_names_are_found_by_parts_and_joined() -> None:
 
 
 def test_phone_words_ignore_format_and_country_code() -> None:
-    assert phone_words("(630) 555-0142") == phone_words("+1 630.555.0142") == ("6305550142", "5550142")
+    assert (
+        phone_words("(630) 555-0142") == phone_words("+1 630.555.0142") == ("6305550142", "5550142")
+    )
 
 
 @given(st.text(min_size=1, max_size=6), st.text(max_size=6))
-def test_prefix_upper_bound_brackets_exactly_the_strings_with_that_prefix(prefix: str, rest: str) -> None:
+def test_prefix_upper_bound_brackets_exactly_the_strings_with_that_prefix(
+    prefix: str, rest: str
+) -> None:
     try:
         upper = prefix_upper_bound(prefix)
     except ValueError:

@@ -22,8 +22,13 @@ def _guardian(db: Database) -> int:
 
 def _key(guardian_id: int, status: str = "active") -> ActivationKey:
     key = new_key()
-    return ActivationKey(guardian_id=guardian_id, digest=key_digest(key), last4=key_last4(key),
-                         status=status, issued_at=NOW)
+    return ActivationKey(
+        guardian_id=guardian_id,
+        digest=key_digest(key),
+        last4=key_last4(key),
+        status=status,
+        issued_at=NOW,
+    )
 
 
 def test_a_second_active_key_for_one_guardian_is_rejected(db: Database) -> None:
@@ -51,14 +56,31 @@ def test_revoked_and_redeemed_keys_do_not_count_against_the_one_active_key(db: D
 def test_usernames_are_unique_whatever_their_case(db: Database) -> None:
     first, second = _guardian(db), _guardian(db)
     with db.write() as session:
-        session.add(PortalAccount(kind="guardian", guardian_id=first, username="MNunez7",
-                                  username_key="mnunez7", created_at=NOW))
+        session.add(
+            PortalAccount(
+                kind="guardian",
+                guardian_id=first,
+                username="MNunez7",
+                username_key="mnunez7",
+                created_at=NOW,
+            )
+        )
     with pytest.raises(IntegrityError), db.write() as session:
-        session.add(PortalAccount(kind="guardian", guardian_id=second, username="mnunez7",
-                                  username_key="mnunez7", created_at=NOW))
+        session.add(
+            PortalAccount(
+                kind="guardian",
+                guardian_id=second,
+                username="mnunez7",
+                username_key="mnunez7",
+                created_at=NOW,
+            )
+        )
 
 
 def test_an_account_belongs_to_exactly_one_guardian_or_student(db: Database) -> None:
     with pytest.raises(IntegrityError), db.write() as session:
-        session.add(PortalAccount(kind="guardian", username="nobody1", username_key="nobody1",
-                                  created_at=NOW))
+        session.add(
+            PortalAccount(
+                kind="guardian", username="nobody1", username_key="nobody1", created_at=NOW
+            )
+        )

@@ -19,15 +19,19 @@ def test_demo_staff_sign_in_with_their_roles(seeded_db: Database) -> None:
     assert agent.school_id is None
 
 
-@pytest.mark.parametrize(("username", "password"), [
-    ("demo-agent", "wrong-password"),
-    ("nobody", "demo-password"),
-    ("demo-agent", ""),
-    ("", "demo-password"),
-    ("demo-agent", "x" * 10_000),
-])
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("demo-agent", "wrong-password"),
+        ("nobody", "demo-password"),
+        ("demo-agent", ""),
+        ("", "demo-password"),
+        ("demo-agent", "x" * 10_000),
+    ],
+)
 def test_wrong_credentials_get_one_message_that_names_neither_part(
-        seeded_db: Database, username: str, password: str) -> None:
+    seeded_db: Database, username: str, password: str
+) -> None:
     with pytest.raises(SignInFailed) as caught, seeded_db.read() as session:
         authenticate(session, username=username, password=password)
     assert str(caught.value) == SIGN_IN_FAILED

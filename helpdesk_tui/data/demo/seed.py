@@ -3,8 +3,8 @@
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, delete, func, select, text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Engine, delete, func
+from sqlmodel import Session, SQLModel, select
 
 from helpdesk_tui.data.bulk_load import bulk_session
 from helpdesk_tui.data.demo.generator import (
@@ -35,7 +35,7 @@ class DistrictNotEmpty(Exception):
 
 def district_guardian_count(database: Database) -> int:
     with database.read() as session:
-        return session.exec(select(func.count()).select_from(Guardian)).one()[0]
+        return session.exec(select(func.count()).select_from(Guardian)).one()
 
 
 def school_year_start(now: datetime) -> int:
@@ -69,7 +69,10 @@ def seed_demo_district(
     try:
         school_ids = _seed_district_and_staff(database, now)
         generator = DistrictGenerator(
-            seed=seed, guardians=guardians, now=now, school_ids=school_ids,
+            seed=seed,
+            guardians=guardians,
+            now=now,
+            school_ids=school_ids,
             school_year_start=school_year_start(now),
         )
         with bulk_session(database.write_engine, TABLE_ORDER) as writer:
@@ -87,33 +90,55 @@ def seed_demo_district(
 
 def _seed_district_and_staff(database: Database, now: datetime) -> dict[str, list[int]]:
     with database.write() as session:
-        session.add(DistrictSettings(
-            name="Riverbend Community Unit School District 88",
-            portal_url="https://parentportal.riverbend88.example.org",
-            helpdesk_email="portalhelp@riverbend88.example.org",
-            helpdesk_phone="(630) 555-0188",
-            time_zone="America/Chicago", country="US", subdivision="IL",
-            school_year_start=school_year_start(now), key_valid_days=KEY_VALID_DAYS,
-        ))
+        session.add(
+            DistrictSettings(
+                name="Riverbend Community Unit School District 88",
+                portal_url="https://parentportal.riverbend88.example.org",
+                helpdesk_email="portalhelp@riverbend88.example.org",
+                helpdesk_phone="(630) 555-0188",
+                time_zone="America/Chicago",
+                country="US",
+                subdivision="IL",
+                school_year_start=school_year_start(now),
+                key_valid_days=KEY_VALID_DAYS,
+            )
+        )
         school_ids: dict[str, list[int]] = {}
         labels = {"elementary": ELEMENTARY_NAMES, "middle": MIDDLE_NAMES, "high": HIGH_NAMES}
-        suffix = {"elementary": "Elementary School", "middle": "Middle School", "high": "High School"}
+        suffix = {
+            "elementary": "Elementary School",
+            "middle": "Middle School",
+            "high": "High School",
+        }
         code = 100
         for level, count in SCHOOL_COUNTS.items():
             low, high = GRADES[level]
             for i in range(count):
                 code += 1
-                school = School(code=str(code), name=f"{labels[level][i]} {suffix[level]}",
-                                level=level, low_grade=low, high_grade=high,
-                                city=CITIES[i % len(CITIES)][0], phone=f"(630) 555-{code:04d}")
+                school = School(
+                    code=str(code),
+                    name=f"{labels[level][i]} {suffix[level]}",
+                    level=level,
+                    low_grade=low,
+                    high_grade=high,
+                    city=CITIES[i % len(CITIES)][0],
+                    phone=f"(630) 555-{code:04d}",
+                )
                 session.add(school)
                 session.flush()
                 school_ids.setdefault(level, []).append(school.id)  # type: ignore[arg-type]
         password_hash = hash_password(DEMO_PASSWORD)
         for username, full_name, role in DEMO_STAFF:
-            session.add(Staff(username=username, full_name=full_name, role=role,
-                              school_id=school_ids["elementary"][0] if role == "clerk" else None,
-                              password_hash=password_hash, created_at=now))
+            session.add(
+                Staff(
+                    username=username,
+                    full_name=full_name,
+                    role=role,
+                    school_id=school_ids["elementary"][0] if role == "clerk" else None,
+                    password_hash=password_hash,
+                    created_at=now,
+                )
+            )
     return school_ids
 
 
@@ -123,8 +148,8 @@ def wipe_district(engine: Engine) -> None:
     with Session(engine) as session:
         if engine.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
-            session.exec(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))  # type: ignore[call-overload]
+            session.connection().exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         else:
             for table in tables:
-                session.exec(delete(table))  # type: ignore[call-overload]
+                session.exec(delete(table))
         session.commit()

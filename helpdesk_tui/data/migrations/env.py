@@ -1,6 +1,9 @@
 """Alembic environment: the package's own metadata, against the connection or URL given."""
 
+import os
+
 from alembic import context
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import helpdesk_tui.data.tables  # noqa: F401  (registers every table on the metadata)
@@ -15,18 +18,18 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = config.get_main_option("sqlalchemy.url")
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get("HELPDESK_DATABASE_URL")
     if not url:
-        from helpdesk_tui.config import load_settings
-
-        url = load_settings().database_url
+        raise SystemExit(
+            "Set HELPDESK_DATABASE_URL (or use `helpdesk db upgrade` / `helpdesk db check`)."
+        )
     engine = build_engine(url)
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -22,7 +22,9 @@ class DistrictSettings(SQLModel, table=True):
     hours_open: str = Field(default="07:30", max_length=5)
     hours_close: str = Field(default="15:30", max_length=5)
     business_days: str = Field(default="12345", max_length=7)
-    school_year_start: int = Field(default=2026, description="Calendar year the current school year starts in")
+    school_year_start: int = Field(
+        default=2026, description="Calendar year the current school year starts in"
+    )
     lockout_threshold: int = Field(default=5, ge=1)
     portal_idle_minutes: int = Field(default=60, ge=1)
     key_valid_days: int = Field(default=90, ge=1)
@@ -31,8 +33,10 @@ class DistrictSettings(SQLModel, table=True):
 class School(SQLModel, table=True):
     __tablename__ = "school"
     __table_args__ = (
-        CheckConstraint("low_grade BETWEEN 0 AND 12 AND high_grade BETWEEN low_grade AND 12",
-                        name="ck_school_grades"),
+        CheckConstraint(
+            "low_grade BETWEEN 0 AND 12 AND high_grade BETWEEN low_grade AND 12",
+            name="ck_school_grades",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -56,8 +56,9 @@ class HouseholdMember(SQLModel, table=True):
 
     __tablename__ = "household_member"
     __table_args__ = (
-        CheckConstraint("(guardian_id IS NULL) <> (student_id IS NULL)",
-                        name="ck_household_member_one_person"),
+        CheckConstraint(
+            "(guardian_id IS NULL) <> (student_id IS NULL)", name="ck_household_member_one_person"
+        ),
         UniqueConstraint("household_id", "guardian_id", name="uq_household_member_guardian"),
         UniqueConstraint("household_id", "student_id", name="uq_household_member_student"),
         Index("ix_household_member_guardian", "guardian_id"),
