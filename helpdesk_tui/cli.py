@@ -40,14 +40,16 @@ def open_database(settings: Settings, *, upgrade_embedded: bool = True) -> Datab
     from sqlalchemy.exc import OperationalError
 
     from helpdesk_tui.config import with_database_password
-    from helpdesk_tui.data import migrate
     from helpdesk_tui.data.engine import Database, build_engine
+    from helpdesk_tui.data.schema_version import is_up_to_date
 
     try:
         engine = build_engine(with_database_password(settings.database_url))
-        if migrate.is_up_to_date(engine):
+        if is_up_to_date(engine):
             return Database(engine)
         if settings.is_embedded and upgrade_embedded:
+            from helpdesk_tui.data import migrate
+
             migrate.upgrade(engine)
             return Database(engine)
     except OperationalError as exc:

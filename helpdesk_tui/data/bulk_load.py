@@ -120,10 +120,11 @@ def bulk_session(engine: Engine, tables: Sequence[str]) -> Iterator[BulkWriter]:
                     for name in tables:
                         _reset_sequence(connection, name)
                 connection.commit()
-                # ANALYZE cannot run inside the implicit transaction block; use autocommit.
+                # VACUUM sets the visibility map, without which index-only scans still
+                # visit the heap; it cannot run in a transaction block, hence autocommit.
                 auto = connection.execution_options(isolation_level="AUTOCOMMIT")
                 for name in tables:
-                    auto.exec_driver_sql(f"ANALYZE {name}")
+                    auto.exec_driver_sql(f"VACUUM (ANALYZE) {name}")
 
 
 def _reset_sequence(connection: Connection, table: str) -> None:

@@ -1,6 +1,5 @@
 """Schema migrations, shipped inside the package and run through Alembic's API."""
 
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -8,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+from helpdesk_tui.data.schema_version import MIGRATIONS_DIR
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -27,10 +26,6 @@ def head_revision() -> str | None:
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-def is_up_to_date(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

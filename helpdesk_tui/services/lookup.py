@@ -15,10 +15,11 @@ log(n) and the page size, not with the number of guardians.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, exists, select, tuple_
+from sqlalchemy import Connection, and_, bindparam, exists, func, select, tuple_
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.expression import Exists
 from sqlmodel import Session
 
 from helpdesk_tui.data.key_codec import canonical_hex, key_digest
@@ -145,47 +146,81 @@ def _matching_guardians(
     session: Session, *, actor: StaffMember, words: tuple[str, ...], want: int
 ) -> dict[int, str]:
     """guardian_id -> kind of the word that led to them, in result order."""
-    driver = max(words, key=len)  # the longest word usually narrows most
-    others = [w for w in words if w != driver]
-    base = select(terms.c.guardian_id, terms.c.term, terms.c.kind).where(
-        terms.c.term >= driver, terms.c.term < prefix_upper_bound(driver)
-    )
-    for word in others:
-        other = terms.alias()
-        base = base.where(
-            exists().where(
-                other.c.guardian_id == terms.c.guardian_id,
-                other.c.term >= word,
-                other.c.term < prefix_upper_bound(word),
-            )
-        )
-    if actor.is_clerk:
-        base = base.where(_at_school(actor.school_id))
-    base = base.order_by(terms.c.term, terms.c.guardian_id)
-
     conn = session.connection()
+    driver = _pick_driver(conn, words)
+    others = [w for w in words if w != driver]
+    params: dict[str, object] = {"lo0": driver, "hi0": prefix_upper_bound(driver)}
+    for n, word in enumerate(others, start=1):
+        params[f"lo{n}"], params[f"hi{n}"] = word, prefix_upper_bound(word)
+    if actor.is_clerk:
+        params["school"] = actor.school_id
     found: dict[int, str] = {}
-    fetch = want * 2
-    after: tuple[str, int] | None = None
+    params["n"] = fetch = want * 2
+    resume = False
     while len(found) < want:
-        page: Select = base
-        if after:
-            page = page.where(tuple_(terms.c.term, terms.c.guardian_id) > after)
-        rows = conn.execute(page.limit(fetch)).all()
+        statement = _match_statement(len(others), actor.is_clerk, resume)
+        rows = conn.execute(statement, params).all()
         for guardian_id, _term, kind in rows:
             found.setdefault(guardian_id, kind)
         if len(rows) < fetch:
             break
-        after = (rows[-1][1], rows[-1][0])
+        params["after_term"], params["after_id"] = rows[-1][1], rows[-1][0]
+        resume = True
     return dict(list(found.items())[:want])
 
 
-def _at_school(school_id: int | None) -> Exists:
-    return exists().where(
-        links.c.guardian_id == terms.c.guardian_id,
-        links.c.student_id == students.c.id,
-        students.c.school_id == school_id,
+_ESTIMATE_CAP = 2000
+
+
+def _pick_driver(conn: Connection, words: tuple[str, ...]) -> str:
+    """The word whose prefix range is smallest (counted up to a cap), longest on a tie:
+    the scan walks that range and checks the other words per candidate."""
+    if len(words) == 1:
+        return words[0]
+    counts = {
+        word: conn.execute(_COUNT_RANGE, {"lo": word, "hi": prefix_upper_bound(word)}).scalar_one()
+        for word in words
+    }
+    return min(words, key=lambda w: (counts[w], -len(w)))
+
+
+_COUNT_RANGE = select(func.count()).select_from(
+    select(terms.c.guardian_id)
+    .where(terms.c.term >= bindparam("lo"), terms.c.term < bindparam("hi"))
+    .limit(_ESTIMATE_CAP)
+    .subquery()
+)
+
+
+@lru_cache(maxsize=64)
+def _match_statement(other_words: int, clerk: bool, resume: bool) -> Select:
+    """One prepared shape per (words, clerk, page): SQLAlchemy compiles it once."""
+    statement = select(terms.c.guardian_id, terms.c.term, terms.c.kind).where(
+        terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0")
     )
+    for n in range(1, other_words + 1):
+        other = terms.alias(f"w{n}")
+        statement = statement.where(
+            exists().where(
+                other.c.guardian_id == terms.c.guardian_id,
+                other.c.term >= bindparam(f"lo{n}"),
+                other.c.term < bindparam(f"hi{n}"),
+            )
+        )
+    if clerk:
+        statement = statement.where(
+            exists().where(
+                links.c.guardian_id == terms.c.guardian_id,
+                links.c.student_id == students.c.id,
+                students.c.school_id == bindparam("school"),
+            )
+        )
+    if resume:
+        statement = statement.where(
+            tuple_(terms.c.term, terms.c.guardian_id)
+            > tuple_(bindparam("after_term"), bindparam("after_id"))
+        )
+    return statement.order_by(terms.c.term, terms.c.guardian_id).limit(bindparam("n"))
 
 
 def _search_by_key(
@@ -214,51 +249,47 @@ def _search_by_key(
     return SearchResult(query=query, hits=hits, note=f"Activation key ending {last4}: {status}.")
 
 
+# One round trip per page: each guardian with account status, outstanding key and
+# students (a guardian row repeats once per student).
+_PAGE = (
+    select(
+        guardians.c.id,
+        guardians.c.first_name,
+        guardians.c.last_name,
+        guardians.c.city,
+        guardians.c.email,
+        accounts.c.status,
+        keys.c.id.label("key_id"),
+        students.c.first_name.label("s_first"),
+        students.c.last_name.label("s_last"),
+        students.c.grade,
+        schools.c.name.label("school"),
+    )
+    .select_from(
+        guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id)
+        .outerjoin(keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == "active"))
+        .outerjoin(links, links.c.guardian_id == guardians.c.id)
+        .outerjoin(students, students.c.id == links.c.student_id)
+        .outerjoin(schools, schools.c.id == students.c.school_id)
+    )
+    .where(guardians.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(guardians.c.id, students.c.grade.desc(), students.c.id)
+)
+
+
 def _hydrate(session: Session, ids: list[int], kinds: dict[int, str]) -> tuple[GuardianHit, ...]:
-    """Turn guardian ids into result rows: two indexed queries for the whole page."""
+    """Turn guardian ids into result rows, in the order given, with one indexed query on
+    Core rows (no ORM objects), so a page costs well under a millisecond."""
     if not ids:
         return ()
-    conn = session.connection()  # Core rows: a page must cost well under a millisecond
-    people = {
-        row.id: row
-        for row in conn.execute(
-            select(
-                guardians.c.id,
-                guardians.c.first_name,
-                guardians.c.last_name,
-                guardians.c.city,
-                guardians.c.email,
-                accounts.c.status,
-                keys.c.id.label("key_id"),
-            )
-            .select_from(
-                guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id).outerjoin(
-                    keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == "active")
-                )
-            )
-            .where(guardians.c.id.in_(ids))
-        )
-    }
+    people: dict[int, Any] = {}
     kids: dict[int, list[StudentBrief]] = {}
-    for guardian_id, first, last, grade, school in conn.execute(
-        select(
-            links.c.guardian_id,
-            students.c.first_name,
-            students.c.last_name,
-            students.c.grade,
-            schools.c.name,
-        )
-        .select_from(
-            links.join(students, students.c.id == links.c.student_id).join(
-                schools, schools.c.id == students.c.school_id
+    for row in session.connection().execute(_PAGE, {"ids": ids}):
+        people.setdefault(row.id, row)
+        if row.s_first is not None:
+            kids.setdefault(row.id, []).append(
+                StudentBrief(f"{row.s_first} {row.s_last}", grade_label(row.grade), row.school)
             )
-        )
-        .where(links.c.guardian_id.in_(ids))
-        .order_by(links.c.guardian_id, students.c.grade.desc(), students.c.id)
-    ):
-        kids.setdefault(guardian_id, []).append(
-            StudentBrief(f"{first} {last}", grade_label(grade), school)
-        )
     hits = []
     for guardian_id in ids:
         person = people.get(guardian_id)

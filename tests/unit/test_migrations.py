@@ -4,12 +4,17 @@ from sqlalchemy import inspect
 
 from helpdesk_tui.data import migrate
 from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.schema_version import HEAD, is_up_to_date
 
 
 def test_migrated_database_matches_the_models(db: Database) -> None:
     # alembic check raises if autogenerate would emit any operation.
     migrate.check(db.engine)
-    assert migrate.is_up_to_date(db.engine)
+    assert is_up_to_date(db.engine)
+
+
+def test_the_start_up_check_knows_the_newest_migration() -> None:
+    assert migrate.head_revision() == HEAD
 
 
 def test_downgrade_to_nothing_and_back(db: Database) -> None:

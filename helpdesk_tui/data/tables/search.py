@@ -19,7 +19,11 @@ TERM_KINDS = ("name", "student", "email", "phone", "number", "username")
 class SearchTerm(SQLModel, table=True):
     __tablename__ = "search_term"
     __table_args__ = (
-        Index("uq_search_term_term", "term", "guardian_id", unique=True),
+        # INCLUDE makes the lookup scan index-only on PostgreSQL (SQLite reads `kind` only
+        # for the rows it returns).
+        Index(
+            "uq_search_term_term", "term", "guardian_id", unique=True, postgresql_include=["kind"]
+        ),
         Index("ix_search_term_guardian", "guardian_id", "term"),
     )
 

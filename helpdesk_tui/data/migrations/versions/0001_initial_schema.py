@@ -98,7 +98,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("search_term", schema=None) as batch_op:
         batch_op.create_index("ix_search_term_guardian", ["guardian_id", "term"], unique=False)
-        batch_op.create_index("uq_search_term_term", ["term", "guardian_id"], unique=True)
+        batch_op.create_index(
+            "uq_search_term_term", ["term", "guardian_id"], unique=True, postgresql_include=["kind"]
+        )
 
     op.create_table(
         "staff",
