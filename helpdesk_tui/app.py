@@ -50,12 +50,15 @@ class HelpdeskApp(App[None]):
         self._show_sign_in()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette offers every enabled key binding of the current screen, so each
-        action can be found by name as well as by key."""
+        """The palette offers every enabled key binding of the current screen (our own,
+        not the widgets' scrolling and focus keys), so each action can be found by name
+        as well as by key."""
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
+            if not isinstance(active.node, Screen) or not active.enabled:
+                continue
+            if not binding.description or binding.action in seen:
                 continue
             if binding.action in ("quit", "command_palette"):
                 continue

@@ -1,6 +1,5 @@
 """Schema migrations, shipped inside the package and run through Alembic's API."""
 
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail, get_guardian_detail
-from helpdesk_tui.widgets.formatting import day, when, yes_no
+from helpdesk_tui.widgets.formatting import day, when
 
 STATUS_STYLES = {
     "active": "green",
@@ -71,8 +71,7 @@ class GuardianDetailScreen(Screen[None]):
             "School",
             "Enrolled",
             "Relation",
-            "Guardian",
-            "Portal",
+            "Rights",
             "Restricted",
         )
         self.query_one("#keys", DataTable).add_columns(
@@ -187,12 +186,11 @@ class GuardianDetailScreen(Screen[None]):
                 s.school,
                 s.enrollment,
                 s.relation,
-                yes_no(s.is_guardian),
-                yes_no(s.portal_access),
+                s.rights,
                 "[bold red]RESTRICTED[/]" if s.restricted else "no",
             )
         if not d.students:
-            table.add_row("no students linked", *[""] * 8)
+            table.add_row("no students linked", *[""] * 7)
 
     def _fill_keys(self, d: GuardianDetail) -> None:
         table = self.query_one("#keys", DataTable)

@@ -10,6 +10,7 @@ from textual.worker import get_current_worker
 from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.lookup import MAX_QUERY_LENGTH, SearchResult, search_guardians
+from helpdesk_tui.widgets.formatting import short_school
 from helpdesk_tui.widgets.search_box import SearchBox
 
 PLACEHOLDER = (
@@ -45,7 +46,7 @@ class GuardianLookupScreen(Screen[None]):
         yield Static("Start typing to find a guardian.", id="search-status", classes="hint")
         table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         table.add_column("Guardian", key="name", width=26)
-        table.add_column("Students (grade, school)", key="students", width=52)
+        table.add_column("Students (grade, school)", key="students", width=44)
         table.add_column("City", key="city", width=12)
         table.add_column("Portal", key="account", width=15)
         table.add_column("Found by", key="matched", width=9)
@@ -74,7 +75,17 @@ class GuardianLookupScreen(Screen[None]):
     def _show(self, result: SearchResult, error: str) -> None:
         if result.query != self.query_one("#search", Input).value:
             return  # stale: the box changed while this query ran
+        unchanged = self.result is not None and self.result.hits == result.hits
         self.result = result
+        if not unchanged:  # another letter often leaves the page as it was: keep it, and the cursor
+            self._fill_table(result)
+        status = self.query_one("#search-status", Static)
+        status.set_class(bool(error), "error")
+        status.set_class(not error, "hint")
+        status.update(error or self._summary(result))
+        self.results_shown += 1
+
+    def _fill_table(self, result: SearchResult) -> None:
         table = self.query_one("#results", DataTable)
         table.clear()
         for hit in result.hits:
@@ -82,17 +93,13 @@ class GuardianLookupScreen(Screen[None]):
             account = f"[{style}]{hit.account}[/]" if style else hit.account
             table.add_row(
                 hit.name,
-                hit.students_label,
+                "; ".join(f"{k.name} ({k.grade}, {short_school(k.school)})" for k in hit.students)
+                or "no students",
                 hit.city,
                 account,
                 hit.matched,
                 key=str(hit.guardian_id),
             )
-        status = self.query_one("#search-status", Static)
-        status.set_class(bool(error), "error")
-        status.set_class(not error, "hint")
-        status.update(error or self._summary(result))
-        self.results_shown += 1
 
     @staticmethod
     def _summary(result: SearchResult) -> str:

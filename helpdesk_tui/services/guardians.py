@@ -55,8 +55,14 @@ class StudentLink:
         return "+".join(years) + " year" if years else "not enrolled"
 
     @property
-    def shown_to_guardian(self) -> bool:
-        return self.enrolled_this_year or self.enrolled_next_year
+    def rights(self) -> str:
+        """The relationship's rights in two words: legal guardian, portal access."""
+        held = [
+            name
+            for name, on in (("guardian", self.is_guardian), ("portal", self.portal_access))
+            if on
+        ]
+        return " + ".join(held) or "none"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, func, select, tuple_
 from sqlalchemy.sql import Select
@@ -249,9 +248,9 @@ def _search_by_key(
     return SearchResult(query=query, hits=hits, note=f"Activation key ending {last4}: {status}.")
 
 
-# One round trip per page: each guardian with account status, outstanding key and
-# students (a guardian row repeats once per student).
-_PAGE = (
+# A page is two indexed queries: the guardians with account status and outstanding key,
+# then their students. (One six-table join was measured slower on PostgreSQL.)
+_PEOPLE = (
     select(
         guardians.c.id,
         guardians.c.first_name,
@@ -260,36 +259,44 @@ _PAGE = (
         guardians.c.email,
         accounts.c.status,
         keys.c.id.label("key_id"),
-        students.c.first_name.label("s_first"),
-        students.c.last_name.label("s_last"),
-        students.c.grade,
-        schools.c.name.label("school"),
     )
     .select_from(
-        guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id)
-        .outerjoin(keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == "active"))
-        .outerjoin(links, links.c.guardian_id == guardians.c.id)
-        .outerjoin(students, students.c.id == links.c.student_id)
-        .outerjoin(schools, schools.c.id == students.c.school_id)
+        guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id).outerjoin(
+            keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == "active")
+        )
     )
     .where(guardians.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(guardians.c.id, students.c.grade.desc(), students.c.id)
+)
+_STUDENTS = (
+    select(
+        links.c.guardian_id,
+        students.c.first_name,
+        students.c.last_name,
+        students.c.grade,
+        schools.c.name,
+    )
+    .select_from(
+        links.join(students, students.c.id == links.c.student_id).join(
+            schools, schools.c.id == students.c.school_id
+        )
+    )
+    .where(links.c.guardian_id.in_(bindparam("ids", expanding=True)))
+    .order_by(links.c.guardian_id, students.c.grade.desc(), students.c.id)
 )
 
 
 def _hydrate(session: Session, ids: list[int], kinds: dict[int, str]) -> tuple[GuardianHit, ...]:
-    """Turn guardian ids into result rows, in the order given, with one indexed query on
-    Core rows (no ORM objects), so a page costs well under a millisecond."""
+    """Turn guardian ids into result rows, in the order given, on Core rows (no ORM
+    objects): a page costs about a millisecond."""
     if not ids:
         return ()
-    people: dict[int, Any] = {}
+    conn = session.connection()
+    people = {row.id: row for row in conn.execute(_PEOPLE, {"ids": ids})}
     kids: dict[int, list[StudentBrief]] = {}
-    for row in session.connection().execute(_PAGE, {"ids": ids}):
-        people.setdefault(row.id, row)
-        if row.s_first is not None:
-            kids.setdefault(row.id, []).append(
-                StudentBrief(f"{row.s_first} {row.s_last}", grade_label(row.grade), row.school)
-            )
+    for guardian_id, first, last, grade, school in conn.execute(_STUDENTS, {"ids": ids}):
+        kids.setdefault(guardian_id, []).append(
+            StudentBrief(f"{first} {last}", grade_label(grade), school)
+        )
     hits = []
     for guardian_id in ids:
         person = people.get(guardian_id)
