@@ -8,7 +8,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from helpdesk_tui.data.engine import Database
-from helpdesk_tui.screens.guardian_lookup import GuardianLookupScreen
 from helpdesk_tui.screens.sign_in import SignInScreen
 from helpdesk_tui.services.staff import StaffMember
 
@@ -40,6 +39,9 @@ class HelpdeskApp(App[None]):
         if staff is None:
             self.exit()
             return
+        # Imported here, not at the top: the sign-in screen shows sooner without it.
+        from helpdesk_tui.screens.guardian_lookup import GuardianLookupScreen
+
         self.staff = staff
         self.sub_title = f"{staff.full_name} · {staff.role_label}"
         self.push_screen(GuardianLookupScreen())

@@ -10,9 +10,6 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import keyring
-import keyring.errors
-from keyring.backends import fail
 from platformdirs import user_config_dir, user_data_dir
 from sqlalchemy.engine import make_url
 
@@ -82,8 +79,16 @@ class SecretStoreUnavailable(ConfigError):
     pass
 
 
+def _keyring_usable() -> bool:
+    # Imported when needed: finding keyring backends costs start-up time.
+    import keyring
+    from keyring.backends import fail
+
+    return not isinstance(keyring.get_keyring(), fail.Keyring)
+
+
 def _require_keyring() -> None:
-    if isinstance(keyring.get_keyring(), fail.Keyring):
+    if not _keyring_usable():
         raise SecretStoreUnavailable(
             "No OS keyring is available on this machine, so the password cannot be kept "
             "safely. Install and unlock one (for example gnome-keyring or KWallet on "
@@ -97,6 +102,9 @@ def set_secret(name: str, value: str) -> None:
     if name not in SECRET_NAMES:
         raise ConfigError(f"Unknown secret {name!r}; choose one of: {', '.join(SECRET_NAMES)}.")
     _require_keyring()
+    import keyring
+    import keyring.errors
+
     try:
         keyring.set_password(KEYRING_SERVICE, name, value)
     except keyring.errors.KeyringError as exc:
@@ -105,8 +113,11 @@ def set_secret(name: str, value: str) -> None:
 
 def get_secret(name: str) -> str | None:
     """The stored secret, or None when there is none or no keyring to hold one."""
-    if isinstance(keyring.get_keyring(), fail.Keyring):
+    if not _keyring_usable():
         return None
+    import keyring
+    import keyring.errors
+
     try:
         return keyring.get_password(KEYRING_SERVICE, name)
     except keyring.errors.KeyringError:
@@ -115,6 +126,9 @@ def get_secret(name: str) -> str | None:
 
 def delete_secret(name: str) -> bool:
     _require_keyring()
+    import keyring
+    import keyring.errors
+
     try:
         keyring.delete_password(KEYRING_SERVICE, name)
     except keyring.errors.PasswordDeleteError:
