@@ -86,7 +86,15 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 def _run_app(database: Database, *, demo: bool) -> None:
     from helpdesk_tui.app import HelpdeskApp
+    from helpdesk_tui.services.staff import active_staff_count
 
+    with database.read() as session:
+        if active_staff_count(session) == 0:
+            _fail(
+                f"{database.url} holds no staff accounts yet, so nobody could sign in. "
+                "For a demo run `helpdesk demo`; to fill this database with a demo district "
+                "run `helpdesk db seed-demo`."
+            )
     HelpdeskApp(database, demo=demo).run()
 
 

@@ -14,7 +14,7 @@ log(n) and the page size, not with the number of guardians.
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import Connection, and_, bindparam, exists, func, select, tuple_
@@ -84,7 +84,6 @@ class SearchResult:
     hits: tuple[GuardianHit, ...] = ()
     more: bool = False
     note: str = ""  # e.g. what a key query found, or why nothing could match
-    words: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +137,7 @@ def search_guardians(
     matches = _matching_guardians(session, actor=actor, words=parsed.words, want=limit + 1)
     ids = list(matches)[:limit]
     hits = _hydrate(session, ids, matches)
-    return SearchResult(query=query, hits=hits, more=len(matches) > limit, words=parsed.words)
+    return SearchResult(query=query, hits=hits, more=len(matches) > limit)
 
 
 def _matching_guardians(

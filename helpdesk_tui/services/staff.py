@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.passwords import verify_password
 from helpdesk_tui.data.tables import School, Staff
@@ -32,6 +33,10 @@ class StaffMember:
         if self.is_clerk and self.school_name:
             return f"clerk, {self.school_name}"
         return self.role
+
+
+def active_staff_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Staff).where(col(Staff.active))).one()
 
 
 def authenticate(session: Session, *, username: str, password: str) -> StaffMember:

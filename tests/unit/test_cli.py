@@ -65,3 +65,9 @@ def test_db_check_says_models_and_migrations_agree(seeded_db: Database) -> None:
 def test_seed_demo_refuses_a_populated_database(seeded_db: Database) -> None:
     result = _run(seeded_db, "db", "seed-demo", "--guardians", "10")
     assert result.exit_code == 2 and "--replace" in result.output
+
+
+def test_opening_the_app_on_a_database_without_staff_says_what_to_do(db: Database) -> None:
+    result = _run(db)
+    assert result.exit_code == 2
+    assert "holds no staff accounts yet" in result.output and "helpdesk demo" in result.output
