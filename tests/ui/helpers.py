@@ -14,8 +14,12 @@ def make_app(database: Database) -> HelpdeskApp:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let thread workers finish and their results reach the screen."""
+    """Let thread workers finish and their results reach the screen.
+
+    Two pauses: the first lets widgets handle the results; DataTable then sizes its
+    columns when it next goes idle, which the second pause waits for."""
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     await pilot.pause()
 
 

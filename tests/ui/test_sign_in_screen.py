@@ -34,7 +34,7 @@ async def test_sign_out_from_the_command_palette(sqlite_seeded) -> None:  # type
         await sign_in(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"sign out")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette gathers matching commands in a worker
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
