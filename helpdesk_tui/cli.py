@@ -126,6 +126,7 @@ def _seed_with_progress(database: Database, *, guardians: int, seed: int, replac
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from sqlalchemy.exc import DBAPIError
 
     from helpdesk_tui.data.demo.seed import DistrictNotEmpty, seed_demo_district
 
@@ -149,6 +150,11 @@ def _seed_with_progress(database: Database, *, guardians: int, seed: int, replac
             )
     except DistrictNotEmpty as exc:
         _fail(str(exc))
+    except DBAPIError as exc:
+        _fail(
+            f"The demo district could not be written ({exc.orig}); nothing was kept. If another "
+            "desk or command is seeding this database right now, wait for it and try again."
+        )
     except KeyboardInterrupt:
         _fail("Stopped; the partly generated district was removed.")
     console.print(f"Demo district ready in {database.url}: {guardians:,} guardians (seed {seed}).")

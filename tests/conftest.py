@@ -137,6 +137,12 @@ def sqlite_seeded(tmp_path: Path) -> Database:
     return database
 
 
+def first_row(database: Database, statement):  # type: ignore[no-untyped-def]
+    """The first row a query returns, read in its own session."""
+    with database.read() as session:
+        return session.exec(statement).first()
+
+
 def sign_in(database: Database, username: str) -> StaffMember:
     with database.read() as session:
         return authenticate(session, username=username, password="demo-password")

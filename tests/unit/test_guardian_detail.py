@@ -8,19 +8,21 @@ from helpdesk_tui.data.tables import ActivationKey, GuardianStudent, PortalAccou
 from helpdesk_tui.services.errors import NotFound, NotPermitted
 from helpdesk_tui.services.guardians import get_guardian_detail
 from helpdesk_tui.services.staff import StaffMember
+from tests.conftest import first_row
 
 
-def _one(db: Database, statement):  # type: ignore[no-untyped-def]
+def _detail(db: Database, actor: StaffMember, guardian_id: int):  # type: ignore[no-untyped-def]
     with db.read() as session:
-        return session.exec(statement).first()
+        return get_guardian_detail(session, actor=actor, guardian_id=guardian_id)
 
 
 def test_a_disabled_account_shows_why_when_and_the_failed_attempts(
     seeded_db: Database, agent: StaffMember
 ) -> None:
-    account = _one(seeded_db, select(PortalAccount).where(PortalAccount.status == "disabled"))[0]
-    with seeded_db.read() as session:
-        detail = get_guardian_detail(session, actor=agent, guardian_id=account.guardian_id)
+    account = first_row(seeded_db, select(PortalAccount).where(PortalAccount.status == "disabled"))[
+        0
+    ]
+    detail = _detail(seeded_db, agent, account.guardian_id)
     assert detail.portal_status == "disabled: 5 consecutive failed logins"
     assert detail.account.failed_login_count == 5 and detail.account.disabled_at is not None
     assert [a.success for a in detail.access_log[:5]] == [False] * 5
@@ -31,9 +33,8 @@ def test_a_disabled_account_shows_why_when_and_the_failed_attempts(
 def test_key_history_never_carries_a_key_value_or_digest(
     seeded_db: Database, agent: StaffMember
 ) -> None:
-    key = _one(seeded_db, select(ActivationKey).where(ActivationKey.status == "redeemed"))[0]
-    with seeded_db.read() as session:
-        detail = get_guardian_detail(session, actor=agent, guardian_id=key.guardian_id)
+    key = first_row(seeded_db, select(ActivationKey).where(ActivationKey.status == "redeemed"))[0]
+    detail = _detail(seeded_db, agent, key.guardian_id)
     view = next(k for k in detail.keys if k.last4 == key.last4)
     assert view.status == "redeemed" and view.redeemed_by_username
     assert view.masked == f"…-{key.last4}"
@@ -43,9 +44,8 @@ def test_key_history_never_carries_a_key_value_or_digest(
 def test_a_never_activated_guardian_with_a_key_outstanding(
     seeded_db: Database, agent: StaffMember
 ) -> None:
-    key = _one(seeded_db, select(ActivationKey).where(ActivationKey.status == "active"))[0]
-    with seeded_db.read() as session:
-        detail = get_guardian_detail(session, actor=agent, guardian_id=key.guardian_id)
+    key = first_row(seeded_db, select(ActivationKey).where(ActivationKey.status == "active"))[0]
+    detail = _detail(seeded_db, agent, key.guardian_id)
     assert detail.account is None
     assert detail.portal_status == "never activated: key outstanding"
 
@@ -53,9 +53,10 @@ def test_a_never_activated_guardian_with_a_key_outstanding(
 def test_students_carry_school_grade_enrollment_and_relationship_flags(
     seeded_db: Database, agent: StaffMember
 ) -> None:
-    link = _one(seeded_db, select(GuardianStudent).where(GuardianStudent.restricted.is_(True)))[0]
-    with seeded_db.read() as session:
-        detail = get_guardian_detail(session, actor=agent, guardian_id=link.guardian_id)
+    link = first_row(
+        seeded_db, select(GuardianStudent).where(GuardianStudent.restricted.is_(True))
+    )[0]
+    detail = _detail(seeded_db, agent, link.guardian_id)
     assert detail.has_restriction
     restricted = next(s for s in detail.students if s.student_id == link.student_id)
     assert restricted.restricted and restricted.school and restricted.grade
@@ -66,7 +67,7 @@ def test_students_carry_school_grade_enrollment_and_relationship_flags(
 def test_clerks_cannot_open_families_of_other_schools(
     seeded_db: Database, clerk: StaffMember
 ) -> None:
-    other = _one(
+    other = first_row(
         seeded_db,
         select(GuardianStudent.guardian_id)
         .join(Student, Student.id == GuardianStudent.student_id)

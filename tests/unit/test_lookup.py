@@ -20,7 +20,7 @@ from helpdesk_tui.data.tables import (
 from helpdesk_tui.services.errors import InvalidSearch
 from helpdesk_tui.services.lookup import MAX_QUERY_LENGTH, parse_query, search_guardians
 from helpdesk_tui.services.staff import StaffMember
-from tests.conftest import SEED
+from tests.conftest import SEED, first_row
 
 
 def _search(db: Database, actor: StaffMember, query: str, limit: int = 500) -> list[int]:
@@ -29,11 +29,6 @@ def _search(db: Database, actor: StaffMember, query: str, limit: int = 500) -> l
             h.guardian_id
             for h in search_guardians(session, actor=actor, query=query, limit=limit).hits
         ]
-
-
-def _first(db: Database, statement):  # type: ignore[no-untyped-def]
-    with db.read() as session:
-        return session.exec(statement).first()
 
 
 def test_accented_and_unaccented_names_find_the_same_guardians(
@@ -60,7 +55,7 @@ def seeded_db_name(session, guardian_id: int) -> tuple[str, str]:  # type: ignor
 
 
 def test_first_and_last_name_in_either_order(seeded_db: Database, agent: StaffMember) -> None:
-    guardian = _first(seeded_db, select(Guardian).where(Guardian.id == 1))[0]
+    guardian = first_row(seeded_db, select(Guardian).where(Guardian.id == 1))[0]
     one = _search(seeded_db, agent, f"{guardian.first_name} {guardian.last_name}")
     other = _search(seeded_db, agent, f"{guardian.last_name} {guardian.first_name}")
     assert 1 in one and one == other
@@ -71,7 +66,7 @@ def test_first_and_last_name_in_either_order(seeded_db: Database, agent: StaffMe
 
 
 def test_email_phone_student_number_and_username(seeded_db: Database, agent: StaffMember) -> None:
-    guardian = _first(
+    guardian = first_row(
         seeded_db,
         select(Guardian).where(Guardian.email.is_not(None), Guardian.mobile_phone.is_not(None)),
     )[0]
@@ -83,7 +78,7 @@ def test_email_phone_student_number_and_username(seeded_db: Database, agent: Sta
     assert guardian.id in _search(seeded_db, agent, f"+1 {digits}")
     assert guardian.id in _search(seeded_db, agent, digits[3:])  # local number only
 
-    number, guardian_id = _first(
+    number, guardian_id = first_row(
         seeded_db,
         select(Student.student_number, GuardianStudent.guardian_id).join(
             GuardianStudent, GuardianStudent.student_id == Student.id
@@ -91,7 +86,7 @@ def test_email_phone_student_number_and_username(seeded_db: Database, agent: Sta
     )
     assert guardian_id in _search(seeded_db, agent, number)
 
-    username, owner = _first(
+    username, owner = first_row(
         seeded_db,
         select(PortalAccount.username, PortalAccount.guardian_id).where(
             PortalAccount.kind == "guardian"
@@ -103,7 +98,7 @@ def test_email_phone_student_number_and_username(seeded_db: Database, agent: Sta
 def test_a_key_read_out_in_any_format_finds_its_guardian(
     seeded_db: Database, agent: StaffMember
 ) -> None:
-    key_id, guardian_id = _first(
+    key_id, guardian_id = first_row(
         seeded_db,
         select(ActivationKey.id, ActivationKey.guardian_id).where(
             ActivationKey.status == "redeemed"
