@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from textual import events
 
-from helpdesk_tui.data.demo.generator import demo_key
+from helpdesk_tui.data.demo.rows import demo_key
 from helpdesk_tui.data.tables import ActivationKey, Guardian, PortalAccount
 from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.screens.guardian_lookup import GuardianLookupScreen

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
-from helpdesk_tui.data.demo.generator import demo_key
+from helpdesk_tui.data.demo.rows import demo_key
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.normalize import fold
 from helpdesk_tui.data.search_index import GuardianText, guardian_terms, reindex_guardian

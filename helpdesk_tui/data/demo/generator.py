@@ -5,166 +5,18 @@ district. Rows are tuples in the column order of ``COLUMNS`` so a bulk writer ca
 stream them (executemany on SQLite, COPY on PostgreSQL) without ORM objects.
 """
 
-import hashlib
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from helpdesk_tui.data.demo import names
-from helpdesk_tui.data.key_codec import format_key, key_digest, key_last4
+from helpdesk_tui.data.demo.portal_history import PortalHistory
+from helpdesk_tui.data.demo.rows import Batch, Person, RowIds, SampleKeys
 from helpdesk_tui.data.normalize import fold
 from helpdesk_tui.data.search_index import GuardianText, guardian_terms
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "guardian": (
-        "id",
-        "first_name",
-        "last_name",
-        "email",
-        "alt_email",
-        "mobile_phone",
-        "home_phone",
-        "work_phone",
-        "address_line",
-        "city",
-        "state",
-        "postal_code",
-        "preferred_language",
-        "active",
-    ),
-    "household": ("id", "name", "address_line", "city", "phone"),
-    "student": (
-        "id",
-        "student_number",
-        "first_name",
-        "last_name",
-        "birth_date",
-        "grade",
-        "school_id",
-        "enrolled_this_year",
-        "enrolled_next_year",
-        "active",
-    ),
-    "household_member": ("id", "household_id", "guardian_id", "student_id"),
-    "guardian_student": (
-        "id",
-        "guardian_id",
-        "student_id",
-        "relation",
-        "is_guardian",
-        "portal_access",
-        "restricted",
-    ),
-    "portal_account": (
-        "id",
-        "kind",
-        "guardian_id",
-        "student_id",
-        "username",
-        "username_key",
-        "status",
-        "failed_login_count",
-        "disabled_at",
-        "disabled_reason",
-        "last_login_at",
-        "created_at",
-        "security_email",
-        "security_email_verified",
-        "security_email_verified_at",
-    ),
-    "activation_key": (
-        "id",
-        "guardian_id",
-        "digest",
-        "last4",
-        "status",
-        "issued_at",
-        "issued_by_staff_id",
-        "expires_at",
-        "redeemed_at",
-        "redeemed_by_account_id",
-        "revoked_at",
-        "revoked_by_staff_id",
-        "revoke_reason",
-    ),
-    "login_attempt": (
-        "id",
-        "account_id",
-        "username_tried",
-        "attempted_at",
-        "ip_address",
-        "success",
-    ),
-    "search_term": ("id", "term", "guardian_id", "kind"),
-}
-# Insert order: parents before children.
-TABLE_ORDER = tuple(COLUMNS)
 
-SCHOOL_COUNTS = {"elementary": 14, "middle": 5, "high": 3}
-GRADES = {"elementary": (0, 5), "middle": (6, 8), "high": (9, 12)}
-DEMO_PASSWORD = "demo-password"
-DISABLED_REASON = "5 consecutive failed logins"
-KEY_VALID_DAYS = 90
-# Account states by share of guardians (the rest have no account and no key).
-STATES = (
-    ("active", 0.58),
-    ("disabled", 0.04),
-    ("key_outstanding", 0.18),
-    ("key_expired", 0.04),
-    ("wrong_member", 0.02),
-)
-
-
-def demo_key(seed: int, key_id: int) -> str:
-    """The clear text of demo key ``key_id``: derivable, so the demo can be tried
-    (`helpdesk db seed-demo` prints a few). Real keys come from key_codec.new_key()."""
-    raw = bytearray(hashlib.sha256(f"demo-key:{seed}:{key_id}".encode()).digest()[:16])
-    raw[6] = (raw[6] & 0x0F) | 0x40  # uuid4 version and variant bits
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    return format_key(raw.hex())
-
-
-@dataclass
-class Batch:
-    rows: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
-    guardians: int = 0
-
-
-@dataclass
-class _Ids:
-    counters: dict[str, int] = field(default_factory=lambda: {t: 0 for t in COLUMNS})
-
-    def next(self, table: str) -> int:
-        self.counters[table] += 1
-        return self.counters[table]
-
-
-@dataclass
-class _Person:
-    id: int
-    first: str
-    last: str
-    relation: str = ""
-    students: list[tuple[str, str, str]] = field(default_factory=list)
-    emails: tuple[str | None, ...] = ()
-    phones: tuple[str | None, ...] = ()
-    username: str | None = None
-
-    @property
-    def email(self) -> str | None:
-        return self.emails[0] if self.emails else None
-
-
-@dataclass(frozen=True)
-class SampleKeys:
-    """Clear-text demo keys worth trying in the lookup box."""
-
-    outstanding: list[str] = field(default_factory=list)
-    redeemed_by_other_member: list[str] = field(default_factory=list)
-
-
-class DistrictGenerator:
+class DistrictGenerator(PortalHistory):
     def __init__(
         self,
         *,
@@ -182,7 +34,7 @@ class DistrictGenerator:
         self.school_ids = school_ids
         self.year_start = school_year_start
         self.batch_guardians = batch_guardians
-        self.ids = _Ids()
+        self.ids = RowIds()
         self.samples = SampleKeys()
 
     # -- batches -----------------------------------------------------------------
@@ -221,20 +73,20 @@ class DistrictGenerator:
             names.SPANISH_FIRST_FEMALE if spanish else names.ENGLISH_FIRST_FEMALE
         )
         father_first = rng.choice(names.SPANISH_FIRST_MALE if spanish else names.ENGLISH_FIRST_MALE)
-        households: list[tuple[int, list[_Person]]] = []
+        households: list[tuple[int, list[Person]]] = []
 
         # First household: one or two parents, sometimes a grandparent.
-        first_home: list[_Person] = []
+        first_home: list[Person] = []
         parents = 2 if rng.random() < 0.7 and room >= 2 else 1
         mother_last = last if rng.random() < 0.6 else self._last_name(spanish)
-        first_home.append(_Person(0, mother_first, mother_last, "mother"))
+        first_home.append(Person(0, mother_first, mother_last, "mother"))
         if parents == 2 and not split:
-            first_home.append(_Person(0, father_first, last, "father"))
+            first_home.append(Person(0, father_first, last, "father"))
         if rng.random() < 0.04 and room > len(first_home):
             grand = rng.choice(
                 names.SPANISH_FIRST_FEMALE if spanish else names.ENGLISH_FIRST_FEMALE
             )
-            first_home.append(_Person(0, grand, self._last_name(spanish), "grandmother"))
+            first_home.append(Person(0, grand, self._last_name(spanish), "grandmother"))
         households.append(
             (
                 self._household(batch, f"{mother_last} household", address, city, home_phone),
@@ -244,15 +96,15 @@ class DistrictGenerator:
         if split:
             # Blended family: the children live in two households, each with a parent
             # and sometimes a step-parent.
-            second_home = [_Person(0, father_first, last, "father")]
+            second_home = [Person(0, father_first, last, "father")]
             if rng.random() < 0.5 and room >= len(first_home) + 2:
                 step = rng.choice(
                     names.SPANISH_FIRST_FEMALE if spanish else names.ENGLISH_FIRST_FEMALE
                 )
-                second_home.append(_Person(0, step, self._last_name(spanish), "stepmother"))
+                second_home.append(Person(0, step, self._last_name(spanish), "stepmother"))
             if rng.random() < 0.5 and room >= len(first_home) + len(second_home) + 1:
                 step = rng.choice(names.SPANISH_FIRST_MALE if spanish else names.ENGLISH_FIRST_MALE)
-                first_home.append(_Person(0, step, self._last_name(spanish), "stepfather"))
+                first_home.append(Person(0, step, self._last_name(spanish), "stepfather"))
             other_address = f"{rng.randint(100, 4999)} {rng.choice(names.STREETS)} {rng.choice(names.STREET_KINDS)}"
             households.append(
                 (
@@ -367,7 +219,7 @@ class DistrictGenerator:
     def _guardian(
         self,
         batch: Batch,
-        person: _Person,
+        person: Person,
         address: str,
         city: str,
         postal: str,
@@ -409,144 +261,8 @@ class DistrictGenerator:
         return guardian_id
 
     # -- portal state --------------------------------------------------------------
-    def _portal_state(self, batch: Batch, person: _Person, family: list[_Person]) -> None:
-        rng = self.rng
-        roll, state = rng.random(), "none"
-        for name, share in STATES:
-            if roll < share:
-                state = name
-                break
-            roll -= share
-        others = [p for p in family if p is not person]
-        if state == "wrong_member" and not others:
-            state = "active"
-        if state == "none":
-            return
-        if state in ("key_outstanding", "key_expired"):
-            issued = (
-                self._past(days=60)
-                if state == "key_outstanding"
-                else self._past(days=400, at_least=100)
-            )
-            key_id = self._key(
-                batch, person.id, "active" if state == "key_outstanding" else "expired", issued
-            )
-            if state == "key_outstanding" and len(self.samples.outstanding) < 3:
-                self.samples.outstanding.append(demo_key(self.seed, key_id))
-            return
-        created = self._past(days=700, at_least=30)
-        if rng.random() < 0.1:  # an earlier key, revoked when this one was issued
-            self._key(
-                batch,
-                person.id,
-                "revoked",
-                created - timedelta(days=rng.randint(5, 40)),
-                revoked=created - timedelta(days=1),
-            )
-        account_id = self.ids.next("portal_account")
-        name_source = rng.choice(others) if state == "wrong_member" else person
-        username = f"{''.join(ch for ch in fold(name_source.first[0] + name_source.last) if ch.isalnum())[:16]}{person.id}"
-        person.username = username
-        key_id = self._key(
-            batch,
-            person.id,
-            "redeemed",
-            created - timedelta(days=rng.randint(0, 20)),
-            redeemed=(created, account_id),
-        )
-        if state == "wrong_member" and len(self.samples.redeemed_by_other_member) < 3:
-            self.samples.redeemed_by_other_member.append(demo_key(self.seed, key_id))
-        security = person.email if person.email and rng.random() < 0.75 else None
-        verified = bool(security) and rng.random() < 0.8
-        attempts = self._login_history(
-            batch, account_id, username, created, disabled=state == "disabled"
-        )
-        last_login = max((t for t, ok in attempts if ok), default=None)
-        disabled_at = attempts[-1][0] if state == "disabled" else None
-        batch.rows["portal_account"].append(
-            (
-                account_id,
-                "guardian",
-                person.id,
-                None,
-                username,
-                username.casefold(),
-                "disabled" if state == "disabled" else "active",
-                5 if state == "disabled" else 0,
-                disabled_at,
-                DISABLED_REASON if disabled_at else None,
-                last_login,
-                created,
-                security,
-                verified,
-                created + timedelta(hours=2) if verified else None,
-            )
-        )
-
-    def _key(
-        self,
-        batch: Batch,
-        guardian_id: int,
-        status: str,
-        issued: datetime,
-        *,
-        redeemed: tuple[datetime, int] | None = None,
-        revoked: datetime | None = None,
-    ) -> int:
-        key_id = self.ids.next("activation_key")
-        key = demo_key(self.seed, key_id)
-        redeemed_at, account_id = redeemed if redeemed else (None, None)
-        batch.rows["activation_key"].append(
-            (
-                key_id,
-                guardian_id,
-                key_digest(key),
-                key_last4(key),
-                status,
-                issued,
-                None,
-                issued + timedelta(days=KEY_VALID_DAYS),
-                redeemed_at,
-                account_id,
-                revoked,
-                None,
-                "reissued at the guardian's request" if revoked else None,
-            )
-        )
-        return key_id
-
-    def _login_history(
-        self, batch: Batch, account_id: int, username: str, created: datetime, *, disabled: bool
-    ) -> list[tuple[datetime, bool]]:
-        rng = self.rng
-        times = sorted(
-            created + (self.now - created) * rng.random() for _ in range(rng.randint(1, 4))
-        )
-        attempts = [(t, rng.random() < 0.85) for t in times]
-        if disabled:
-            start = self._past(days=20)
-            attempts += [(start + timedelta(minutes=2 * i), False) for i in range(5)]
-        ip = f"203.0.113.{rng.randint(1, 254)}"
-        for when, ok in attempts:
-            batch.rows["login_attempt"].append(
-                (
-                    self.ids.next("login_attempt"),
-                    account_id,
-                    username,
-                    when,
-                    ip if rng.random() < 0.8 else f"198.51.100.{rng.randint(1, 254)}",
-                    ok,
-                )
-            )
-        return attempts
-
-    def _past(self, *, days: int, at_least: int = 0) -> datetime:
-        return self.now - timedelta(
-            days=self.rng.randint(at_least, days), minutes=self.rng.randrange(24 * 60)
-        )
-
     # -- lookup index ------------------------------------------------------------------
-    def _terms(self, batch: Batch, person: _Person) -> None:
+    def _terms(self, batch: Batch, person: Person) -> None:
         text = GuardianText(
             first_name=person.first,
             last_name=person.last,

@@ -7,17 +7,17 @@ from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, SQLModel, select
 
 from helpdesk_tui.data.bulk_load import bulk_session
-from helpdesk_tui.data.demo.generator import (
+from helpdesk_tui.data.demo.generator import DistrictGenerator
+from helpdesk_tui.data.demo.names import CITIES, ELEMENTARY_NAMES, HIGH_NAMES, MIDDLE_NAMES
+from helpdesk_tui.data.demo.rows import (
     COLUMNS,
     DEMO_PASSWORD,
     GRADES,
     KEY_VALID_DAYS,
     SCHOOL_COUNTS,
     TABLE_ORDER,
-    DistrictGenerator,
     SampleKeys,
 )
-from helpdesk_tui.data.demo.names import CITIES, ELEMENTARY_NAMES, HIGH_NAMES, MIDDLE_NAMES
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.passwords import hash_password
 from helpdesk_tui.data.tables import DistrictSettings, Guardian, School, Staff
