@@ -83,6 +83,7 @@ class GuardianLookupScreen(Screen[None]):
         status.set_class(bool(error), "error")
         status.set_class(not error, "hint")
         status.update(error or self._summary(result))
+        self.refresh_bindings()
         self.results_shown += 1
 
     def _fill_table(self, result: SearchResult) -> None:
@@ -139,6 +140,12 @@ class GuardianLookupScreen(Screen[None]):
     @on(DataTable.RowSelected, "#results")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self._open_row(event.cursor_row)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Open is shown greyed out while there is nothing to open."""
+        if action == "open":
+            return True if self.result and self.result.hits else None
+        return True
 
     def action_open(self) -> None:
         table = self.query_one("#results", DataTable)

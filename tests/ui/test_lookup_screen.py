@@ -113,3 +113,13 @@ async def test_a_clerk_sees_only_families_at_their_school(sqlite_seeded) -> None
         await search(pilot, "a")
         found = rows(pilot)
         assert found and all(school in row[1] for row in found)
+
+
+async def test_open_is_greyed_out_until_there_is_something_to_open(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        assert app.screen.active_bindings["ctrl+o"].enabled is False
+        await search(pilot, "munoz")
+        assert app.screen.active_bindings["ctrl+o"].enabled is True
