@@ -44,7 +44,7 @@ def _pg_admin_url() -> str:
 _pg_reason: str | None = None
 
 
-def _require_pg() -> None:
+def require_pg() -> None:
     global _pg_reason
     if _pg_reason is None:
         try:
@@ -97,7 +97,7 @@ def make_database(backend: str, tmp_dir: Path, pg_databases: _PgDatabases) -> Da
     if backend == "sqlite":
         url = f"sqlite:///{tmp_dir / f'helpdesk-{uuid.uuid4().hex[:8]}.sqlite3'}"
     else:
-        _require_pg()
+        require_pg()
         url = pg_databases.create()
     engine = build_engine(url)
     migrate.upgrade(engine)

@@ -3,11 +3,14 @@
 import json
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlmodel import Session
 
 from helpdesk_tui.cli import main
-from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.engine import Database, build_engine
+from helpdesk_tui.data.schema_version import is_up_to_date
 from helpdesk_tui.data.tables import Guardian
+from tests.conftest import require_pg
 
 
 def _run(database: Database, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -71,3 +74,27 @@ def test_opening_the_app_on_a_database_without_staff_says_what_to_do(db: Databas
     result = _run(db)
     assert result.exit_code == 2
     assert "holds no staff accounts yet" in result.output and "helpdesk demo" in result.output
+
+
+def test_the_embedded_database_upgrades_itself_then_seeds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    result = CliRunner().invoke(
+        main, ["--database-url", url, "db", "seed-demo", "--guardians", "25"]
+    )
+    assert result.exit_code == 0, result.output
+    engine = build_engine(url)
+    assert is_up_to_date(engine)
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Guardian)).scalar_one() == 25
+
+
+def test_a_shared_server_is_not_upgraded_behind_anyones_back(pg_databases) -> None:  # type: ignore[no-untyped-def]
+    require_pg()
+    url = pg_databases.create()
+    refused = CliRunner().invoke(
+        main, ["--database-url", url, "guardians", "search", "x"], env=STAFF_ENV
+    )
+    assert refused.exit_code == 2 and "helpdesk db upgrade" in refused.output
+    upgraded = CliRunner().invoke(main, ["--database-url", url, "db", "upgrade"])
+    assert upgraded.exit_code == 0 and "Schema at" in upgraded.output
+    assert is_up_to_date(build_engine(url))
