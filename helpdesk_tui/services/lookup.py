@@ -22,7 +22,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from helpdesk_tui.data.key_codec import canonical_hex, key_digest
-from helpdesk_tui.data.normalize import fold, phone_digits, prefix_upper_bound
+from helpdesk_tui.data.normalize import fold, name_words, phone_digits, prefix_upper_bound
 from helpdesk_tui.data.tables import (
     ActivationKey,
     Guardian,
@@ -125,7 +125,7 @@ def parse_query(query: str) -> ParsedQuery:
 def search_guardians(
     session: Session, *, actor: StaffMember, query: str, limit: int = DEFAULT_LIMIT
 ) -> SearchResult:
-    """Guardians matching ``query``, best matches (alphabetical by matched word) first.
+    """Guardians matching ``query``: whole-name matches first, then by matched word.
 
     Clerks see only guardians linked to a student at their own school."""
     limit = max(1, min(limit, MAX_LIMIT))
@@ -136,8 +136,23 @@ def search_guardians(
         return SearchResult(query=query)
     matches = _matching_guardians(session, actor=actor, words=parsed.words, want=limit + 1)
     ids = list(matches)[:limit]
-    hits = _hydrate(session, ids, matches)
-    return SearchResult(query=query, hits=hits, more=len(matches) > limit)
+    hits = sorted(_hydrate(session, ids, matches), key=lambda hit: _rank(hit, parsed.words))
+    return SearchResult(query=query, hits=tuple(hits), more=len(matches) > limit)
+
+
+def _rank(hit: GuardianHit, words: tuple[str, ...]) -> int:
+    """Within a page: the guardian's own name matching every word first, then one of
+    their students' names, then the rest (emails, phones, mixed), each in index order."""
+
+    def whole_name_matches(name: str) -> bool:
+        terms = name_words(name)
+        return all(any(term.startswith(word) for term in terms) for word in words)
+
+    if whole_name_matches(hit.name):
+        return 0
+    if any(whole_name_matches(student.name) for student in hit.students):
+        return 1
+    return 2
 
 
 def _matching_guardians(

@@ -1,5 +1,7 @@
 """The lookup box, on both databases: what an agent types and what they get back."""
 
+from datetime import date
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from helpdesk_tui.data.tables import (
     Guardian,
     GuardianStudent,
     PortalAccount,
+    School,
     SearchTerm,
     Student,
 )
@@ -249,3 +252,41 @@ def test_search_matches_python_prefix_matching(
             for h in search_guardians(session, actor=memory_agent, query=query, limit=500).hits
         }
     assert found == expected
+
+
+def test_a_guardian_whose_own_name_matches_comes_before_one_matched_through_a_child(
+    db: Database, memory_agent: StaffMember
+) -> None:
+    with db.write() as session:
+        school = School(
+            code="9",
+            name="Test Elementary School",
+            level="elementary",
+            low_grade=0,
+            high_grade=5,
+            city="Riverbend",
+            phone="1",
+        )
+        session.add(school)
+        session.flush()
+        parent = Guardian(first_name="Ana", last_name="Ruiz")  # her daughter is María Muñoz
+        namesake = Guardian(first_name="María", last_name="Muñoz")
+        session.add_all([parent, namesake])
+        session.flush()
+        child = Student(
+            student_number="77",
+            first_name="María",
+            last_name="Muñoz",
+            birth_date=date(2018, 1, 1),
+            grade=2,
+            school_id=school.id,
+        )
+        session.add(child)
+        session.flush()
+        session.add(GuardianStudent(guardian_id=parent.id, student_id=child.id, relation="mother"))
+        session.flush()
+        for guardian in (parent, namesake):
+            reindex_guardian(session, guardian.id)
+    with db.read() as session:
+        hits = search_guardians(session, actor=memory_agent, query="maria munoz").hits
+    assert [h.name for h in hits] == ["María Muñoz", "Ana Ruiz"]
