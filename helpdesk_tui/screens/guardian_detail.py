@@ -21,6 +21,32 @@ STATUS_STYLES = {
 }
 
 
+TABLE_COLUMNS = {
+    "students": (
+        "Student",
+        "Number",
+        "Grade",
+        "School",
+        "Enrolled",
+        "Relation",
+        "Rights",
+        "Restricted",
+    ),
+    "keys": (
+        "Key",
+        "Status",
+        "Issued",
+        "Issued by",
+        "Expires",
+        "Redeemed",
+        "By account",
+        "Revoked",
+        "Reason",
+    ),
+    "access-log": ("Time", "IP address", "Result", "Username tried"),
+}
+
+
 def _styled(status: str) -> str:
     style = STATUS_STYLES.get(status)
     return f"[{style}]{status}[/]" if style else status
@@ -64,31 +90,17 @@ class GuardianDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#restricted-banner").display = False
-        self.query_one("#students", DataTable).add_columns(
-            "Student",
-            "Number",
-            "Grade",
-            "School",
-            "Enrolled",
-            "Relation",
-            "Rights",
-            "Restricted",
-        )
-        self.query_one("#keys", DataTable).add_columns(
-            "Key",
-            "Status",
-            "Issued",
-            "Issued by",
-            "Expires",
-            "Redeemed",
-            "By account",
-            "Revoked",
-            "Reason",
-        )
-        self.query_one("#access-log", DataTable).add_columns(
-            "Time", "IP address", "Result", "Username tried"
-        )
+        for table_id in TABLE_COLUMNS:
+            self._reset_table(table_id)
         self.action_refresh()
+
+    def _reset_table(self, table_id: str) -> DataTable:
+        """Empty a table, columns included: re-adding the columns with the rows makes it
+        size and draw its header from the new rows, not from the empty table."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*TABLE_COLUMNS[table_id])
+        return table
 
     def action_refresh(self) -> None:
         self._load()
@@ -176,8 +188,7 @@ class GuardianDetailScreen(Screen[None]):
         return "\n".join(lines)
 
     def _fill_students(self, d: GuardianDetail) -> None:
-        table = self.query_one("#students", DataTable)
-        table.clear()
+        table = self._reset_table("students")
         for s in d.students:
             table.add_row(
                 s.name,
@@ -193,8 +204,7 @@ class GuardianDetailScreen(Screen[None]):
             table.add_row("no students linked", *[""] * 7)
 
     def _fill_keys(self, d: GuardianDetail) -> None:
-        table = self.query_one("#keys", DataTable)
-        table.clear()
+        table = self._reset_table("keys")
         for k in d.keys:
             table.add_row(
                 k.masked,
@@ -211,8 +221,7 @@ class GuardianDetailScreen(Screen[None]):
             table.add_row("no keys issued", *[""] * 8)
 
     def _fill_access_log(self, d: GuardianDetail) -> None:
-        table = self.query_one("#access-log", DataTable)
-        table.clear()
+        table = self._reset_table("access-log")
         for attempt in d.access_log:
             result = "[green]success[/]" if attempt.success else "[red]failed[/]"
             table.add_row(when(attempt.at), attempt.ip_address, result, attempt.username_tried)
