@@ -35,6 +35,27 @@ def name_words(text: str) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
+MAX_PAIR_WORDS = 4
+
+
+@lru_cache(maxsize=65536)
+def name_pairs(text: str) -> tuple[str, ...]:
+    """Two words of one person's name, in either order ("maria smith", "smith maria"):
+    a query of a whole first word and the start of a second finds that person with one
+    range scan, however common each word is alone."""
+    words = fold(text).split()[:MAX_PAIR_WORDS]
+    return tuple(
+        sorted(
+            {
+                f"{a} {b}"
+                for i, a in enumerate(words)
+                for j, b in enumerate(words)
+                if i != j and a != b
+            }
+        )
+    )
+
+
 def phone_digits(phone: str) -> str:
     """Digits of a North American phone number without the leading country code."""
     digits = _NOT_DIGIT.sub("", phone)

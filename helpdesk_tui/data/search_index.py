@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from helpdesk_tui.data.normalize import fold, name_words, phone_words
+from helpdesk_tui.data.normalize import fold, name_pairs, name_words, phone_words
 from helpdesk_tui.data.tables import Guardian, GuardianStudent, PortalAccount, SearchTerm, Student
 
 MAX_TERM_LENGTH = 120
@@ -34,6 +34,7 @@ def guardian_terms(text: GuardianText) -> dict[str, str]:
                 terms.setdefault(word[:MAX_TERM_LENGTH], kind)
 
     add(name_words(f"{text.first_name} {text.last_name}"), "name")
+    add(name_pairs(f"{text.first_name} {text.last_name}"), "name")
     add((fold(e.strip()) for e in text.emails if e), "email")
     for phone in text.phones:
         if phone:
@@ -42,6 +43,7 @@ def guardian_terms(text: GuardianText) -> dict[str, str]:
         add([fold(text.username)], "username")
     for first, last, number in text.students:
         add(name_words(f"{first} {last}"), "student")
+        add(name_pairs(f"{first} {last}"), "student")
         add([fold(number)], "number")
     return terms
 

@@ -68,8 +68,9 @@ class GuardianDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("Loading the guardian…", id="detail-loading", classes="hint")
         with VerticalScroll(id="detail"):
-            yield Static("Loading…", id="detail-title")
+            yield Static("", id="detail-title")
             yield Static("", id="restricted-banner")
             with Horizontal(classes="detail-columns"):
                 with Vertical(classes="detail-card"):
@@ -89,6 +90,9 @@ class GuardianDetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The record stays hidden until it has loaded, so its tables are first drawn
+        # with their rows (and column widths) in place.
+        self.query_one("#detail").display = False
         self.query_one("#restricted-banner").display = False
         for table_id in TABLE_COLUMNS:
             self._reset_table(table_id)
@@ -125,6 +129,8 @@ class GuardianDetailScreen(Screen[None]):
 
     def _show(self, d: GuardianDetail) -> None:
         self.detail = d
+        self.query_one("#detail-loading").display = False
+        self.query_one("#detail").display = True
         inactive = "" if d.active else "  [bold red](inactive in the roster)[/]"
         self.query_one("#detail-title", Static).update(
             f"{d.name}  ·  guardian #{d.guardian_id}  ·  prefers {d.preferred_language}  ·  "

@@ -134,10 +134,13 @@ def search_guardians(
         return _search_by_key(session, actor=actor, query=query, key_hex=parsed.key_hex)
     if not parsed.words:
         return SearchResult(query=query)
-    matches = _matching_guardians(session, actor=actor, words=parsed.words, want=limit + 1)
+    matches, partial = _matching_guardians(session, actor=actor, words=parsed.words, want=limit + 1)
     ids = list(matches)[:limit]
     hits = sorted(_hydrate(session, ids, matches), key=lambda hit: _rank(hit, parsed.words))
-    return SearchResult(query=query, hits=tuple(hits), more=len(matches) > limit)
+    note = PARTIAL_NOTE if partial and len(matches) <= limit else ""
+    return SearchResult(
+        query=query, hits=tuple(hits), more=len(matches) > limit or partial, note=note
+    )
 
 
 def _rank(hit: GuardianHit, words: tuple[str, ...]) -> int:
@@ -157,16 +160,48 @@ def _rank(hit: GuardianHit, words: tuple[str, ...]) -> int:
 
 def _matching_guardians(
     session: Session, *, actor: StaffMember, words: tuple[str, ...], want: int
-) -> dict[int, str]:
-    """guardian_id -> kind of the word that led to them, in result order."""
+) -> tuple[dict[int, str], bool]:
+    """guardian_id -> kind of the word that led to them, in result order; and whether
+    the search stopped at its budget before it was complete.
+
+    One word: a walk along its range, always complete. Several words: first the
+    whole-name pairs ("maria smi" within one person's name), complete and cheap; then
+    the words anywhere in the family (a guardian's first name, a child's surname),
+    scanning at most SCAN_BUDGET index entries of the rarest word."""
     conn = session.connection()
+    if len(words) == 1:
+        return _walk(conn, actor, words[0], (), want), False
+    found = _walk(conn, actor, f"{words[0]} {words[1]}", words[2:], want)
+    if len(found) >= want:
+        return found, False
     driver = _pick_driver(conn, words)
-    others = [w for w in words if w != driver]
+    others = tuple(w for w in words if w != driver)
+    params = _params(actor, driver, others)
+    params["budget"], params["n"] = SCAN_BUDGET, want * 8
+    rows = conn.execute(_budgeted_statement(len(others), actor.is_clerk), params).all()
+    for guardian_id, _term, kind in rows:
+        found.setdefault(guardian_id, kind)
+    if len(found) >= want:
+        return dict(list(found.items())[:want]), False
+    cut_short = len(rows) == params["n"]
+    beyond = conn.execute(_BEYOND_BUDGET, {**params, "skip": SCAN_BUDGET}).first() is not None
+    return found, cut_short or beyond
+
+
+def _params(actor: StaffMember, driver: str, others: tuple[str, ...]) -> dict[str, object]:
     params: dict[str, object] = {"lo0": driver, "hi0": prefix_upper_bound(driver)}
     for n, word in enumerate(others, start=1):
         params[f"lo{n}"], params[f"hi{n}"] = word, prefix_upper_bound(word)
     if actor.is_clerk:
         params["school"] = actor.school_id
+    return params
+
+
+def _walk(
+    conn: Connection, actor: StaffMember, driver: str, others: tuple[str, ...], want: int
+) -> dict[int, str]:
+    """Every match along the driver's range until ``want`` guardians are found."""
+    params = _params(actor, driver, others)
     found: dict[int, str] = {}
     params["n"] = fetch = want * 2
     resume = False
@@ -183,6 +218,11 @@ def _matching_guardians(
 
 
 _ESTIMATE_CAP = 2000
+SCAN_BUDGET = 4000
+PARTIAL_NOTE = (
+    "Showing whole-name matches and part of the rest: these words are common apart. "
+    "Add more of the name, or search by phone, email or student number."
+)
 
 
 def _pick_driver(conn: Connection, words: tuple[str, ...]) -> str:
@@ -234,6 +274,47 @@ def _match_statement(other_words: int, clerk: bool, resume: bool) -> Select:
             > tuple_(bindparam("after_term"), bindparam("after_id"))
         )
     return statement.order_by(terms.c.term, terms.c.guardian_id).limit(bindparam("n"))
+
+
+@lru_cache(maxsize=64)
+def _budgeted_statement(other_words: int, clerk: bool) -> Select:
+    """The match query over only the first SCAN_BUDGET entries of the driver's range,
+    so that words which rarely meet in one family cannot make a lookup slow."""
+    window = (
+        select(terms.c.guardian_id, terms.c.term, terms.c.kind)
+        .where(terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0"))
+        .order_by(terms.c.term, terms.c.guardian_id)
+        .limit(bindparam("budget"))
+        .subquery("window")
+    )
+    statement = select(window.c.guardian_id, window.c.term, window.c.kind)
+    for n in range(1, other_words + 1):
+        other = terms.alias(f"w{n}")
+        statement = statement.where(
+            exists().where(
+                other.c.guardian_id == window.c.guardian_id,
+                other.c.term >= bindparam(f"lo{n}"),
+                other.c.term < bindparam(f"hi{n}"),
+            )
+        )
+    if clerk:
+        statement = statement.where(
+            exists().where(
+                links.c.guardian_id == window.c.guardian_id,
+                links.c.student_id == students.c.id,
+                students.c.school_id == bindparam("school"),
+            )
+        )
+    return statement.order_by(window.c.term, window.c.guardian_id).limit(bindparam("n"))
+
+
+_BEYOND_BUDGET = (
+    select(terms.c.guardian_id)
+    .where(terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0"))
+    .order_by(terms.c.term, terms.c.guardian_id)
+    .offset(bindparam("skip"))
+    .limit(1)
+)
 
 
 def _search_by_key(

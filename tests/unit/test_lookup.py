@@ -20,8 +20,14 @@ from helpdesk_tui.data.tables import (
     SearchTerm,
     Student,
 )
+from helpdesk_tui.services import lookup
 from helpdesk_tui.services.errors import InvalidSearch
-from helpdesk_tui.services.lookup import MAX_QUERY_LENGTH, parse_query, search_guardians
+from helpdesk_tui.services.lookup import (
+    MAX_QUERY_LENGTH,
+    SearchResult,
+    parse_query,
+    search_guardians,
+)
 from helpdesk_tui.services.staff import StaffMember
 from tests.conftest import SEED, first_row
 
@@ -290,3 +296,60 @@ def test_a_guardian_whose_own_name_matches_comes_before_one_matched_through_a_ch
     with db.read() as session:
         hits = search_guardians(session, actor=memory_agent, query="maria munoz").hits
     assert [h.name for h in hits] == ["María Muñoz", "Ana Ruiz"]
+
+
+def _family(session, first: str, last: str, child: tuple[str, str] | None, school_id: int) -> None:  # type: ignore[no-untyped-def]
+    guardian = Guardian(first_name=first, last_name=last)
+    session.add(guardian)
+    session.flush()
+    if child:
+        kid = Student(
+            student_number=f"S{guardian.id}",
+            first_name=child[0],
+            last_name=child[1],
+            birth_date=date(2015, 5, 5),
+            grade=3,
+            school_id=school_id,
+        )
+        session.add(kid)
+        session.flush()
+        session.add(GuardianStudent(guardian_id=guardian.id, student_id=kid.id, relation="mother"))
+        session.flush()
+    reindex_guardian(session, guardian.id)
+
+
+def test_common_words_that_rarely_meet_stay_fast_and_say_when_the_search_was_partial(
+    db: Database, memory_agent: StaffMember, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with db.write() as session:
+        school = School(
+            code="9",
+            name="Test Elementary School",
+            level="elementary",
+            low_grade=0,
+            high_grade=5,
+            city="Riverbend",
+            phone="1",
+        )
+        session.add(school)
+        session.flush()
+        for i in range(30):
+            _family(session, "María", f"López{i:02}", None, school.id)
+            _family(session, "Pedro", f"Smith{i:02}", None, school.id)
+        _family(session, "María", "Zúñiga", ("Pedro", "Smith"), school.id)  # words in two people
+        _family(session, "Ana", "Ruiz", ("María", "Smith"), school.id)  # both words in one name
+
+    def names(query: str) -> tuple[list[str], SearchResult]:
+        with db.read() as session:
+            result = search_guardians(session, actor=memory_agent, query=query)
+        return [h.name for h in result.hits], result
+
+    found, result = names("maria smith")
+    assert found == ["Ana Ruiz", "María Zúñiga"] and not result.more and result.note == ""
+
+    monkeypatch.setattr(lookup, "SCAN_BUDGET", 10)
+    found, result = names("maria smith")
+    assert found == ["Ana Ruiz"], "the whole-name match is found whatever the budget"
+    assert result.more and result.note == lookup.PARTIAL_NOTE
+    found, result = names("smith mar")
+    assert found[0] == "Ana Ruiz"
