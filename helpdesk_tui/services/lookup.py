@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, func, select, tuple_
 from sqlalchemy.sql import Select
@@ -176,16 +177,12 @@ def _matching_guardians(
         return found, False
     driver = _pick_driver(conn, words)
     others = tuple(w for w in words if w != driver)
-    params = _params(actor, driver, others)
-    params["budget"], params["n"] = SCAN_BUDGET, want * 8
-    rows = conn.execute(_budgeted_statement(len(others), actor.is_clerk), params).all()
-    for guardian_id, _term, kind in rows:
-        found.setdefault(guardian_id, kind)
-    if len(found) >= want:
-        return dict(list(found.items())[:want]), False
-    cut_short = len(rows) == params["n"]
-    beyond = conn.execute(_BEYOND_BUDGET, {**params, "skip": SCAN_BUDGET}).first() is not None
-    return found, cut_short or beyond
+    # The walk below stops early when matches are dense; where they are sparse it stops
+    # at the SCAN_BUDGET-th entry of the driver's range, found with one index-only scan.
+    bounds = {"lo0": driver, "hi0": prefix_upper_bound(driver), "skip": SCAN_BUDGET}
+    boundary = conn.execute(_BUDGET_BOUNDARY, bounds).first()
+    found = _walk(conn, actor, driver, others, want, found=found, until=boundary)
+    return found, boundary is not None and len(found) < want
 
 
 def _params(actor: StaffMember, driver: str, others: tuple[str, ...]) -> dict[str, object]:
@@ -198,15 +195,25 @@ def _params(actor: StaffMember, driver: str, others: tuple[str, ...]) -> dict[st
 
 
 def _walk(
-    conn: Connection, actor: StaffMember, driver: str, others: tuple[str, ...], want: int
+    conn: Connection,
+    actor: StaffMember,
+    driver: str,
+    others: tuple[str, ...],
+    want: int,
+    *,
+    found: dict[int, str] | None = None,
+    until: Any = None,
 ) -> dict[int, str]:
-    """Every match along the driver's range until ``want`` guardians are found."""
+    """Matches along the driver's range, added to ``found``, until ``want`` guardians
+    are found, the range ends, or the (term, guardian_id) entry ``until`` is reached."""
+    found = dict(found or {})
     params = _params(actor, driver, others)
-    found: dict[int, str] = {}
+    if until is not None:
+        params["until_id"], params["until_term"] = until[0], until[1]
     params["n"] = fetch = want * 2
     resume = False
     while len(found) < want:
-        statement = _match_statement(len(others), actor.is_clerk, resume)
+        statement = _match_statement(len(others), actor.is_clerk, resume, until is not None)
         rows = conn.execute(statement, params).all()
         for guardian_id, _term, kind in rows:
             found.setdefault(guardian_id, kind)
@@ -218,7 +225,7 @@ def _walk(
 
 
 _ESTIMATE_CAP = 2000
-SCAN_BUDGET = 4000
+SCAN_BUDGET = 2000
 PARTIAL_NOTE = (
     "Showing whole-name matches and part of the rest: these words are common apart. "
     "Add more of the name, or search by phone, email or student number."
@@ -246,8 +253,8 @@ _COUNT_RANGE = select(func.count()).select_from(
 
 
 @lru_cache(maxsize=64)
-def _match_statement(other_words: int, clerk: bool, resume: bool) -> Select:
-    """One prepared shape per (words, clerk, page): SQLAlchemy compiles it once."""
+def _match_statement(other_words: int, clerk: bool, resume: bool, bounded: bool = False) -> Select:
+    """One prepared shape per (words, clerk, page, budget): SQLAlchemy compiles it once."""
     statement = select(terms.c.guardian_id, terms.c.term, terms.c.kind).where(
         terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0")
     )
@@ -273,43 +280,16 @@ def _match_statement(other_words: int, clerk: bool, resume: bool) -> Select:
             tuple_(terms.c.term, terms.c.guardian_id)
             > tuple_(bindparam("after_term"), bindparam("after_id"))
         )
+    if bounded:
+        statement = statement.where(
+            tuple_(terms.c.term, terms.c.guardian_id)
+            < tuple_(bindparam("until_term"), bindparam("until_id"))
+        )
     return statement.order_by(terms.c.term, terms.c.guardian_id).limit(bindparam("n"))
 
 
-@lru_cache(maxsize=64)
-def _budgeted_statement(other_words: int, clerk: bool) -> Select:
-    """The match query over only the first SCAN_BUDGET entries of the driver's range,
-    so that words which rarely meet in one family cannot make a lookup slow."""
-    window = (
-        select(terms.c.guardian_id, terms.c.term, terms.c.kind)
-        .where(terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0"))
-        .order_by(terms.c.term, terms.c.guardian_id)
-        .limit(bindparam("budget"))
-        .subquery("window")
-    )
-    statement = select(window.c.guardian_id, window.c.term, window.c.kind)
-    for n in range(1, other_words + 1):
-        other = terms.alias(f"w{n}")
-        statement = statement.where(
-            exists().where(
-                other.c.guardian_id == window.c.guardian_id,
-                other.c.term >= bindparam(f"lo{n}"),
-                other.c.term < bindparam(f"hi{n}"),
-            )
-        )
-    if clerk:
-        statement = statement.where(
-            exists().where(
-                links.c.guardian_id == window.c.guardian_id,
-                links.c.student_id == students.c.id,
-                students.c.school_id == bindparam("school"),
-            )
-        )
-    return statement.order_by(window.c.term, window.c.guardian_id).limit(bindparam("n"))
-
-
-_BEYOND_BUDGET = (
-    select(terms.c.guardian_id)
+_BUDGET_BOUNDARY = (
+    select(terms.c.guardian_id, terms.c.term)
     .where(terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0"))
     .order_by(terms.c.term, terms.c.guardian_id)
     .offset(bindparam("skip"))
