@@ -213,7 +213,13 @@ def _walk(
     params["n"] = fetch = want * 2
     resume = False
     while len(found) < want:
-        statement = _match_statement(len(others), actor.is_clerk, resume, until is not None)
+        statement = _match_statement(
+            len(others),
+            actor.is_clerk,
+            resume,
+            until is not None,
+            conn.dialect.name == "postgresql",
+        )
         rows = conn.execute(statement, params).all()
         for guardian_id, _term, kind in rows:
             found.setdefault(guardian_id, kind)
@@ -253,20 +259,31 @@ _COUNT_RANGE = select(func.count()).select_from(
 
 
 @lru_cache(maxsize=64)
-def _match_statement(other_words: int, clerk: bool, resume: bool, bounded: bool = False) -> Select:
+def _match_statement(
+    other_words: int, clerk: bool, resume: bool, bounded: bool, row_probe: bool
+) -> Select:
     """One prepared shape per (words, clerk, page, budget): SQLAlchemy compiles it once."""
     statement = select(terms.c.guardian_id, terms.c.term, terms.c.kind).where(
         terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0")
     )
     for n in range(1, other_words + 1):
         other = terms.alias(f"w{n}")
-        statement = statement.where(
-            exists().where(
+        if row_probe:
+            # PostgreSQL: (guardian_id, term) row bounds can only be served by the
+            # guardian index, so the probe stays a per-candidate seek even when the
+            # planner underestimates the word's range (which it does for short prefixes).
+            own = tuple_(other.c.guardian_id, other.c.term)
+            probe = and_(
+                own >= tuple_(terms.c.guardian_id, bindparam(f"lo{n}")),
+                own < tuple_(terms.c.guardian_id, bindparam(f"hi{n}")),
+            )
+        else:
+            probe = and_(
                 other.c.guardian_id == terms.c.guardian_id,
                 other.c.term >= bindparam(f"lo{n}"),
                 other.c.term < bindparam(f"hi{n}"),
             )
-        )
+        statement = statement.where(exists().where(probe))
     if clerk:
         statement = statement.where(
             exists().where(
