@@ -303,7 +303,7 @@ def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, 
         click.echo(result.note)
     for hit in result.hits:
         click.echo(
-            f"#{hit.guardian_id:<8} {hit.name:<32} {hit.city:<14} {hit.account:<16} {hit.students_label}"
+            f"#{hit.guardian_id:<8} {hit.name:<32} {hit.city:<14} {hit.account:<16} {hit.students_label()}"
         )
     if not result.hits:
         click.echo("No guardian matches.")

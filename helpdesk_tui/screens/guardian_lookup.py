@@ -94,8 +94,7 @@ class GuardianLookupScreen(Screen[None]):
             account = f"[{style}]{hit.account}[/]" if style else hit.account
             table.add_row(
                 hit.name,
-                "; ".join(f"{k.name} ({k.grade}, {short_school(k.school)})" for k in hit.students)
-                or "no students",
+                hit.students_label(short_school),
                 hit.city,
                 account,
                 hit.matched,

@@ -9,11 +9,14 @@ a query that is an activation key in any format finds the key's guardian.
 
 Each word is a range scan on the (term, guardian_id) index; further words and a
 clerk's school are checked per candidate with index lookups, so the cost grows with
-log(n) and the page size, not with the number of guardians.
+log(n) and the page size, not with the number of guardians. Two or more words first
+try whole-name pairs ("maria smith" is one indexed term); words spread over a family
+are then looked for within a fixed budget, and the result says when that was partial.
 """
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -72,10 +75,11 @@ class GuardianHit:
     students: tuple[StudentBrief, ...]
     matched: str  # what the query matched: "name", "student", "email", "phone", ...
 
-    @property
-    def students_label(self) -> str:
+    def students_label(self, school_label: Callable[[str], str] = str) -> str:
+        """ "Name (grade, school); ..." with the school names as ``school_label`` gives them."""
         return (
-            "; ".join(f"{s.name} ({s.grade}, {s.school})" for s in self.students) or "no students"
+            "; ".join(f"{k.name} ({k.grade}, {school_label(k.school)})" for k in self.students)
+            or "no students"
         )
 
 

@@ -260,42 +260,19 @@ def test_search_matches_python_prefix_matching(
     assert found == expected
 
 
-def test_a_guardian_whose_own_name_matches_comes_before_one_matched_through_a_child(
-    db: Database, memory_agent: StaffMember
-) -> None:
-    with db.write() as session:
-        school = School(
-            code="9",
-            name="Test Elementary School",
-            level="elementary",
-            low_grade=0,
-            high_grade=5,
-            city="Riverbend",
-            phone="1",
-        )
-        session.add(school)
-        session.flush()
-        parent = Guardian(first_name="Ana", last_name="Ruiz")  # her daughter is María Muñoz
-        namesake = Guardian(first_name="María", last_name="Muñoz")
-        session.add_all([parent, namesake])
-        session.flush()
-        child = Student(
-            student_number="77",
-            first_name="María",
-            last_name="Muñoz",
-            birth_date=date(2018, 1, 1),
-            grade=2,
-            school_id=school.id,
-        )
-        session.add(child)
-        session.flush()
-        session.add(GuardianStudent(guardian_id=parent.id, student_id=child.id, relation="mother"))
-        session.flush()
-        for guardian in (parent, namesake):
-            reindex_guardian(session, guardian.id)
-    with db.read() as session:
-        hits = search_guardians(session, actor=memory_agent, query="maria munoz").hits
-    assert [h.name for h in hits] == ["María Muñoz", "Ana Ruiz"]
+def _school(session) -> int:  # type: ignore[no-untyped-def]
+    school = School(
+        code="9",
+        name="Test Elementary School",
+        level="elementary",
+        low_grade=0,
+        high_grade=5,
+        city="Riverbend",
+        phone="1",
+    )
+    session.add(school)
+    session.flush()
+    return school.id  # type: ignore[return-value]
 
 
 def _family(session, first: str, last: str, child: tuple[str, str] | None, school_id: int) -> None:  # type: ignore[no-untyped-def]
@@ -318,26 +295,28 @@ def _family(session, first: str, last: str, child: tuple[str, str] | None, schoo
     reindex_guardian(session, guardian.id)
 
 
+def test_a_guardian_whose_own_name_matches_comes_before_one_matched_through_a_child(
+    db: Database, memory_agent: StaffMember
+) -> None:
+    with db.write() as session:
+        school_id = _school(session)
+        _family(session, "Ana", "Ruiz", ("María", "Muñoz"), school_id)  # found through her child
+        _family(session, "María", "Muñoz", None, school_id)
+    with db.read() as session:
+        hits = search_guardians(session, actor=memory_agent, query="maria munoz").hits
+    assert [h.name for h in hits] == ["María Muñoz", "Ana Ruiz"]
+
+
 def test_common_words_that_rarely_meet_stay_fast_and_say_when_the_search_was_partial(
     db: Database, memory_agent: StaffMember, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with db.write() as session:
-        school = School(
-            code="9",
-            name="Test Elementary School",
-            level="elementary",
-            low_grade=0,
-            high_grade=5,
-            city="Riverbend",
-            phone="1",
-        )
-        session.add(school)
-        session.flush()
+        school_id = _school(session)
         for i in range(30):
-            _family(session, "María", f"López{i:02}", None, school.id)
-            _family(session, "Pedro", f"Smith{i:02}", None, school.id)
-        _family(session, "María", "Zúñiga", ("Pedro", "Smith"), school.id)  # words in two people
-        _family(session, "Ana", "Ruiz", ("María", "Smith"), school.id)  # both words in one name
+            _family(session, "María", f"López{i:02}", None, school_id)
+            _family(session, "Pedro", f"Smith{i:02}", None, school_id)
+        _family(session, "María", "Zúñiga", ("Pedro", "Smith"), school_id)  # words in two people
+        _family(session, "Ana", "Ruiz", ("María", "Smith"), school_id)  # both words in one name
 
     def names(query: str) -> tuple[list[str], SearchResult]:
         with db.read() as session:
