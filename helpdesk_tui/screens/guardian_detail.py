@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail, get_guardian_detail
-from helpdesk_tui.widgets.formatting import day, when
+from helpdesk_tui.widgets.formatting import day, short_school, when
 
 STATUS_STYLES = {
     "active": "green",
@@ -200,7 +200,7 @@ class GuardianDetailScreen(Screen[None]):
                 s.name,
                 s.student_number,
                 s.grade,
-                s.school,
+                short_school(s.school),
                 s.enrollment,
                 s.relation,
                 s.rights,
