@@ -19,10 +19,28 @@ SECRET_NAMES = ("database", "smtp")
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The mail relay. STARTTLS is always used; ``ca_file`` trusts a private CA."""
+
+    host: str
+    port: int = 587
+    username: str | None = None
+    sender: str = "helpdesk@localhost"
+    ca_file: str | None = None
+    timeout: float = 20.0
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     data_dir: Path
     config_file: Path
+    smtp: SmtpSettings | None = None
+
+    @property
+    def demo_mail_dir(self) -> Path:
+        """Where demo mode writes outgoing mail as .eml files instead of sending it."""
+        return self.data_dir / "demo-mail"
 
     @property
     def is_embedded(self) -> bool:
@@ -64,7 +82,33 @@ def load_settings(*, database_url: str | None = None) -> Settings:
         or str(file_values.get("database_url") or "")
         or sqlite_url(data_dir / "helpdesk.sqlite3")
     )
-    return Settings(database_url=url, data_dir=data_dir, config_file=config_file)
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        config_file=config_file,
+        smtp=_smtp_settings(file_values.get("smtp")),
+    )
+
+
+def _smtp_settings(table: object) -> SmtpSettings | None:
+    values = dict(table) if isinstance(table, dict) else {}
+    for key in ("host", "port", "username", "sender", "ca_file"):
+        env = os.environ.get(f"HELPDESK_SMTP_{key.upper()}")
+        if env:
+            values[key] = env
+    if not values.get("host"):
+        return None
+    try:
+        port = int(values.get("port", 587))
+    except ValueError as exc:
+        raise ConfigError(f"SMTP port {values.get('port')!r} is not a number.") from exc
+    return SmtpSettings(
+        host=str(values["host"]),
+        port=port,
+        username=str(values["username"]) if values.get("username") else None,
+        sender=str(values.get("sender") or "helpdesk@localhost"),
+        ca_file=str(values["ca_file"]) if values.get("ca_file") else None,
+    )
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -122,6 +166,29 @@ def get_secret(name: str) -> str | None:
         return keyring.get_password(KEYRING_SERVICE, name)
     except keyring.errors.KeyringError:
         return None
+
+
+def require_secret(name: str) -> str:
+    """The stored secret, or an error that says exactly how to provide it."""
+    _require_keyring()
+    import keyring
+    import keyring.errors
+
+    try:
+        value = keyring.get_password(KEYRING_SERVICE, name)
+    except keyring.errors.KeyringLocked as exc:
+        raise SecretStoreUnavailable(
+            f"The OS keyring is locked, so the {name} password cannot be read. Unlock it "
+            "(sign in to the desktop session, or unlock the keyring in your password "
+            "manager) and try again."
+        ) from exc
+    except keyring.errors.KeyringError as exc:
+        raise SecretStoreUnavailable(
+            f"The OS keyring could not give the {name} password: {exc}"
+        ) from exc
+    if not value:
+        raise ConfigError(f"No {name} password is stored. Run `helpdesk secrets set {name}`.")
+    return value
 
 
 def delete_secret(name: str) -> bool:

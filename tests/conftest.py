@@ -187,3 +187,13 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def action_db(request, tmp_path_factory, pg_databases) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    """A demo district that tests act on. Each test takes guardians nobody has acted
+    on yet (see tests/recovery.py), so tests stay independent without reseeding."""
+    database = make_database(request.param, tmp_path_factory.mktemp("action"), pg_databases)
+    seed_demo_district(database, guardians=SEED_GUARDIANS, seed=SEED, now=SEED_NOW)
+    yield database
+    database.dispose()

@@ -59,6 +59,9 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Deleted or overwritten content (a key erased from a sent message) is zeroed
+        # on disk instead of lingering in free space.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -67,6 +70,11 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+class CommitThenRaise(Exception):
+    """Raised from inside ``Database.write()`` when what the transaction wrote so far
+    (a denied attempt's audit row) must be kept although the action itself is refused."""
 
 
 class Database:
@@ -98,9 +106,19 @@ class Database:
             try:
                 yield session
                 session.commit()
+            except CommitThenRaise:
+                session.commit()
+                raise
             except BaseException:
                 session.rollback()
                 raise
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database file and truncate it to zero bytes, so
+        erased secrets do not linger in old WAL frames. A no-op on PostgreSQL."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def dispose(self) -> None:
         self.engine.dispose()

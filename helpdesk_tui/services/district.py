@@ -21,6 +21,11 @@ class DistrictInfo:
     time_zone: str
     school_year_start: int
     lockout_threshold: int
+    key_valid_days: int = 90
+    verify_screening_required: int = 2
+    verify_proofs: tuple[str, ...] = ("email_code", "callback", "photo_id")
+    verify_pass_minutes: int = 15
+    verify_failure_limit: int = 3
 
     @property
     def zone(self) -> ZoneInfo:
@@ -50,6 +55,11 @@ def get_district(session: Session) -> DistrictInfo:
         time_zone=row.time_zone,
         school_year_start=row.school_year_start,
         lockout_threshold=row.lockout_threshold,
+        key_valid_days=row.key_valid_days,
+        verify_screening_required=row.verify_screening_required,
+        verify_proofs=tuple(p.strip() for p in row.verify_proofs.split(",") if p.strip()),
+        verify_pass_minutes=row.verify_pass_minutes,
+        verify_failure_limit=row.verify_failure_limit,
     )
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, SQLModel, select
 
+from helpdesk_tui.data.audit_guard import create_guards, drop_guards
 from helpdesk_tui.data.bulk_load import bulk_session
 from helpdesk_tui.data.demo.generator import DistrictGenerator
 from helpdesk_tui.data.demo.names import CITIES, ELEMENTARY_NAMES, HIGH_NAMES, MIDDLE_NAMES
@@ -146,10 +147,14 @@ def wipe_district(engine: Engine) -> None:
     """Empty every table but the migration bookkeeping, children first."""
     tables = list(reversed(SQLModel.metadata.sorted_tables))
     with Session(engine) as session:
+        # Replacing a whole district replaces its audit trail too: the append-only
+        # triggers are lifted for this one transaction and put back before it commits.
+        drop_guards(session.connection())
         if engine.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
             session.connection().exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         else:
             for table in tables:
                 session.exec(delete(table))
+        create_guards(session.connection())
         session.commit()

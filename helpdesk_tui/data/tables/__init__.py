@@ -1,6 +1,8 @@
 """All SQLModel tables; importing this package registers them on SQLModel.metadata."""
 
+from helpdesk_tui.data.tables.audit import AuditEvent
 from helpdesk_tui.data.tables.district import DistrictSettings, School
+from helpdesk_tui.data.tables.outbox import OutboxMessage
 from helpdesk_tui.data.tables.people import (
     Guardian,
     GuardianStudent,
@@ -8,11 +10,18 @@ from helpdesk_tui.data.tables.people import (
     HouseholdMember,
     Student,
 )
-from helpdesk_tui.data.tables.portal import ActivationKey, LoginAttempt, PortalAccount
+from helpdesk_tui.data.tables.portal import AccountToken, ActivationKey, LoginAttempt, PortalAccount
 from helpdesk_tui.data.tables.search import SearchTerm
 from helpdesk_tui.data.tables.staff import Staff
+from helpdesk_tui.data.tables.verification import Verification, VerificationBlock, VerificationCode
 
 __all__ = [
+    "AccountToken",
+    "AuditEvent",
+    "OutboxMessage",
+    "Verification",
+    "VerificationBlock",
+    "VerificationCode",
     "ActivationKey",
     "DistrictSettings",
     "Guardian",

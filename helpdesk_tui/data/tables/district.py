@@ -28,6 +28,13 @@ class DistrictSettings(SQLModel, table=True):
     lockout_threshold: int = Field(default=5, ge=1)
     portal_idle_minutes: int = Field(default=60, ge=1)
     key_valid_days: int = Field(default=90, ge=1)
+    # Caller verification policy: how many screening answers must match, which proofs
+    # count (comma-separated: email_code, callback, photo_id), how long a pass lasts and
+    # how many failures in 24 hours block the guardian until a supervisor clears it.
+    verify_screening_required: int = Field(default=2, ge=0)
+    verify_proofs: str = Field(default="email_code,callback,photo_id", max_length=100)
+    verify_pass_minutes: int = Field(default=15, ge=1)
+    verify_failure_limit: int = Field(default=3, ge=1)
 
 
 class School(SQLModel, table=True):

@@ -88,3 +88,21 @@ class LoginAttempt(SQLModel, table=True):
     attempted_at: datetime
     ip_address: str = Field(max_length=45)
     success: bool
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use link token (password reset or security-email verification), kept
+    only as a SHA-256 digest."""
+
+    __tablename__ = "account_token"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('reset', 'verify_email')", name="ck_account_token_purpose"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="portal_account.id", index=True)
+    purpose: str = Field(max_length=20)
+    digest: str = Field(max_length=64, unique=True)
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None

@@ -1,0 +1,29 @@
+"""The append-only audit trail. Each row carries the hash of the row before it, and
+database triggers refuse UPDATE and DELETE (see data/audit_guard.py)."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('done', 'denied')", name="ck_audit_event_outcome"),
+        Index("ix_audit_event_guardian", "guardian_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    staff_username: str = Field(max_length=64)
+    guardian_id: int | None = Field(default=None, foreign_key="guardian.id")
+    action: str = Field(max_length=40)
+    outcome: str = Field(max_length=10)
+    verification_id: int | None = Field(default=None, foreign_key="verification.id")
+    verification: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=500)
+    detail: str = Field(default="", max_length=500)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)

@@ -1,0 +1,39 @@
+"""Mail waiting to go out, written in the same transaction as the action it reports.
+
+A secret (an activation key, a code, a reset link) is never part of ``body``: the body
+holds the placeholder ``SECRET_MARK`` and the secret waits in ``secret`` until the
+message is sent, when it is erased.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+SECRET_MARK = "[[secret]]"
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'failed')", name="ck_outbox_status"
+        ),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=200, unique=True)
+    created_at: datetime
+    kind: str = Field(max_length=30)
+    guardian_id: int | None = Field(default=None, foreign_key="guardian.id", index=True)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=20_000)
+    secret: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="pending", max_length=10)
+    attempts: int = 0
+    next_attempt_at: datetime
+    claimed_until: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    sent_at: datetime | None = None

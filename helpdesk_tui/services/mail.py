@@ -1,0 +1,246 @@
+"""Delivering the outbox: SMTP with STARTTLS, or .eml files in demo mode.
+
+Each message is claimed in its own short transaction (status "sending" with a lease),
+sent, then marked sent with its secret erased. A crash after the action commits
+leaves the message pending, and it is sent once by the next run. A crash in the
+instant between the server accepting a message and our marking it sent makes it go
+again after the lease, with the same Message-ID, so mail software can drop the copy.
+"""
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import func
+from sqlmodel import Session, col, or_, select
+
+from helpdesk_tui.config import ConfigError, SmtpSettings, require_secret
+from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.tables import OutboxMessage
+from helpdesk_tui.data.tables.outbox import SECRET_MARK
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+REDACTED = "[removed after sending]"
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes after each failed try, at most an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SmtpTransport:
+    """One connection per delivery run, upgraded with STARTTLS before any login."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        password = require_secret("smtp") if s.username else None
+        smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
+            smtp.ehlo()
+            smtp.starttls(context=ssl.create_default_context(cafile=s.ca_file))
+            smtp.ehlo()
+            if s.username and password:
+                smtp.login(s.username, password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        if self._smtp is None:
+            self._smtp = self._connect()
+        self._smtp.send_message(message)
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+
+class EmlFolderTransport:
+    """Demo mode: each message becomes one .eml file, named by its Message-ID, so a
+    message delivered twice is still one file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def send(self, message: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = "".join(c for c in str(message["Message-ID"]) if c.isalnum())[:60]
+        target = self.folder / f"{name}.eml"
+        partial = target.with_suffix(".part")
+        partial.write_bytes(bytes(message))
+        partial.replace(target)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    id: int
+    message_id: str
+    to: str
+    subject: str
+    body: str
+    secret: str | None
+    attempts: int
+    created_at: datetime
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    error: str | None = None
+
+
+def _claim(database: Database, sender_now: datetime) -> _Claimed | None:
+    with database.write() as session:
+        query = (
+            select(OutboxMessage)
+            .where(
+                or_(
+                    (col(OutboxMessage.status) == "pending")
+                    & (col(OutboxMessage.next_attempt_at) <= sender_now),
+                    (col(OutboxMessage.status) == "sending")
+                    & (col(OutboxMessage.claimed_until) < sender_now),
+                )
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(1)
+        )
+        if not database.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        row = session.exec(query).first()
+        if row is None:
+            return None
+        row.status = "sending"
+        row.claimed_until = sender_now + LEASE
+        row.attempts += 1
+        return _Claimed(
+            id=row.id or 0,
+            message_id=row.message_id,
+            to=row.to_address,
+            subject=row.subject,
+            body=row.body,
+            secret=row.secret,
+            attempts=row.attempts,
+            created_at=row.created_at,
+        )
+
+
+def _email(claimed: _Claimed, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = claimed.to
+    message["Subject"] = claimed.subject
+    message["Message-ID"] = claimed.message_id
+    message["Date"] = format_datetime(claimed.created_at.astimezone(UTC))
+    message.set_content(claimed.body.replace(SECRET_MARK, claimed.secret or REDACTED))
+    return message
+
+
+def _finish(database: Database, claimed: _Claimed, *, error: str | None, permanent: bool) -> str:
+    now = datetime.now(UTC)
+    with database.write() as session:
+        row = session.get(OutboxMessage, claimed.id)
+        assert row is not None
+        row.claimed_until = None
+        if error is None:
+            row.status, row.sent_at, row.secret, row.last_error = "sent", now, None, None
+        elif permanent or row.attempts >= MAX_ATTEMPTS:
+            row.status, row.last_error = "failed", error[:500]
+        else:
+            row.status, row.last_error = "pending", error[:500]
+            row.next_attempt_at = now + backoff(row.attempts)
+        return row.status
+
+
+def deliver_due(
+    database: Database, transport: Transport, *, sender: str, limit: int = 100
+) -> DeliveryReport:
+    """Send what is due, oldest first. A connection failure stops the run (the rest
+    would fail the same way) and leaves the messages to be retried with backoff."""
+    report = DeliveryReport()
+    erased = False
+    try:
+        for _ in range(limit):
+            claimed = _claim(database, datetime.now(UTC))
+            if claimed is None:
+                break
+            try:
+                transport.send(_email(claimed, sender))
+            except smtplib.SMTPRecipientsRefused as exc:
+                report.failed += (
+                    _finish(database, claimed, error=f"recipient refused: {exc}", permanent=True)
+                    == "failed"
+                )
+                continue
+            except (smtplib.SMTPException, OSError, ConfigError) as exc:
+                status = _finish(
+                    database, claimed, error=str(exc) or type(exc).__name__, permanent=False
+                )
+                report.failed += status == "failed"
+                report.retrying += status == "pending"
+                report.error = f"{type(exc).__name__}: {exc}"
+                break
+            _finish(database, claimed, error=None, permanent=False)
+            report.sent += 1
+            erased = erased or claimed.secret is not None
+    finally:
+        transport.close()
+    if erased:
+        database.checkpoint()
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    pending: int
+    sending: int
+    sent: int
+    failed: int
+
+
+def outbox_counts(session: Session) -> OutboxCounts:
+    rows = dict(
+        session.exec(
+            select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+        ).all()
+    )
+    return OutboxCounts(
+        pending=rows.get("pending", 0),
+        sending=rows.get("sending", 0),
+        sent=rows.get("sent", 0),
+        failed=rows.get("failed", 0),
+    )
+
+
+def retry_failed(session: Session) -> int:
+    """Put failed messages back in the queue (after fixing the address or server)."""
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.status) == "failed")).all()
+    now = datetime.now(UTC)
+    for row in rows:
+        row.status, row.attempts, row.next_attempt_at = "pending", 0, now
+    return len(rows)

@@ -1,0 +1,116 @@
+"""What only supervisors do here: clear a verification block (the alert raised by
+repeated failures) and clear a restricted relationship after reviewing it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from helpdesk_tui.data.tables import Guardian, GuardianStudent, Student, VerificationBlock
+from helpdesk_tui.services import audit
+from helpdesk_tui.services.errors import DomainError, NotFound
+from helpdesk_tui.services.staff import StaffMember
+from helpdesk_tui.services.verification import open_block, resolve_now
+
+SUPERVISORS_ONLY = "Only a supervisor can do this; ask one to review the guardian."
+
+
+@dataclass(frozen=True, slots=True)
+class BlockAlert:
+    guardian_id: int
+    guardian_name: str
+    blocked_at: datetime
+    failures: int
+
+
+def open_alerts(session: Session) -> list[BlockAlert]:
+    """Guardians blocked after repeated failed verifications, oldest first."""
+    rows = session.exec(
+        select(VerificationBlock, Guardian)
+        .join(Guardian, col(Guardian.id) == col(VerificationBlock.guardian_id))
+        .where(col(VerificationBlock.cleared_at).is_(None))
+        .order_by(col(VerificationBlock.blocked_at))
+    ).all()
+    return [
+        BlockAlert(g.id or 0, f"{g.first_name} {g.last_name}", b.blocked_at, b.failures)
+        for b, g in rows
+    ]
+
+
+def _require_supervisor(
+    session: Session, actor: StaffMember, action: str, guardian_id: int, now: datetime
+) -> None:
+    if actor.role != "supervisor":
+        raise audit.deny(
+            session,
+            actor=actor,
+            action=action,
+            guardian_id=guardian_id,
+            message=SUPERVISORS_ONLY,
+            now=now,
+        )
+
+
+def _reason(reason: str) -> str:
+    text = " ".join(reason.split())
+    if not text:
+        raise DomainError("Give the reason for clearing it; it is kept in the audit trail.")
+    return text[:300]
+
+
+def clear_block(
+    session: Session,
+    *,
+    actor: StaffMember,
+    guardian_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    now = resolve_now(now)
+    _require_supervisor(session, actor, "verification_block_cleared", guardian_id, now)
+    reason = _reason(reason)
+    block = open_block(session, guardian_id)
+    if block is None:
+        raise NotFound("This guardian is not blocked.")
+    block.cleared_at, block.cleared_by_staff_id, block.clear_reason = now, actor.id, reason
+    audit.record(
+        session,
+        actor=actor,
+        action="verification_block_cleared",
+        guardian_id=guardian_id,
+        reason=reason,
+        now=now,
+    )
+
+
+def clear_restriction(
+    session: Session,
+    *,
+    actor: StaffMember,
+    guardian_id: int,
+    student_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    now = resolve_now(now)
+    _require_supervisor(session, actor, "restriction_cleared", guardian_id, now)
+    reason = _reason(reason)
+    link = session.exec(
+        select(GuardianStudent).where(
+            col(GuardianStudent.guardian_id) == guardian_id,
+            col(GuardianStudent.student_id) == student_id,
+        )
+    ).first()
+    if link is None or not link.restricted:
+        raise NotFound("That relationship is not restricted.")
+    student = session.get(Student, student_id)
+    link.restricted = False
+    audit.record(
+        session,
+        actor=actor,
+        action="restriction_cleared",
+        guardian_id=guardian_id,
+        reason=reason,
+        detail=f"student #{student.student_number if student else student_id}",
+        now=now,
+    )

@@ -1,0 +1,135 @@
+"""Helpers for tests that verify callers and act on guardians."""
+
+from sqlalchemy import exists, func
+from sqlmodel import col, select
+
+from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.tables import (
+    AuditEvent,
+    Guardian,
+    GuardianStudent,
+    OutboxMessage,
+    PortalAccount,
+    Student,
+    Verification,
+)
+from helpdesk_tui.services import verification as v
+from helpdesk_tui.services.staff import StaffMember, authenticate
+
+
+def staff(database: Database, username: str) -> StaffMember:
+    with database.read() as session:
+        return authenticate(session, username=username, password="demo-password")
+
+
+def pick_guardian(
+    database: Database,
+    *,
+    account: str | None = "none",
+    verified_email: bool | None = None,
+    restricted: bool = False,
+    school_id: int | None = None,
+) -> Guardian:
+    """A guardian no test has touched yet (no verification, no audit row), with an email and a
+    postal code, portal rights to an enrolled student and the account state asked for
+    ("none", "active", "disabled" or None for any)."""
+    with database.read() as session:
+        touched = exists().where(
+            col(Verification.guardian_id) == col(Guardian.id)
+        ) | exists().where(col(AuditEvent.guardian_id) == col(Guardian.id))
+        restricted_link = exists().where(
+            col(GuardianStudent.guardian_id) == col(Guardian.id), col(GuardianStudent.restricted)
+        )
+        usable_link = exists().where(
+            col(GuardianStudent.guardian_id) == col(Guardian.id),
+            col(GuardianStudent.portal_access),
+            col(GuardianStudent.student_id) == col(Student.id),
+            col(Student.enrolled_this_year),
+            *([col(Student.school_id) == school_id] if school_id else []),
+        )
+        has_account = exists().where(col(PortalAccount.guardian_id) == col(Guardian.id))
+        query = select(Guardian).where(
+            ~touched,
+            col(Guardian.email).is_not(None),
+            col(Guardian.postal_code).is_not(None),
+            usable_link,
+            restricted_link if restricted else ~restricted_link,
+        )
+        if account == "none":
+            query = query.where(~has_account)
+        elif account is not None:
+            status = exists().where(
+                col(PortalAccount.guardian_id) == col(Guardian.id),
+                col(PortalAccount.status) == account,
+                *(
+                    [col(PortalAccount.security_email_verified) == verified_email]
+                    if verified_email is not None
+                    else []
+                ),
+            )
+            query = query.where(status)
+        guardian = session.exec(query.order_by(col(Guardian.id)).limit(1)).first()
+        assert guardian is not None, "the demo district has no such guardian left"
+        session.expunge(guardian)
+        return guardian
+
+
+def birth_date_of(database: Database, guardian_id: int) -> str:
+    with database.read() as session:
+        born = session.exec(
+            select(Student.birth_date)
+            .join(GuardianStudent, col(GuardianStudent.student_id) == col(Student.id))
+            .where(col(GuardianStudent.guardian_id) == guardian_id)
+        ).first()
+    assert born is not None
+    return born.strftime("%m/%d/%Y")
+
+
+def verify(database: Database, actor: StaffMember, guardian: Guardian) -> v.VerificationView:
+    """A passing verification: ZIP and a birth date, then a callback (agents) or a
+    photo ID with the signed form (clerks)."""
+    gid = guardian.id or 0
+    method = "in_person" if actor.is_clerk else "phone"
+    with database.write() as session:
+        started = v.start_verification(session, actor=actor, guardian_id=gid, method=method)
+    with database.write() as session:
+        kw = {"actor": actor, "verification_id": started.id}
+        v.check_screening(session, **kw, item="zip", answer=guardian.postal_code or "")
+        v.check_screening(session, **kw, item="birth_date", answer=birth_date_of(database, gid))
+        if actor.is_clerk:
+            v.record_in_person(session, **kw, id_type="passport", id_matched=True, form_signed=True)
+        else:
+            phone = guardian.mobile_phone or guardian.home_phone or guardian.work_phone
+            assert phone
+            v.record_callback(session, **kw, phone=phone)
+    with database.write() as session:
+        return v.finish_verification(session, actor=actor, verification_id=started.id)
+
+
+def audit_rows(database: Database, guardian_id: int) -> list[AuditEvent]:
+    with database.read() as session:
+        rows = session.exec(
+            select(AuditEvent)
+            .where(col(AuditEvent.guardian_id) == guardian_id)
+            .order_by(col(AuditEvent.id))
+        ).all()
+        for row in rows:
+            session.expunge(row)
+        return list(rows)
+
+
+def outbox_for(database: Database, guardian_id: int) -> list[OutboxMessage]:
+    with database.read() as session:
+        rows = session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.guardian_id) == guardian_id)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+        for row in rows:
+            session.expunge(row)
+        return list(rows)
+
+
+def count(database: Database, model, *where) -> int:  # type: ignore[no-untyped-def]
+    with database.read() as session:
+        return session.exec(select(func.count()).select_from(model).where(*where)).one()
