@@ -319,3 +319,13 @@ def db_revision(ctx: click.Context, message: str) -> None:
     from helpdesk_tui.data import migrate
 
     migrate.revision(open_database(_settings(ctx)).engine, message)
+
+
+def _register_more_commands() -> None:
+    from helpdesk_tui.cli_mail import audit, mail
+
+    main.add_command(mail)
+    main.add_command(audit)
+
+
+_register_more_commands()

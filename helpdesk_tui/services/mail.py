@@ -19,7 +19,7 @@ from typing import Protocol
 from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
-from helpdesk_tui.config import ConfigError, SmtpSettings, require_secret
+from helpdesk_tui.config import ConfigError, Settings, SmtpSettings, require_secret
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import OutboxMessage
 from helpdesk_tui.data.tables.outbox import SECRET_MARK
@@ -161,8 +161,9 @@ def _email(claimed: _Claimed, sender: str) -> EmailMessage:
     return message
 
 
-def _finish(database: Database, claimed: _Claimed, *, error: str | None, permanent: bool) -> str:
-    now = datetime.now(UTC)
+def _finish(
+    database: Database, claimed: _Claimed, *, error: str | None, permanent: bool, now: datetime
+) -> str:
     with database.write() as session:
         row = session.get(OutboxMessage, claimed.id)
         assert row is not None
@@ -178,7 +179,12 @@ def _finish(database: Database, claimed: _Claimed, *, error: str | None, permane
 
 
 def deliver_due(
-    database: Database, transport: Transport, *, sender: str, limit: int = 100
+    database: Database,
+    transport: Transport,
+    *,
+    sender: str,
+    limit: int = 100,
+    now: datetime | None = None,
 ) -> DeliveryReport:
     """Send what is due, oldest first. A connection failure stops the run (the rest
     would fail the same way) and leaves the messages to be retried with backoff."""
@@ -186,26 +192,26 @@ def deliver_due(
     erased = False
     try:
         for _ in range(limit):
-            claimed = _claim(database, datetime.now(UTC))
+            at = now or datetime.now(UTC)
+            claimed = _claim(database, at)
             if claimed is None:
                 break
             try:
                 transport.send(_email(claimed, sender))
             except smtplib.SMTPRecipientsRefused as exc:
-                report.failed += (
-                    _finish(database, claimed, error=f"recipient refused: {exc}", permanent=True)
-                    == "failed"
-                )
+                refused = f"recipient refused: {exc.recipients}"
+                _finish(database, claimed, error=refused, permanent=True, now=at)
+                report.failed += 1
                 continue
             except (smtplib.SMTPException, OSError, ConfigError) as exc:
                 status = _finish(
-                    database, claimed, error=str(exc) or type(exc).__name__, permanent=False
+                    database, claimed, error=str(exc) or type(exc).__name__, permanent=False, now=at
                 )
                 report.failed += status == "failed"
                 report.retrying += status == "pending"
                 report.error = f"{type(exc).__name__}: {exc}"
                 break
-            _finish(database, claimed, error=None, permanent=False)
+            _finish(database, claimed, error=None, permanent=False, now=at)
             report.sent += 1
             erased = erased or claimed.secret is not None
     finally:
@@ -244,3 +250,21 @@ def retry_failed(session: Session) -> int:
     for row in rows:
         row.status, row.attempts, row.next_attempt_at = "pending", 0, now
     return len(rows)
+
+
+def transport_for(settings: Settings, *, demo: bool) -> Transport:
+    """Demo mode never sends real mail: it writes .eml files. Otherwise the SMTP relay
+    from the settings, or an error that says how to set one up."""
+    if demo:
+        return EmlFolderTransport(settings.demo_mail_dir)
+    if settings.smtp is None:
+        raise ConfigError(
+            "No mail server is set up. Add an [smtp] table with host (and port, username, "
+            "sender) to helpdesk.toml, or set HELPDESK_SMTP_HOST; store its password with "
+            "`helpdesk secrets set smtp`."
+        )
+    return SmtpTransport(settings.smtp)
+
+
+def sender_for(settings: Settings) -> str:
+    return settings.smtp.sender if settings.smtp else "helpdesk@localhost"
