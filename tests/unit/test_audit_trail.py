@@ -1,0 +1,124 @@
+"""The audit trail is append-only in the database itself, and `helpdesk audit verify`
+finds an edited, deleted or reordered row even when someone got past the triggers."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from helpdesk_tui.data.audit_guard import APPEND_ONLY, create_guards, drop_guards
+from helpdesk_tui.data.tables import Staff
+from helpdesk_tui.services import audit
+from helpdesk_tui.services.staff import StaffMember
+from tests.unit.test_cli import _run
+
+
+def _trail(db, rows: int = 5) -> list[int]:
+    with db.write() as session:
+        staff = Staff(
+            username="auditor",
+            full_name="A. Auditor",
+            role="agent",
+            password_hash="-",
+            created_at=datetime.now(UTC),
+        )
+        session.add(staff)
+        session.flush()
+        actor = StaffMember(staff.id or 0, "auditor", "A. Auditor", "agent", None, None)
+        ids = [
+            audit.record(
+                session,
+                actor=actor,
+                action="key_reissued",
+                guardian_id=None,
+                reason=f"reason {i}",
+                detail=f"key …{i:04d}",
+            ).id
+            for i in range(rows)
+        ]
+    return [i or 0 for i in ids]
+
+
+def _tamper(db, *statements: str) -> None:
+    """What an attacker with the file or a superuser login could do: lift the guards,
+    change rows, put the guards back."""
+    with db.write_engine.begin() as conn:
+        drop_guards(conn)
+        for statement in statements:
+            conn.execute(text(statement))
+        create_guards(conn)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_event SET reason = 'nothing happened'",
+        "DELETE FROM audit_event",
+    ],
+)
+def test_the_database_refuses_to_change_or_delete_audit_rows(db, statement):
+    _trail(db, 2)
+    with pytest.raises(DatabaseError, match=APPEND_ONLY), db.write_engine.begin() as conn:
+        conn.execute(text(statement))
+    assert _run(db, "audit", "verify").output.startswith("Audit trail intact: 2 rows")
+
+
+def test_postgresql_also_refuses_truncate(db):
+    if db.is_sqlite:
+        pytest.skip("SQLite has no TRUNCATE; DELETE is refused above")
+    _trail(db, 1)
+    with pytest.raises(DatabaseError, match=APPEND_ONLY), db.write_engine.begin() as conn:
+        conn.execute(text("TRUNCATE audit_event"))
+
+
+def test_an_intact_trail_verifies(db):
+    _trail(db)
+    result = _run(db, "audit", "verify")
+    assert (result.exit_code, result.output.strip()) == (0, "Audit trail intact: 5 rows checked.")
+
+
+def test_an_edited_row_is_named(db):
+    ids = _trail(db)
+    _tamper(db, f"UPDATE audit_event SET reason = 'innocent' WHERE id = {ids[2]}")
+    result = _run(db, "audit", "verify")
+    assert result.exit_code == 1
+    assert f"BROKEN at row {ids[2]}: its contents were changed" in result.output
+    assert "2 rows before it are intact" in result.output
+
+
+def test_a_deleted_row_breaks_the_chain_at_the_next_one(db):
+    ids = _trail(db)
+    _tamper(db, f"DELETE FROM audit_event WHERE id = {ids[1]}")
+    result = _run(db, "audit", "verify")
+    assert (
+        result.exit_code == 1 and f"BROKEN at row {ids[2]}: its previous-row hash" in result.output
+    )
+
+
+def test_reordered_rows_are_detected(db):
+    ids = _trail(db)
+    a, b = ids[1], ids[3]
+    _tamper(
+        db,
+        f"UPDATE audit_event SET id = -1 WHERE id = {a}",
+        f"UPDATE audit_event SET id = {a} WHERE id = {b}",
+        f"UPDATE audit_event SET id = {b} WHERE id = -1",
+    )
+    result = _run(db, "audit", "verify")
+    assert result.exit_code == 1 and f"BROKEN at row {a}" in result.output
+
+
+def test_rewriting_a_row_with_a_fresh_hash_is_still_caught_at_the_next_row(db):
+    ids = _trail(db)
+    with db.read() as session:
+        from helpdesk_tui.data.tables import AuditEvent
+
+        row = session.get(AuditEvent, ids[2])
+        row.reason = "innocent"
+        forged = audit._row_hash(row.prev_hash, row)
+    _tamper(
+        db, f"UPDATE audit_event SET reason = 'innocent', hash = '{forged}' WHERE id = {ids[2]}"
+    )
+    result = _run(db, "audit", "verify")
+    assert result.exit_code == 1 and f"BROKEN at row {ids[3]}" in result.output

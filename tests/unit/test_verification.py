@@ -1,0 +1,221 @@
+"""Verifying a caller on both databases: emailed codes, screening results kept
+without the answers, and blocks after repeated failures."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from helpdesk_tui.data.tables import (
+    OutboxMessage,
+    Verification,
+    VerificationBlock,
+    VerificationCode,
+)
+from helpdesk_tui.services import keys
+from helpdesk_tui.services import verification as v
+from helpdesk_tui.services.audit import ActionDenied
+from helpdesk_tui.services.supervision import clear_block, open_alerts
+from tests.recovery import audit_rows, birth_date_of, outbox_for, pick_guardian, staff
+
+
+def start(db, actor, guardian, method="phone", now=None):
+    with db.write() as session:
+        return v.start_verification(
+            session, actor=actor, guardian_id=guardian.id, method=method, now=now
+        )
+
+
+def code_in_outbox(db, guardian_id: int) -> str:
+    [message] = [m for m in outbox_for(db, guardian_id) if m.kind == "verification_code"][-1:]
+    assert message.secret and message.secret not in message.body
+    return message.secret
+
+
+def test_emailed_code_read_back_with_spaces_passes_and_only_results_are_kept(action_db):
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    started = start(action_db, agent, guardian)
+    answer_zip, answer_born = guardian.postal_code, birth_date_of(action_db, guardian.id)
+    with action_db.write() as s:
+        assert (
+            v.check_screening(
+                s, actor=agent, verification_id=started.id, item="zip", answer=answer_zip
+            ).result
+            == "match"
+        )
+        assert (
+            v.check_screening(
+                s, actor=agent, verification_id=started.id, item="birth_date", answer=answer_born
+            ).result
+            == "match"
+        )
+        with pytest.raises(v.VerificationError, match="only to an email already on file"):
+            v.send_code(s, actor=agent, verification_id=started.id, to="caller@evil.example")
+        masked = v.send_code(s, actor=agent, verification_id=started.id, to=guardian.email.upper())
+    assert "•" in masked and guardian.email.split("@")[0] not in masked
+    code = code_in_outbox(action_db, guardian.id)
+    with action_db.write() as s:
+        spaced = f"{code[:3]} {code[3:]}"
+        assert v.confirm_code(s, actor=agent, verification_id=started.id, code=spaced).confirmed
+    with action_db.write() as s:
+        done = v.finish_verification(s, actor=agent, verification_id=started.id)
+    assert done.outcome == "passed" and "email_code" in done.proofs
+    with action_db.read() as s:
+        stored = s.get(Verification, started.id)
+        codes = s.exec(
+            select(VerificationCode).where(col(VerificationCode.verification_id) == started.id)
+        ).all()
+    assert json.loads(stored.screening) == {"birth_date": "match", "zip": "match"}
+    assert answer_zip not in stored.screening + stored.proofs
+    assert code not in codes[0].code_hash and codes[0].code_hash.startswith("$argon2")
+    row = audit_rows(action_db, guardian.id)[-1]
+    assert (row.action, row.detail) == ("verification", "passed")
+    assert "screening 2/2 matched" in row.verification and answer_zip not in row.verification
+
+
+def test_code_expires_after_ten_minutes_and_allows_five_tries(action_db):
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    started = start(action_db, agent, guardian)
+    with action_db.write() as s:
+        v.send_code(s, actor=agent, verification_id=started.id, to=guardian.email)
+    code = code_in_outbox(action_db, guardian.id)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    messages = []
+    for _ in range(6):
+        with action_db.write() as s:
+            messages.append(
+                v.confirm_code(s, actor=agent, verification_id=started.id, code=wrong).message
+            )
+    assert messages[0] == "That code does not match. 4 tries left."
+    assert messages[4].endswith("no tries are left; send a new code.")
+    assert messages[5] == "All 5 tries are used; send a new code."
+    with action_db.write() as s:  # even the right code is refused now
+        assert not v.confirm_code(s, actor=agent, verification_id=started.id, code=code).confirmed
+    with action_db.write() as s:
+        v.send_code(s, actor=agent, verification_id=started.id, to=guardian.email)
+    fresh = code_in_outbox(action_db, guardian.id)
+    later = datetime.now(UTC) + timedelta(minutes=11)
+    with action_db.write() as s:
+        late = v.confirm_code(s, actor=agent, verification_id=started.id, code=fresh, now=later)
+    assert not late.confirmed and "expired" in late.message
+
+
+def test_screening_alone_is_not_proof(action_db):
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    started = start(action_db, agent, guardian)
+    with action_db.write() as s:
+        v.check_screening(
+            s, actor=agent, verification_id=started.id, item="zip", answer=guardian.postal_code
+        )
+        v.check_screening(
+            s,
+            actor=agent,
+            verification_id=started.id,
+            item="birth_date",
+            answer=birth_date_of(action_db, guardian.id),
+        )
+    with action_db.write() as s:
+        assert v.finish_verification(s, actor=agent, verification_id=started.id).outcome == "failed"
+
+
+def test_three_failures_in_a_day_block_until_a_supervisor_clears_it(action_db):
+    agent, supervisor = staff(action_db, "demo-agent"), staff(action_db, "demo-supervisor")
+    guardian = pick_guardian(action_db)
+    for _ in range(3):
+        started = start(action_db, agent, guardian)
+        with action_db.write() as s:
+            v.check_screening(
+                s, actor=agent, verification_id=started.id, item="zip", answer="00000"
+            )
+            v.finish_verification(s, actor=agent, verification_id=started.id)
+    with pytest.raises(ActionDenied, match="blocked"):
+        start(action_db, agent, guardian)
+    with action_db.read() as s:
+        alerts = open_alerts(s)
+    assert guardian.id in [a.guardian_id for a in alerts]
+    with pytest.raises(ActionDenied, match="Only a supervisor"), action_db.write() as s:
+        clear_block(s, actor=agent, guardian_id=guardian.id, reason="called back")
+    with action_db.write() as s:
+        clear_block(s, actor=supervisor, guardian_id=guardian.id, reason="spoke to the parent")
+    assert start(action_db, agent, guardian).outcome == "open"
+    actions = [(r.action, r.outcome) for r in audit_rows(action_db, guardian.id)]
+    assert ("verification_blocked", "done") in actions
+    assert actions[-3:] == [
+        ("verification", "denied"),
+        ("verification_block_cleared", "denied"),
+        ("verification_block_cleared", "done"),
+    ]
+    with action_db.read() as s:
+        block = s.exec(
+            select(VerificationBlock).where(col(VerificationBlock.guardian_id) == guardian.id)
+        ).one()
+    assert block.failures == 3 and block.cleared_by_staff_id == supervisor.id
+
+
+def test_failures_older_than_a_day_do_not_count(action_db):
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    long_ago = datetime.now(UTC) - timedelta(hours=30)
+    for i in range(3):
+        at = long_ago if i < 2 else None
+        started = start(action_db, agent, guardian, now=at)
+        with action_db.write() as s:
+            v.finish_verification(s, actor=agent, verification_id=started.id, now=at)
+    assert start(action_db, agent, guardian).outcome == "open"
+
+
+def test_judged_items_reveal_the_record_only_after_an_answer(action_db):
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    started = start(action_db, agent, guardian)
+    with (
+        action_db.write() as s,
+        pytest.raises(v.VerificationError, match="Type what the caller says"),
+    ):
+        v.check_screening(s, actor=agent, verification_id=started.id, item="address", answer="  ")
+    with action_db.write() as s:
+        result = v.check_screening(
+            s, actor=agent, verification_id=started.id, item="address", answer="near the park"
+        )
+        assert result.result == "judge" and guardian.address_line in (result.reveal or "")
+        view = v.judge_screening(
+            s, actor=agent, verification_id=started.id, item="address", matched=True
+        )
+    assert view.screening == {"address": "match"}
+
+
+def test_a_mismatched_photo_id_fails_the_in_person_check(action_db):
+    clerk = staff(action_db, "demo-clerk")
+    guardian = pick_guardian(action_db, school_id=clerk.school_id)
+    started = start(action_db, clerk, guardian, method="in_person")
+    with action_db.write() as s:
+        v.check_screening(
+            s, actor=clerk, verification_id=started.id, item="zip", answer=guardian.postal_code
+        )
+        v.check_screening(
+            s,
+            actor=clerk,
+            verification_id=started.id,
+            item="birth_date",
+            answer=birth_date_of(action_db, guardian.id),
+        )
+        v.record_in_person(
+            s,
+            actor=clerk,
+            verification_id=started.id,
+            id_type="passport",
+            id_matched=False,
+            form_signed=True,
+        )
+        assert v.finish_verification(s, actor=clerk, verification_id=started.id).outcome == "failed"
+    with pytest.raises(ActionDenied), action_db.write() as s:
+        keys.reissue_activation_key(s, actor=clerk, guardian_id=guardian.id, delivery="letter")
+    with action_db.read() as s:
+        assert (
+            s.exec(select(OutboxMessage).where(col(OutboxMessage.guardian_id) == guardian.id)).all()
+            == []
+        )
