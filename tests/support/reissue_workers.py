@@ -1,0 +1,74 @@
+"""Processes that reissue keys at the same time, for the concurrency test: the real
+service, and a naive read-then-write version the test must catch."""
+
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, col, select
+
+from helpdesk_tui.data.engine import Database, build_engine
+from helpdesk_tui.data.key_codec import key_digest, key_last4, new_key
+from helpdesk_tui.data.tables import ActivationKey
+from helpdesk_tui.services import audit, keys
+from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.staff import StaffMember, authenticate
+from helpdesk_tui.services.verification import resolve_now
+
+
+@dataclass
+class WorkerResult:
+    done: dict[int, int] = field(default_factory=dict)  # guardian id -> successful reissues
+    errors: list[str] = field(default_factory=list)
+
+
+def naive_reissue(database: Database, actor: StaffMember, guardian_id: int) -> None:
+    """What the service must not be: read the active key in a plain transaction, then
+    write, with the audit row in a transaction of its own."""
+    now = resolve_now(None)
+    with Session(database.engine) as session:  # deferred BEGIN, no row lock
+        active = session.exec(
+            select(ActivationKey).where(
+                col(ActivationKey.guardian_id) == guardian_id, col(ActivationKey.status) == "active"
+            )
+        ).all()
+        time.sleep(0.005)  # the gap in which another desk does the same
+        for old in active:
+            old.status = "revoked"
+        key = new_key()
+        session.add(
+            ActivationKey(
+                guardian_id=guardian_id,
+                digest=key_digest(key),
+                last4=key_last4(key),
+                status="active",
+                issued_at=now,
+                issued_by_staff_id=actor.id,
+            )
+        )
+        session.commit()
+    with database.write() as session:
+        audit.record(session, actor=actor, action="key_reissued", guardian_id=guardian_id, now=now)
+
+
+def run_worker(url: str, guardian_ids: list[int], rounds: int, naive: bool) -> WorkerResult:
+    database = Database(build_engine(url))
+    with database.read() as session:
+        actor = authenticate(session, username="demo-agent", password="demo-password")
+    result = WorkerResult()
+    for i in range(rounds):
+        gid = guardian_ids[i % len(guardian_ids)]
+        try:
+            if naive:
+                naive_reissue(database, actor, gid)
+            else:
+                with database.write() as session:
+                    keys.reissue_activation_key(
+                        session, actor=actor, guardian_id=gid, delivery="letter"
+                    )
+        except (DomainError, DBAPIError) as exc:
+            result.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+            continue
+        result.done[gid] = result.done.get(gid, 0) + 1
+    database.dispose()
+    return result
