@@ -1,12 +1,15 @@
 """HelpdeskApp: sign-in first, then the lookup; every key binding is also a command."""
 
+import tempfile
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from helpdesk_tui.config import ConfigError, Settings
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.screens.sign_in import SignInScreen
 from helpdesk_tui.services.staff import StaffMember
@@ -21,14 +24,65 @@ class HelpdeskApp(App[None]):
         ),
     ]
 
-    def __init__(self, database: Database, *, demo: bool = False) -> None:
+    MAIL_INTERVAL = 30.0  # seconds between outbox deliveries
+
+    def __init__(
+        self, database: Database, *, demo: bool = False, settings: Settings | None = None
+    ) -> None:
         super().__init__()
         self.database = database
         self.demo = demo
+        self.settings = settings
         self.staff: StaffMember | None = None
+        base = settings.data_dir if settings else Path(tempfile.gettempdir()) / "helpdesk_tui"
+        self.letters_dir = base / "letters"
+        self.mail_line = ""
+        self._last_mail_error: str | None = None
+        self.mail_runs = 0  # bumped after each delivery run; tests wait on it
 
     def on_mount(self) -> None:
         self._show_sign_in()
+        if self.settings is not None:
+            self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
+
+    # -- the outbox worker -----------------------------------------------------------
+    def deliver_mail(self) -> None:
+        self.run_worker(self._deliver_mail, thread=True, exclusive=True, group="mail")
+
+    def _deliver_mail(self) -> None:
+        from helpdesk_tui.services.mail import deliver_due, outbox_counts, sender_for, transport_for
+
+        assert self.settings is not None
+        try:
+            transport = transport_for(self.settings, demo=self.demo)
+            report = deliver_due(self.database, transport, sender=sender_for(self.settings))
+            error = report.error
+        except ConfigError as exc:
+            error = str(exc)
+        with self.database.read() as session:
+            counts = outbox_counts(session)
+        self.call_from_thread(
+            self._mail_done, counts.pending + counts.sending, counts.failed, error
+        )
+
+    def _mail_done(self, waiting: int, failed: int, error: str | None) -> None:
+        parts = [f"mail: {waiting} waiting"] if waiting else []
+        if failed:
+            parts.append(f"[{failed} FAILED: helpdesk mail retry-failed]")
+        self.mail_line = " · ".join(parts)
+        if error and error != self._last_mail_error:
+            self.notify(
+                f"Mail is not going out: {error}", title="Mail", severity="error", timeout=15
+            )
+        self._last_mail_error = error
+        self._update_sub_title()
+        self.mail_runs += 1
+
+    def _update_sub_title(self) -> None:
+        if self.staff is None:
+            return
+        who = f"{self.staff.full_name} · {self.staff.role_label}"
+        self.sub_title = f"{who} · {self.mail_line}" if self.mail_line else who
 
     def _show_sign_in(self) -> None:
         self.staff = None
@@ -43,8 +97,26 @@ class HelpdeskApp(App[None]):
         from helpdesk_tui.screens.guardian_lookup import GuardianLookupScreen
 
         self.staff = staff
-        self.sub_title = f"{staff.full_name} · {staff.role_label}"
+        self._update_sub_title()
         self.push_screen(GuardianLookupScreen())
+        if staff.role == "supervisor":
+            self.run_worker(self._alert_supervisor, thread=True, group="alerts")
+
+    def _alert_supervisor(self) -> None:
+        from helpdesk_tui.services.supervision import open_alerts
+
+        with self.database.read() as session:
+            alerts = open_alerts(session)
+        if alerts:
+            names = ", ".join(a.guardian_name for a in alerts[:5])
+            self.call_from_thread(
+                self.notify,
+                f"{len(alerts)} guardian(s) blocked after failed verifications: {names}. "
+                "Open each one and clear the block (b) once reviewed.",
+                title="Supervisor alert",
+                severity="warning",
+                timeout=20,
+            )
 
     def action_sign_out(self) -> None:
         while len(self.screen_stack) > 1:

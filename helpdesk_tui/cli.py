@@ -81,10 +81,11 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["database_url"] = database_url
     if ctx.invoked_subcommand is None:
-        _run_app(open_database(_settings(ctx)), demo=False)
+        settings = _settings(ctx)
+        _run_app(open_database(settings), demo=False, settings=settings)
 
 
-def _run_app(database: Database, *, demo: bool) -> None:
+def _run_app(database: Database, *, demo: bool, settings: Settings) -> None:
     from helpdesk_tui.app import HelpdeskApp
     from helpdesk_tui.services.staff import active_staff_count
 
@@ -95,7 +96,7 @@ def _run_app(database: Database, *, demo: bool) -> None:
                 "For a demo run `helpdesk demo`; to fill this database with a demo district "
                 "run `helpdesk db seed-demo`."
             )
-    HelpdeskApp(database, demo=demo).run()
+    HelpdeskApp(database, demo=demo, settings=settings).run()
 
 
 @main.command()
@@ -114,7 +115,7 @@ def demo(ctx: click.Context, guardians: int, seed: int, reset: bool) -> None:
     database = open_database(settings)
     if reset or district_guardian_count(database) == 0:
         _seed_with_progress(database, guardians=guardians, seed=seed, replace=True)
-    _run_app(database, demo=True)
+    _run_app(database, demo=True, settings=settings)
 
 
 def _seed_with_progress(database: Database, *, guardians: int, seed: int, replace: bool) -> None:

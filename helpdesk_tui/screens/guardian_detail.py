@@ -1,13 +1,14 @@
 """One guardian: contact, households, students and rights, portal account, key history
-(never a key value) and recent access log."""
+(never a key value), recent access log and audit history; and the actions on them
+(screens/guardian_actions.py), greyed out until the caller is verified."""
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from helpdesk_tui.screens.guardian_actions import GuardianActions
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail, get_guardian_detail
 from helpdesk_tui.widgets.formatting import day, short_school, when
@@ -44,6 +45,7 @@ TABLE_COLUMNS = {
         "Reason",
     ),
     "access-log": ("Time", "IP address", "Result", "Username tried"),
+    "audit": ("Time", "Staff", "Action", "Outcome", "Verification", "Reason / detail"),
 }
 
 
@@ -52,11 +54,60 @@ def _styled(status: str) -> str:
     return f"[{style}]{status}[/]" if style else status
 
 
-class GuardianDetailScreen(Screen[None]):
+class GuardianDetailScreen(GuardianActions):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the lookup"),
         Binding(
             "f5", "refresh", "Refresh", id="detail.refresh", tooltip="Load this guardian again"
+        ),
+        Binding(
+            "v",
+            "verify",
+            "Verify caller",
+            id="detail.verify",
+            tooltip="Identity checklist: screening and a proof",
+        ),
+        Binding(
+            "k",
+            "reissue",
+            "Reissue key",
+            id="detail.reissue",
+            tooltip="Revoke the unused key and issue a new one (needs a verified caller)",
+        ),
+        Binding(
+            "u",
+            "unlock",
+            "Unlock",
+            id="detail.unlock",
+            tooltip="Unlock the disabled login (needs a verified caller)",
+        ),
+        Binding(
+            "x",
+            "disable",
+            "Disable",
+            id="detail.disable",
+            tooltip="Disable the login, with a reason (needs a verified caller)",
+        ),
+        Binding(
+            "n",
+            "account_help",
+            "Username/password",
+            id="detail.help",
+            tooltip="Send the username or a reset link, change the username, reset the account",
+        ),
+        Binding(
+            "b",
+            "clear_block",
+            "Clear block",
+            id="detail.clear-block",
+            tooltip="Supervisors: allow verification again",
+        ),
+        Binding(
+            "r",
+            "clear_restriction",
+            "Clear restriction",
+            id="detail.clear-restriction",
+            tooltip="Supervisors: clear a reviewed custody restriction",
         ),
     ]
 
@@ -71,6 +122,7 @@ class GuardianDetailScreen(Screen[None]):
         yield Static("Loading the guardian…", id="detail-loading", classes="hint")
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-title")
+            yield Static("", id="verify-status")
             yield Static("", id="restricted-banner")
             with Horizontal(classes="detail-columns"):
                 with Vertical(classes="detail-card"):
@@ -87,6 +139,10 @@ class GuardianDetailScreen(Screen[None]):
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
             yield Label("Recent portal sign-ins", classes="section-title")
             yield DataTable(id="access-log", cursor_type="row", zebra_stripes=True)
+            yield Label(
+                "Audit history (helpdesk actions on this guardian)", classes="section-title"
+            )
+            yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,6 +153,22 @@ class GuardianDetailScreen(Screen[None]):
         for table_id in TABLE_COLUMNS:
             self._reset_table(table_id)
         self.action_refresh()
+        # A pass lasts minutes: re-check what is allowed so actions grey out when it ends.
+        self.set_interval(20, self._tick)
+
+    def _tick(self) -> None:
+        if self.detail is not None:
+            self.query_one("#verify-status", Static).update(self._verify_text(self.detail))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Actions the record does not allow, or that need a verified caller, are shown
+        greyed out rather than hidden, so staff see what verifying would open."""
+        if action in ("verify", "reissue", "unlock", "disable", "account_help"):
+            return True if self.allowed(action) else None
+        if action in ("clear_block", "clear_restriction"):
+            return self.allowed(action)  # supervisors' actions are hidden from others
+        return True
 
     def _reset_table(self, table_id: str) -> DataTable:
         """Empty a table, columns included: re-adding the columns with the rows makes it
@@ -136,6 +208,7 @@ class GuardianDetailScreen(Screen[None]):
             f"{d.name}  ·  guardian #{d.guardian_id}  ·  prefers {d.preferred_language}  ·  "
             f"portal: {d.portal_status}{inactive}"
         )
+        self.query_one("#verify-status", Static).update(self._verify_text(d))
         banner = self.query_one("#restricted-banner", Static)
         banner.display = d.has_restriction
         if d.has_restriction:
@@ -161,7 +234,30 @@ class GuardianDetailScreen(Screen[None]):
         )
         self._fill_keys(d)
         self._fill_access_log(d)
+        self._fill_audit(d)
+        self.refresh_bindings()
         self.loads += 1
+
+    def _verify_text(self, d: GuardianDetail) -> str:
+        if d.blocked:
+            return (
+                "[bold red]Verification BLOCKED[/] after repeated failures: a supervisor must "
+                "review and clear it (b)."
+            )
+        if self.verified() and d.verified_until:
+            return f"[green]✔ Caller verified until {d.verified_until:%H:%M}[/] ({d.verified_by})"
+        return "[yellow]Caller not verified[/]: press v to verify before any account or key action."
+
+    def _fill_audit(self, d: GuardianDetail) -> None:
+        table = self._reset_table("audit")
+        for e in d.audit:
+            outcome = "[red]denied[/]" if e.outcome == "denied" else e.outcome
+            note = " · ".join(p for p in (e.reason, e.detail) if p)
+            table.add_row(
+                when(e.at), e.staff, e.action.replace("_", " "), outcome, e.verification, note
+            )
+        if not d.audit:
+            table.add_row("no helpdesk actions yet", *[""] * 5)
 
     @staticmethod
     def _account_text(d: GuardianDetail) -> str:

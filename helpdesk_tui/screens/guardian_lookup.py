@@ -32,6 +32,13 @@ class GuardianLookupScreen(Screen[None]):
             id="lookup.open",
             tooltip="Open the highlighted guardian (Enter in the list does the same)",
         ),
+        Binding(
+            "ctrl+k",
+            "key_check",
+            "Key check",
+            id="lookup.key-check",
+            tooltip="Whose key is this? Type a key a parent reads out ('already used')",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -155,6 +162,11 @@ class GuardianLookupScreen(Screen[None]):
         if self.result is None or not (0 <= row < len(self.result.hits)):
             return
         self.app.push_screen(GuardianDetailScreen(self.result.hits[row].guardian_id))
+
+    def action_key_check(self) -> None:
+        from helpdesk_tui.screens.key_check import KeyCheckScreen
+
+        self.app.push_screen(KeyCheckScreen())
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

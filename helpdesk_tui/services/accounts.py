@@ -143,8 +143,14 @@ class _Action:
 
 
 def unlock_account(
-    session: Session, *, actor: StaffMember, guardian_id: int, now: datetime | None = None
+    session: Session,
+    *,
+    actor: StaffMember,
+    guardian_id: int,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> ActionResult:
+    reason = _reason(reason, required=False)
     act = _Action(session, actor, guardian_id, "account_unlocked", now)
     account = act.account()
     if account.status != "disabled":
@@ -153,7 +159,9 @@ def unlock_account(
     account.status, account.failed_login_count = "active", 0
     account.disabled_at = account.disabled_reason = None
     return act.done(
-        f"Unlocked {account.username}; failed sign-ins reset to 0.", detail=f"was disabled: {was}"
+        f"Unlocked {account.username}; failed sign-ins reset to 0.",
+        reason=reason,
+        detail=f"was disabled: {was}",
     )
 
 

@@ -2,7 +2,7 @@
 relationship flags, the portal account, key history (never a key value) and the
 recent access log. Times are in the district's time zone."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,12 +23,15 @@ from helpdesk_tui.data.tables import (
     Staff,
     Student,
 )
+from helpdesk_tui.services.audit import AuditEntry, guardian_history
 from helpdesk_tui.services.district import DistrictInfo, get_district, grade_label
 from helpdesk_tui.services.errors import NotFound, NotPermitted
 from helpdesk_tui.services.permissions import may_see_guardian
 from helpdesk_tui.services.staff import StaffMember
+from helpdesk_tui.services.verification import current_pass, open_block, verification_summary
 
 ACCESS_LOG_ROWS = 20
+AUDIT_ROWS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,11 @@ class GuardianDetail:
     keys: tuple[KeyView, ...]
     access_log: tuple[LoginView, ...]
     district: DistrictInfo
+    audit: tuple[AuditEntry, ...] = ()
+    # This staff member's unexpired pass for this guardian (district time), if any.
+    verified_until: datetime | None = None
+    verified_by: str = ""
+    blocked: bool = False
 
     @property
     def portal_status(self) -> str:
@@ -139,6 +147,10 @@ class GuardianDetail:
         if any(k.status == "active" for k in self.keys):
             return "never activated: key outstanding"
         return "never activated: no key"
+
+    @property
+    def needs_key(self) -> bool:
+        return self.account is None or self.account.status == "disabled"
 
     @property
     def has_restriction(self) -> bool:
@@ -158,6 +170,7 @@ def get_guardian_detail(
         )
     district = get_district(session)
     local = district.local
+    passed = current_pass(session, actor=actor, guardian_id=guardian_id)
     a = session.exec(
         select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian_id)
     ).first()
@@ -208,6 +221,13 @@ def get_guardian_detail(
         keys=_keys(session, guardian_id, district),
         access_log=_access_log(session, a.id if a else None, district),
         district=district,
+        audit=tuple(
+            replace(e, at=e.at.astimezone(district.zone))
+            for e in guardian_history(session, guardian_id, limit=AUDIT_ROWS)
+        ),
+        verified_until=local(passed.valid_until) if passed else None,
+        verified_by=verification_summary(session, passed, actor) if passed else "",
+        blocked=open_block(session, guardian_id) is not None,
     )
 
 

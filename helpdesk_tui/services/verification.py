@@ -294,6 +294,15 @@ def check_screening(
     return result
 
 
+def get_verification(
+    session: Session, *, actor: StaffMember, verification_id: int
+) -> VerificationView:
+    v = session.get(Verification, verification_id)
+    if v is None or v.staff_id != actor.id:
+        raise NotFound("That verification is not yours or no longer exists; start a new one.")
+    return _view(v, get_district(session), actor)
+
+
 def judge_screening(
     session: Session, *, actor: StaffMember, verification_id: int, item: str, matched: bool
 ) -> VerificationView:
@@ -316,7 +325,7 @@ def _set_proof(v: Verification, proof: str, detail: str) -> None:
 
 def mask_email(address: str) -> str:
     local, _, domain = address.partition("@")
-    return f"{local[:1]}{'•' * max(len(local) - 1, 1)}@{domain}"
+    return f"{local[:1]}•••@{domain}"
 
 
 def send_code(

@@ -30,3 +30,16 @@ def test_guardian_detail_screen(snap_compare, sqlite_seeded) -> None:  # type: i
         await settle(pilot)
 
     assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=open_guardian)
+
+
+def test_verify_caller_screen(snap_compare, sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    async def start_verifying(pilot: Pilot) -> None:
+        await settle(pilot)
+        await sign_in(pilot)
+        await search(pilot, "nunez")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+
+    assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=start_verifying)

@@ -1,0 +1,69 @@
+"""Username and password help: pick what the verified guardian needs."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from helpdesk_tui.services.guardians import GuardianDetail
+
+
+def help_options(detail: GuardianDetail) -> list[Option]:
+    account = detail.account
+    verified = bool(account and account.security_email and account.security_email_verified)
+    unverified = bool(account and account.security_email and not account.security_email_verified)
+    why_not = " (needs a verified security email)"
+    return [
+        Option(
+            "Send the username to the security email" + ("" if verified else why_not),
+            id="send_username",
+            disabled=not verified,
+        ),
+        Option(
+            "Send a password-reset link to the security email" + ("" if verified else why_not),
+            id="reset_link",
+            disabled=not verified,
+        ),
+        Option(
+            "Resend the security-email verification link",
+            id="resend_verification",
+            disabled=not unverified,
+        ),
+        Option("Change the username (the guardian asked for it)", id="change_username"),
+        Option("Reset the account: close this login and issue a new key", id="reset_account"),
+    ]
+
+
+class AccountHelpModal(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="help.cancel", tooltip="Do nothing")]
+
+    def __init__(self, detail: GuardianDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        account = self.detail.account
+        assert account is not None
+        email = account.security_email or "none"
+        state = "verified" if account.security_email_verified else "not verified"
+        with Vertical(classes="dialog"):
+            yield Label(f"Username and password help: {self.detail.name}", classes="dialog-title")
+            yield Static(
+                f"Login {account.username} · security email {email} ({state}). Staff never "
+                "see or set passwords; results go only to contacts on file.",
+                classes="hint",
+            )
+            yield OptionList(*help_options(self.detail), id="help-options")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-options", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#help-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

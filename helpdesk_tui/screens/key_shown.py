@@ -1,0 +1,127 @@
+"""The new key, shown once: read it out, copy it, or print the letter. When this
+closes the key is gone from the screen and from the app."""
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from helpdesk_tui.screens.background import run_in_thread
+from helpdesk_tui.services.district import get_district
+from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.key_letter import render_key_letter
+from helpdesk_tui.services.keys import IssuedKey
+from helpdesk_tui.widgets.formatting import day
+
+
+class KeyShownModal(ModalScreen[None]):
+    BINDINGS = [
+        Binding("c", "copy", "Copy key", id="key.copy", tooltip="Copy the key to the clipboard"),
+        Binding("p", "letter", "Print letter", id="key.letter", tooltip="Save the letter as a PDF"),
+        Binding(
+            "escape,enter",
+            "close",
+            "Done",
+            id="key.close",
+            tooltip="Close; the key is not shown again",
+        ),
+    ]
+
+    def __init__(self, issued: IssuedKey, *, letters_dir: Path, staff_name: str) -> None:
+        super().__init__()
+        self.issued: IssuedKey | None = issued
+        self.letters_dir = letters_dir
+        self.staff_name = staff_name
+        self.letter_path: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        issued = self.issued
+        assert issued is not None
+        delivery = (
+            f"Emailed to {issued.emailed_to}."
+            if issued.emailed_to
+            else "Deliver it with the printed letter (p)."
+        )
+        with Vertical(classes="dialog", id="key-dialog"):
+            yield Label(f"New activation key for {issued.guardian_name}", classes="dialog-title")
+            yield Static(issued.key, id="key-value")
+            yield Static(
+                f"Expires {day(issued.expires_at)}. {delivery} "
+                f"{issued.notices} notice(s) queued to the addresses on file."
+                + (
+                    f" {issued.revoked_previous} unused key revoked."
+                    if issued.revoked_previous
+                    else ""
+                ),
+                id="key-facts",
+            )
+            yield Static(
+                "This is the only time the key is shown. It is not stored: after Done, "
+                "only its last four characters remain.",
+                classes="hint",
+            )
+            yield Static("", id="letter-status")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Done", variant="primary", id="key-done")
+                yield Button("Copy (c)", id="key-copy")
+                yield Button("Letter PDF (p)", id="key-letter")
+
+    def on_mount(self) -> None:
+        self.query_one("#key-done", Button).focus()
+        if self.issued and self.issued.delivery == "letter":
+            self.action_letter()
+
+    @on(Button.Pressed, "#key-copy")
+    def action_copy(self) -> None:
+        if self.issued:
+            self.app.copy_to_clipboard(self.issued.key)
+            self.notify("Key copied to the clipboard.", timeout=3)
+
+    @on(Button.Pressed, "#key-letter")
+    def action_letter(self) -> None:
+        issued = self.issued
+        if issued is None:
+            return
+        now = datetime.now()
+
+        def render(session) -> Path:  # type: ignore[no-untyped-def]
+            pdf = render_key_letter(
+                issued, district=get_district(session), staff_name=self.staff_name, issued_on=now
+            )
+            path = self.letters_dir / f"key-letter-{issued.guardian_id}-{now:%Y%m%d-%H%M%S}.pdf"
+            try:
+                self.letters_dir.mkdir(parents=True, exist_ok=True)
+                # Readable by this user only: it holds a live key until it is printed.
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as out:
+                    out.write(pdf)
+            except OSError as exc:
+                raise DomainError(
+                    f"cannot write {path}: {exc.strerror}. Copy the key instead."
+                ) from exc
+            return path
+
+        run_in_thread(
+            self, render, done=self._letter_saved, failed=self._letter_failed, write=False
+        )
+
+    def _letter_saved(self, path: Path) -> None:
+        self.letter_path = path
+        self.query_one("#letter-status", Static).update(
+            f"Letter saved: {path}\nPrint it, then delete the file (it holds the key)."
+        )
+
+    def _letter_failed(self, exc: DomainError) -> None:
+        self.query_one("#letter-status", Static).update(f"[red]Letter not saved: {exc}[/]")
+
+    @on(Button.Pressed, "#key-done")
+    def action_close(self) -> None:
+        self.issued = None
+        self.query_one("#key-value", Static).update("")
+        self.dismiss(None)

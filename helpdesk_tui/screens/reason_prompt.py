@@ -1,0 +1,58 @@
+"""A small modal that asks for one line (a reason, a new username) and confirms."""
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+@dataclass(frozen=True)
+class Prompt:
+    title: str
+    explanation: str
+    placeholder: str = "Reason (kept in the audit trail)"
+    confirm: str = "Confirm"
+    required: bool = True
+    max_length: int = 300
+
+
+class ReasonPrompt(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Do nothing")]
+
+    def __init__(self, prompt: Prompt) -> None:
+        super().__init__()
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.prompt.title, classes="dialog-title")
+            yield Static(self.prompt.explanation, classes="hint")
+            yield Input(
+                placeholder=self.prompt.placeholder,
+                id="prompt-value",
+                max_length=self.prompt.max_length,
+            )
+            yield Static("", id="prompt-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.prompt.confirm, variant="primary", id="prompt-confirm")
+                yield Button("Cancel", id="prompt-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt-value", Input).focus()
+
+    @on(Input.Submitted, "#prompt-value")
+    @on(Button.Pressed, "#prompt-confirm")
+    def _confirm(self) -> None:
+        value = " ".join(self.query_one("#prompt-value", Input).value.split())
+        if self.prompt.required and not value:
+            self.query_one("#prompt-error", Static).update("This cannot be empty.")
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#prompt-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
