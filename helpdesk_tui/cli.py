@@ -252,6 +252,21 @@ def secrets_delete(name: str) -> None:
     click.echo(f"Removed the {name} password." if removed else f"No {name} password was stored.")
 
 
+staff_option = click.option(
+    "--staff",
+    envvar="HELPDESK_STAFF",
+    required=True,
+    help="Your staff username (env HELPDESK_STAFF); the password is asked for "
+    "or read from HELPDESK_STAFF_PASSWORD.",
+)
+
+
+def staff_password() -> str:
+    return os.environ.get("HELPDESK_STAFF_PASSWORD") or click.prompt(
+        "Password", hide_input=True, err=True
+    )
+
+
 # -- guardians -------------------------------------------------------------------
 @main.group()
 def guardians() -> None:
@@ -262,13 +277,7 @@ def guardians() -> None:
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document, for scripts.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
-@click.option(
-    "--staff",
-    envvar="HELPDESK_STAFF",
-    required=True,
-    help="Your staff username (env HELPDESK_STAFF); the password is asked for "
-    "or read from HELPDESK_STAFF_PASSWORD.",
-)
+@staff_option
 @click.pass_context
 def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, staff: str) -> None:
     """Search as the lookup screen does: names, emails, phones, student numbers, usernames, keys."""
@@ -276,9 +285,7 @@ def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, 
     from helpdesk_tui.services.lookup import search_guardians
     from helpdesk_tui.services.staff import authenticate
 
-    password = os.environ.get("HELPDESK_STAFF_PASSWORD") or click.prompt(
-        "Password", hide_input=True, err=True
-    )
+    password = staff_password()
     database = open_database(_settings(ctx))
     try:
         with database.read() as session:
@@ -323,10 +330,11 @@ def db_revision(ctx: click.Context, message: str) -> None:
 
 
 def _register_more_commands() -> None:
-    from helpdesk_tui.cli_mail import audit, mail
+    from helpdesk_tui.cli_admin import audit, mail, policy
 
     main.add_command(mail)
     main.add_command(audit)
+    main.add_command(policy)
 
 
 _register_more_commands()

@@ -1,9 +1,11 @@
-"""`helpdesk mail ...` and `helpdesk audit ...`: the outbox and the audit trail from
-the command line (registered on the main group in cli.py)."""
+"""`helpdesk mail`, `helpdesk audit` and `helpdesk policy`: the outbox, the audit trail and
+the verification policy from the command line (registered in cli.py)."""
 
 from __future__ import annotations
 
 import click
+
+from helpdesk_tui.cli import staff_option, staff_password
 
 
 def _database(ctx: click.Context, demo: bool):  # type: ignore[no-untyped-def]
@@ -99,3 +101,64 @@ def audit_verify(ctx: click.Context, demo: bool) -> None:
         err=True,
     )
     ctx.exit(1)
+
+
+@click.group(invoke_without_command=True)
+@_demo_option
+@click.pass_context
+def policy(ctx: click.Context, demo: bool) -> None:
+    """The caller-verification policy. With no command, shows it."""
+    ctx.obj["policy_demo"] = demo
+    if ctx.invoked_subcommand is None:
+        from helpdesk_tui.cli import _fail
+        from helpdesk_tui.services.errors import DomainError
+        from helpdesk_tui.services.policy import get_policy
+
+        _, database = _database(ctx, demo)
+        try:
+            with database.read() as session:
+                click.echo(get_policy(session).describe())
+        except DomainError as exc:
+            _fail(str(exc))
+
+
+@policy.command("set")
+@click.option("--screening-required", type=int, help="Screening answers that must match.")
+@click.option("--proofs", help="Comma-separated: email_code, callback, photo_id.")
+@click.option("--pass-minutes", type=int, help="How long a pass lets staff act.")
+@click.option("--failure-limit", type=int, help="Failures in 24 hours that block a guardian.")
+@staff_option
+@click.pass_context
+def policy_set(
+    ctx: click.Context,
+    screening_required: int | None,
+    proofs: str | None,
+    pass_minutes: int | None,
+    failure_limit: int | None,
+    staff: str,
+) -> None:
+    """Change the policy (supervisors; audited)."""
+    from helpdesk_tui.cli import _fail
+    from helpdesk_tui.services.errors import DomainError
+    from helpdesk_tui.services.policy import set_policy
+    from helpdesk_tui.services.staff import authenticate
+
+    password = staff_password()
+    _, database = _database(ctx, ctx.obj.get("policy_demo", False))
+    try:
+        with database.read() as session:
+            actor = authenticate(session, username=staff, password=password)
+        with database.write() as session:
+            after = set_policy(
+                session,
+                actor=actor,
+                screening_required=screening_required,
+                proofs=tuple(p.strip() for p in proofs.split(",") if p.strip())
+                if proofs is not None
+                else None,
+                pass_minutes=pass_minutes,
+                failure_limit=failure_limit,
+            )
+    except DomainError as exc:
+        _fail(str(exc))
+    click.echo(f"Policy now: {after.describe()}")
