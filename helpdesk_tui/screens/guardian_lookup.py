@@ -33,7 +33,7 @@ class GuardianLookupScreen(Screen[None]):
             tooltip="Open the highlighted guardian (Enter in the list does the same)",
         ),
         Binding(
-            "ctrl+k",
+            "f2",
             "key_check",
             "Key check",
             id="lookup.key-check",

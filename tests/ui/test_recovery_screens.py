@@ -1,0 +1,104 @@
+"""Key check and unlock by keyboard, and a clerk's in-person verification."""
+
+from sqlmodel import col, select
+
+
+from helpdesk_tui.data.demo.rows import demo_key
+from helpdesk_tui.data.tables import ActivationKey, PortalAccount
+from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.screens.key_check import KeyCheckScreen
+from helpdesk_tui.screens.reason_prompt import ReasonPrompt
+from helpdesk_tui.screens.verify_caller import VerifyCallerScreen
+from tests.conftest import SEED
+from tests.recovery import audit_rows, birth_date_of, pick_guardian
+from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of
+
+
+async def test_key_check_read_out_in_pieces_opens_the_redeeming_account(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    with sqlite_seeded.read() as s:
+        key, account = s.exec(
+            select(ActivationKey, PortalAccount)
+            .join(PortalAccount, col(PortalAccount.id) == col(ActivationKey.redeemed_by_account_id))
+            .where(col(ActivationKey.status) == "redeemed")
+        ).first()
+    spoken = demo_key(SEED, key.id).strip("{}").replace("-", " ").lower()
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, KeyCheckScreen)
+        assert not screen.active_bindings["ctrl+o"].enabled
+        await pilot.press(*spoken, "enter")
+        await settle(pilot)
+        result = text_of(pilot, "#keycheck-result")
+        assert f"Key …{key.last4}" in result and "redeemed" in result
+        assert f"login {account.username}" in result
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, GuardianDetailScreen)
+        assert app.screen.guardian_id == account.guardian_id
+    assert audit_rows(sqlite_seeded, key.guardian_id)[-1].action == "key_checked"
+
+
+async def test_clerk_verifies_in_person_and_unlocks(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    guardian = pick_guardian(sqlite_seeded, account="active", school_id=1)
+    with sqlite_seeded.write() as s:  # the portal locked it after five failed sign-ins
+        account = s.exec(
+            select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian.id)
+        ).one()
+        account.status, account.failed_login_count = "disabled", 5
+        account.disabled_at, account.disabled_reason = (
+            account.created_at,
+            "5 failed sign-ins in a row",
+        )
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "demo-clerk")
+        await pilot.press(*guardian.email, "enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, GuardianDetailScreen)
+        assert not detail.active_bindings["u"].enabled
+        await pilot.press("v")
+        await settle(pilot)
+        verify = app.screen
+        assert isinstance(verify, VerifyCallerScreen)
+        assert not verify.query_one("#proof-code").display, "clerks prove identity in person only"
+        await pilot.press(*guardian.postal_code, "enter")
+        await settle(pilot)
+        await pilot.click("#ans-birth_date")
+        await pilot.press(*birth_date_of(sqlite_seeded, guardian.id), "enter")
+        await settle(pilot)
+        verify.query_one("#id-type").focus()
+        await pilot.press("enter", "down", "enter")  # open the ID types, take driver's license
+        await settle(pilot)
+        await pilot.click("#id-matched")
+        await pilot.click("#form-signed")
+        await pilot.click("#record-id")
+        await settle(pilot)
+        assert "ready to pass" in text_of(pilot, "#verify-status")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is detail and detail.active_bindings["u"].enabled
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonPrompt)
+        await pilot.press(*"ID checked at the counter", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is detail
+        assert "status: active" in text_of(pilot, "#account")
+    with sqlite_seeded.read() as s:
+        account = s.exec(
+            select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian.id)
+        ).one()
+    assert (account.status, account.failed_login_count) == ("active", 0)
+    rows = audit_rows(sqlite_seeded, guardian.id)
+    assert [(r.action, r.staff_username) for r in rows] == [
+        ("verification", "demo-clerk"),
+        ("account_unlocked", "demo-clerk"),
+    ]
+    assert "photo_id" in rows[0].verification and rows[1].reason == "ID checked at the counter"
