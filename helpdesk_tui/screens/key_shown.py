@@ -88,11 +88,12 @@ class KeyShownModal(ModalScreen[None]):
         issued = self.issued
         if issued is None:
             return
-        now = datetime.now()
 
         def render(session) -> Path:  # type: ignore[no-untyped-def]
+            district = get_district(session)
+            now = datetime.now(district.zone)
             pdf = render_key_letter(
-                issued, district=get_district(session), staff_name=self.staff_name, issued_on=now
+                issued, district=district, staff_name=self.staff_name, issued_on=now
             )
             path = self.letters_dir / f"key-letter-{issued.guardian_id}-{now:%Y%m%d-%H%M%S}.pdf"
             try:

@@ -37,6 +37,13 @@ class VerifyCallerScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", id="verify.finish", tooltip="Record the outcome"),
         Binding(
+            "ctrl+e",
+            "send_code",
+            "Email code",
+            id="verify.code",
+            tooltip="Email a one-time code to the chosen address on file",
+        ),
+        Binding(
             "escape", "abandon", "Abandon", id="verify.abandon", tooltip="Stop; nothing passes"
         ),
     ]
@@ -94,7 +101,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
                     allow_blank=not self.addresses,
                     compact=True,
                 )
-                yield Button("Send code", id="send-code", compact=True)
+                yield Button("Send code (ctrl+e)", id="send-code", compact=True)
                 yield Input(
                     placeholder="code read back, then Enter", id="code", max_length=20, compact=True
                 )
@@ -161,7 +168,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
         proofs = ", ".join(v.PROOF_LABELS.get(p, p) for p in view.proofs if p in v.PROOF_LABELS)
         ready = "[green]ready to pass[/]" if view.ready else "[yellow]not enough yet[/]"
         self.query_one("#verify-status", Static).update(
-            f"Screening: {matched} of {view.screening_required} matches needed · "
+            f"Screening: {matched} matched ({view.screening_required} needed) · "
             f"proof: {proofs or 'none yet'} · {ready}"
         )
         self.changes += 1
@@ -190,6 +197,8 @@ class VerifyCallerScreen(ModalScreen[bool]):
                 )
                 self.query_one(f"#judge-{item}").display = True
                 self.query_one(f"#yes-{item}", Button).focus()
+            else:
+                self._focus_after(item)
             self._reload()
 
         self._call(check, shown)
@@ -201,6 +210,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
         verdict, item = event.button.id.split("-", 1)
         self.query_one(f"#judge-{item}").display = False
         self.query_one(f"#reveal-{item}", Static).update("")
+        self._focus_after(item)
         actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
 
         def judge(session):  # type: ignore[no-untyped-def]
@@ -209,6 +219,21 @@ class VerifyCallerScreen(ModalScreen[bool]):
             )
 
         self._call(judge, self._show)
+
+    def _focus_after(self, item: str) -> None:
+        """On to the next unanswered screening item, then to the first proof control,
+        so the whole checklist can be worked with Enter and Tab."""
+        items = list(SCREENING_ITEMS)
+        for following in items[items.index(item) + 1 :]:
+            box = self.query_one(f"#ans-{following}", Input)
+            if not box.value:
+                box.focus()
+                return
+        for proof in ("#code-to", "#callback-to", "#id-type"):
+            widget = self.query_one(proof)
+            if widget.parent is not None and widget.parent.display:
+                widget.focus()
+                return
 
     def _reload(self) -> None:
         if self.view is None:
@@ -224,7 +249,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
         self.query_one("#proof-status", Static).update(message)
 
     @on(Button.Pressed, "#send-code")
-    def _send_code(self) -> None:
+    def action_send_code(self) -> None:
         to = self.query_one("#code-to", Select).value
         if self.view is None or not isinstance(to, str):
             self._proof_status("[red]Choose an email on file first.[/]")

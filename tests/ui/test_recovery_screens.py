@@ -2,7 +2,6 @@
 
 from sqlmodel import col, select
 
-
 from helpdesk_tui.data.demo.rows import demo_key
 from helpdesk_tui.data.tables import ActivationKey, PortalAccount
 from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
