@@ -37,7 +37,6 @@ from helpdesk_tui.services.verification import (
 )
 
 TOKEN_HOURS = {"reset": 2, "verify_email": 48}
-MAX_REASON = 300
 
 
 class AccountError(DomainError):
@@ -56,15 +55,6 @@ def _account(session: Session, guardian_id: int) -> PortalAccount | None:
     return session.exec(
         select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian_id)
     ).first()
-
-
-def _reason(reason: str, *, required: bool) -> str:
-    text = " ".join(reason.split())
-    if required and not text:
-        raise AccountError("Give a reason; it is kept in the audit trail.")
-    if len(text) > MAX_REASON:
-        raise AccountError(f"Keep the reason under {MAX_REASON} characters (it is {len(text)}).")
-    return text
 
 
 class _Action:
@@ -150,7 +140,7 @@ def unlock_account(
     reason: str = "",
     now: datetime | None = None,
 ) -> ActionResult:
-    reason = _reason(reason, required=False)
+    reason = audit.clean_reason(reason, required=False)
     act = _Action(session, actor, guardian_id, "account_unlocked", now)
     account = act.account()
     if account.status != "disabled":
@@ -174,7 +164,7 @@ def disable_account(
     now: datetime | None = None,
 ) -> ActionResult:
     """Disable a login (wrongly created with someone else's key, or suspected misuse)."""
-    reason = _reason(reason, required=True)
+    reason = audit.clean_reason(reason, required=True)
     act = _Action(session, actor, guardian_id, "account_disabled", now)
     account = act.account()
     if account.status == "disabled":
@@ -318,7 +308,7 @@ def reset_account(
 ) -> tuple[ActionResult, IssuedKey]:
     """For a guardian who cannot use self-service (no verified email): close the old
     login and issue a new key, so they create a fresh login with it."""
-    reason = _reason(reason, required=False)
+    reason = audit.clean_reason(reason, required=False)
     act = _Action(session, actor, guardian_id, "account_reset", now)
     refusal = portal_refusal(session, guardian_id)
     if refusal:

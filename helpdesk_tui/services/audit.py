@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.engine import CommitThenRaise
@@ -28,6 +27,20 @@ _PG_AUDIT_LOCK = 7_200_301  # any constant; names the advisory lock that orders 
 class ActionDenied(DomainError, CommitThenRaise):
     """A refused sensitive action. Its "denied" audit row is committed, then this is
     raised; the message tells staff what to do instead."""
+
+
+MAX_REASON = 300
+
+
+def clean_reason(reason: str, *, required: bool) -> str:
+    """A reason as the audit row keeps it: one line, trimmed; refused when required
+    and empty or when too long, with what to do instead."""
+    text = " ".join(reason.split())
+    if required and not text:
+        raise DomainError("Give a reason; it is kept in the audit trail.")
+    if len(text) > MAX_REASON:
+        raise DomainError(f"Keep the reason under {MAX_REASON} characters (it is {len(text)}).")
+    return text
 
 
 def _row_hash(prev_hash: str, e: AuditEvent) -> str:
@@ -188,10 +201,3 @@ def guardian_history(session: Session, guardian_id: int, *, limit: int = 50) -> 
         )
         for e, name in rows
     ]
-
-
-def count_events(session: Session, *, action: str | None = None) -> int:
-    query = select(func.count()).select_from(AuditEvent)
-    if action is not None:
-        query = query.where(col(AuditEvent.action) == action)
-    return session.exec(query).one()

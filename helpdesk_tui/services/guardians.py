@@ -149,10 +149,6 @@ class GuardianDetail:
         return "never activated: no key"
 
     @property
-    def needs_key(self) -> bool:
-        return self.account is None or self.account.status == "disabled"
-
-    @property
     def has_restriction(self) -> bool:
         return any(s.restricted for s in self.students)
 

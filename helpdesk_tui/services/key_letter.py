@@ -38,7 +38,7 @@ def render_key_letter(
 
     def line(text: str, *, size: int = 11, style: str = "", height: float = 6) -> None:
         pdf.set_font("helvetica", style=style, size=size)
-        pdf.multi_cell(0, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, height, _latin1(text), align="L", new_x="LMARGIN", new_y="NEXT")
 
     line(district.name, size=15, style="B", height=8)
     line(f"{district.portal_url}  ·  {district.helpdesk_phone}", size=9)

@@ -1,10 +1,9 @@
-"""The portal's rules for usernames and passwords (DESIGN.md section 2), shared by
-the helpdesk's username change and the portal's own sign-up."""
+"""The portal's username rules (DESIGN.md section 2), for the helpdesk's username
+change and, later, the portal's own sign-up."""
 
 import re
 
 USERNAME_MIN, USERNAME_MAX = 3, 40
-PASSWORD_MIN = 8
 _USERNAME = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -22,15 +21,3 @@ def username_problem(name: str) -> str | None:
 def username_key(name: str) -> str:
     """What uniqueness is checked on: the same name in any case is the same username."""
     return name.casefold()
-
-
-def password_problem(password: str) -> str | None:
-    if len(password) < PASSWORD_MIN:
-        return f"A password has at least {PASSWORD_MIN} characters."
-    if not any(c.isalpha() for c in password):
-        return "A password needs at least one letter."
-    if not any(c.isdigit() for c in password):
-        return "A password needs at least one digit."
-    if all(c.isalnum() for c in password):
-        return "A password needs at least one special character, such as ! or #."
-    return None

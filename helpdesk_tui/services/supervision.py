@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import Guardian, GuardianStudent, Student, VerificationBlock
 from helpdesk_tui.services import audit
-from helpdesk_tui.services.errors import DomainError, NotFound
+from helpdesk_tui.services.errors import NotFound
 from helpdesk_tui.services.staff import StaffMember
 from helpdesk_tui.services.verification import open_block, resolve_now
 
@@ -51,13 +51,6 @@ def _require_supervisor(
         )
 
 
-def _reason(reason: str) -> str:
-    text = " ".join(reason.split())
-    if not text:
-        raise DomainError("Give the reason for clearing it; it is kept in the audit trail.")
-    return text[:300]
-
-
 def clear_block(
     session: Session,
     *,
@@ -68,7 +61,7 @@ def clear_block(
 ) -> None:
     now = resolve_now(now)
     _require_supervisor(session, actor, "verification_block_cleared", guardian_id, now)
-    reason = _reason(reason)
+    reason = audit.clean_reason(reason, required=True)
     block = open_block(session, guardian_id)
     if block is None:
         raise NotFound("This guardian is not blocked.")
@@ -94,7 +87,7 @@ def clear_restriction(
 ) -> None:
     now = resolve_now(now)
     _require_supervisor(session, actor, "restriction_cleared", guardian_id, now)
-    reason = _reason(reason)
+    reason = audit.clean_reason(reason, required=True)
     link = session.exec(
         select(GuardianStudent).where(
             col(GuardianStudent.guardian_id) == guardian_id,

@@ -10,9 +10,6 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
-METHODS = ("phone", "in_person", "written")
-OUTCOMES = ("open", "passed", "failed", "abandoned")
-
 
 class Verification(SQLModel, table=True):
     __tablename__ = "verification"
