@@ -178,6 +178,14 @@ def _finish(
         return row.status
 
 
+def _release(database: Database, claimed: _Claimed, *, error: str) -> None:
+    with database.write() as session:
+        row = session.get(OutboxMessage, claimed.id)
+        assert row is not None
+        row.status, row.claimed_until, row.last_error = "pending", None, error[:500]
+        row.attempts -= 1
+
+
 def deliver_due(
     database: Database,
     transport: Transport,
@@ -203,7 +211,12 @@ def deliver_due(
                 _finish(database, claimed, error=refused, permanent=True, now=at)
                 report.failed += 1
                 continue
-            except (smtplib.SMTPException, OSError, ConfigError) as exc:
+            except ConfigError as exc:
+                # Our set-up, not the message, is at fault: give the try back.
+                _release(database, claimed, error=str(exc))
+                report.error = str(exc)
+                break
+            except (smtplib.SMTPException, OSError) as exc:
                 status = _finish(
                     database, claimed, error=str(exc) or type(exc).__name__, permanent=False, now=at
                 )

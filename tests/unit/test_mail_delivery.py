@@ -159,7 +159,9 @@ def test_no_keyring_backend_gives_an_actionable_message_and_keeps_the_mail(db, s
     finally:
         keyring.set_keyring(previous)
     assert report.sent == 0 and "No OS keyring is available" in (report.error or "")
-    assert row(db, mid).status == "pending" and smtp.mailbox.messages == []
+    kept = row(db, mid)
+    assert (kept.status, kept.attempts) == ("pending", 0), "a set-up problem uses no delivery try"
+    assert smtp.mailbox.messages == []
 
 
 class LockedKeyring(MemoryKeyring):
@@ -184,3 +186,21 @@ def test_demo_mode_writes_one_eml_file_per_message(db, tmp_path):
     assert deliver_due(db, EmlFolderTransport(folder), sender=SENDER).sent == 1
     [eml] = list(folder.glob("*.eml"))
     assert KEY in eml.read_text() and row(db, mid).secret is None
+
+
+def test_mail_send_command_says_how_to_set_up_then_delivers(db, smtp, relay_password):
+    from tests.unit.test_cli import _run
+
+    queue_key_mail(db)
+    unset = _run(db, "mail", "send", env={"HELPDESK_SMTP_HOST": ""})
+    assert unset.exit_code == 2 and "No mail server is set up" in unset.output
+    env = {
+        "HELPDESK_SMTP_HOST": "127.0.0.1",
+        "HELPDESK_SMTP_PORT": str(smtp.port),
+        "HELPDESK_SMTP_USERNAME": SMTP_USER,
+        "HELPDESK_SMTP_SENDER": SENDER,
+        "HELPDESK_SMTP_CA_FILE": str(smtp.ca_file),
+    }
+    sent = _run(db, "mail", "send", env=env)
+    assert sent.exit_code == 0 and sent.output.startswith("Sent 1;"), sent.output
+    assert _run(db, "mail", "status").output.strip() == "pending 0 · sending 0 · sent 1 · failed 0"
