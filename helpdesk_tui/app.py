@@ -24,7 +24,7 @@ class HelpdeskApp(App[None]):
         ),
     ]
 
-    MAIL_INTERVAL = 30.0  # seconds between outbox deliveries
+    MAIL_INTERVAL = 30.0  # seconds between outbox deliveries and supervisor alert checks
 
     def __init__(
         self, database: Database, *, demo: bool = False, settings: Settings | None = None
@@ -38,12 +38,14 @@ class HelpdeskApp(App[None]):
         self.letters_dir = base / "letters"
         self.mail_line = ""
         self._last_mail_error: str | None = None
+        self._alerted: set[int] = set()  # blocked guardians a supervisor was told of
         self.mail_runs = 0  # bumped after each delivery run; tests wait on it
 
     def on_mount(self) -> None:
         self._show_sign_in()
         if self.settings is not None:
             self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
+        self.set_interval(self.MAIL_INTERVAL, self.check_alerts)
 
     # -- the outbox worker -----------------------------------------------------------
     def deliver_mail(self) -> None:
@@ -99,14 +101,21 @@ class HelpdeskApp(App[None]):
         self.staff = staff
         self._update_sub_title()
         self.push_screen(GuardianLookupScreen())
-        if staff.role == "supervisor":
-            self.run_worker(self._alert_supervisor, thread=True, group="alerts")
+        self._alerted = set()
+        self.check_alerts()
+
+    def check_alerts(self) -> None:
+        """Supervisors hear of each newly blocked guardian once: at sign-in, then
+        whenever the background round finds a new one."""
+        if self.staff is not None and self.staff.role == "supervisor":
+            self.run_worker(self._alert_supervisor, thread=True, exclusive=True, group="alerts")
 
     def _alert_supervisor(self) -> None:
         from helpdesk_tui.services.supervision import open_alerts
 
         with self.database.read() as session:
-            alerts = open_alerts(session)
+            alerts = [a for a in open_alerts(session) if a.guardian_id not in self._alerted]
+        self._alerted.update(a.guardian_id for a in alerts)
         if alerts:
             names = ", ".join(a.guardian_name for a in alerts[:5])
             self.call_from_thread(

@@ -94,6 +94,10 @@ def audit_verify(ctx: click.Context, demo: bool) -> None:
         report = verify_chain(session)
     if report.ok:
         click.echo(f"Audit trail intact: {report.rows_checked} rows checked.")
+        # Someone able to rewrite the whole table could recompute every hash after a
+        # change; writing the latest hash down elsewhere (a ticket, a printout) lets a
+        # later check prove the trail up to that point was not rewritten.
+        click.echo(f"Latest hash: {report.head_hash} (keep it outside this database)")
         return
     click.echo(
         f"Audit trail BROKEN at row {report.first_broken_id}: {report.problem}. "

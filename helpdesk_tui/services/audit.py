@@ -126,6 +126,7 @@ class ChainReport:
     rows_checked: int
     first_broken_id: int | None
     problem: str
+    head_hash: str = GENESIS
 
     @property
     def ok(self) -> bool:
@@ -165,7 +166,7 @@ def verify_chain(session: Session) -> ChainReport:
             return ChainReport(checked, event.id, "its contents were changed after it was written")
         prev = event.hash
         checked += 1
-    return ChainReport(checked, None, "")
+    return ChainReport(checked, None, "", prev)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,3 +101,35 @@ async def test_clerk_verifies_in_person_and_unlocks(sqlite_seeded) -> None:  # t
         ("account_unlocked", "demo-clerk"),
     ]
     assert "photo_id" in rows[0].verification and rows[1].reason == "ID checked at the counter"
+
+
+async def test_supervisor_is_alerted_to_a_blocked_guardian_and_clears_it(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    from helpdesk_tui.services import verification as v
+    from tests.recovery import staff
+
+    agent = staff(sqlite_seeded, "demo-agent")
+    guardian = pick_guardian(sqlite_seeded)
+    for _ in range(3):
+        with sqlite_seeded.write() as s:
+            started = v.start_verification(s, actor=agent, guardian_id=guardian.id, method="phone")
+            v.finish_verification(s, actor=agent, verification_id=started.id)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await sign_in(pilot, "demo-supervisor")
+        await settle(pilot)
+        toasts = " ".join(str(t.render()) for t in app.screen.query("Toast"))
+        assert "blocked after failed verifications" in toasts and guardian.last_name in toasts
+        await pilot.press(*guardian.email, "enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, GuardianDetailScreen)
+        assert "BLOCKED" in text_of(pilot, "#verify-status")
+        assert not detail.active_bindings["v"].enabled
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(*"spoke to the parent in person", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert "not verified" in text_of(pilot, "#verify-status")
+        assert detail.active_bindings["v"].enabled
+    assert audit_rows(sqlite_seeded, guardian.id)[-1].action == "verification_block_cleared"
