@@ -24,6 +24,8 @@ from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
 from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
 from helpdesk_tui.services import audit, keys  # noqa: E402
 from helpdesk_tui.services import verification as v  # noqa: E402
+from helpdesk_tui.services import verification_answers as answers
+from helpdesk_tui.services import verification_proofs as proofs
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
 from tests.recovery import birth_date_of, pick_guardian  # noqa: E402
 
@@ -77,9 +79,13 @@ def run(backend: str, args: argparse.Namespace) -> None:
             view = v.start_verification(s, actor=agent, guardian_id=g.id, method="phone")
         with database.write() as s:
             kw = {"actor": agent, "verification_id": view.id}
-            v.check_screening(s, **kw, item="zip", answer=g.postal_code or "")
-            v.check_screening(s, **kw, item="birth_date", answer=birth_date_of(database, g.id or 0))
-            v.record_callback(s, **kw, phone=g.mobile_phone or g.home_phone or g.work_phone or "")
+            answers.check_screening(s, **kw, item="zip", answer=g.postal_code or "")
+            answers.check_screening(
+                s, **kw, item="birth_date", answer=birth_date_of(database, g.id or 0)
+            )
+            proofs.record_callback(
+                s, **kw, phone=g.mobile_phone or g.home_phone or g.work_phone or ""
+            )
         with database.write() as s:
             v.finish_verification(s, actor=agent, verification_id=view.id)
         verifications.append(time.perf_counter() - started)
@@ -116,7 +122,7 @@ def run(backend: str, args: argparse.Namespace) -> None:
 
 def _code(session, agent, guardian_id, to):  # type: ignore[no-untyped-def]
     view = v.start_verification(session, actor=agent, guardian_id=guardian_id, method="phone")
-    v.send_code(session, actor=agent, verification_id=view.id, to=to)
+    proofs.send_code(session, actor=agent, verification_id=view.id, to=to)
     v.abandon_verification(session, actor=agent, verification_id=view.id)
 
 

@@ -14,6 +14,8 @@ from helpdesk_tui.data.tables import (
     Verification,
 )
 from helpdesk_tui.services import verification as v
+from helpdesk_tui.services import verification_answers as answers
+from helpdesk_tui.services import verification_proofs as proofs
 from helpdesk_tui.services.staff import StaffMember, authenticate
 
 
@@ -94,14 +96,18 @@ def verify(database: Database, actor: StaffMember, guardian: Guardian) -> v.Veri
         started = v.start_verification(session, actor=actor, guardian_id=gid, method=method)
     with database.write() as session:
         kw = {"actor": actor, "verification_id": started.id}
-        v.check_screening(session, **kw, item="zip", answer=guardian.postal_code or "")
-        v.check_screening(session, **kw, item="birth_date", answer=birth_date_of(database, gid))
+        answers.check_screening(session, **kw, item="zip", answer=guardian.postal_code or "")
+        answers.check_screening(
+            session, **kw, item="birth_date", answer=birth_date_of(database, gid)
+        )
         if actor.is_clerk:
-            v.record_in_person(session, **kw, id_type="passport", id_matched=True, form_signed=True)
+            proofs.record_in_person(
+                session, **kw, id_type="passport", id_matched=True, form_signed=True
+            )
         else:
             phone = guardian.mobile_phone or guardian.home_phone or guardian.work_phone
             assert phone
-            v.record_callback(session, **kw, phone=phone)
+            proofs.record_callback(session, **kw, phone=phone)
     with database.write() as session:
         return v.finish_verification(session, actor=actor, verification_id=started.id)
 

@@ -21,8 +21,11 @@ from textual.widgets import (
 
 from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.services import verification as v
+from helpdesk_tui.services import verification_answers as answers
+from helpdesk_tui.services import verification_proofs as proofs
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail
+from helpdesk_tui.services.outbox import mask_email
 from helpdesk_tui.services.screening import MAX_ANSWER, SCREENING_ITEMS, Comparison
 
 RESULT_MARKS = {"match": "[green]✔ match[/]", "no match": "[red]✘ no match[/]"}
@@ -95,7 +98,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
             yield Label("Proof (at least one)", classes="section-title")
             with Horizontal(classes="proof-row", id="proof-code"):
                 yield Select(
-                    [(v.mask_email(a), a) for a in self.addresses],
+                    [(mask_email(a), a) for a in self.addresses],
                     prompt="email on file",
                     id="code-to",
                     allow_blank=not self.addresses,
@@ -117,7 +120,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
                 yield Button("Guardian answered", id="callback-done", disabled=True, compact=True)
             with Horizontal(classes="proof-row", id="proof-in-person"):
                 yield Select(
-                    [(t, t) for t in v.ID_TYPES],
+                    [(t, t) for t in proofs.ID_TYPES],
                     prompt="photo ID shown",
                     id="id-type",
                     compact=True,
@@ -186,7 +189,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
         answer, actor, vid = event.value, self.app.staff, self.view.id  # type: ignore[attr-defined]
 
         def check(session):  # type: ignore[no-untyped-def]
-            return v.check_screening(
+            return answers.check_screening(
                 session, actor=actor, verification_id=vid, item=item, answer=answer
             )
 
@@ -214,7 +217,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
         actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
 
         def judge(session):  # type: ignore[no-untyped-def]
-            return v.judge_screening(
+            return answers.judge_screening(
                 session, actor=actor, verification_id=vid, item=item, matched=verdict == "yes"
             )
 
@@ -257,11 +260,11 @@ class VerifyCallerScreen(ModalScreen[bool]):
         actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
 
         def send(session):  # type: ignore[no-untyped-def]
-            return v.send_code(session, actor=actor, verification_id=vid, to=to)
+            return proofs.send_code(session, actor=actor, verification_id=vid, to=to)
 
         def sent(masked: str) -> None:
             self._proof_status(
-                f"Code sent to {masked}. Ask the caller to read it back; it expires in {v.CODE_MINUTES} minutes."
+                f"Code sent to {masked}. Ask the caller to read it back; it expires in {proofs.CODE_MINUTES} minutes."
             )
             self.query_one("#code", Input).focus()
             self.changes += 1
@@ -275,9 +278,9 @@ class VerifyCallerScreen(ModalScreen[bool]):
         actor, vid, code = self.app.staff, self.view.id, event.value  # type: ignore[attr-defined]
 
         def confirm(session):  # type: ignore[no-untyped-def]
-            return v.confirm_code(session, actor=actor, verification_id=vid, code=code)
+            return proofs.confirm_code(session, actor=actor, verification_id=vid, code=code)
 
-        def checked(result: v.CodeCheck) -> None:
+        def checked(result: proofs.CodeCheck) -> None:
             self._proof_status(
                 ("[green]" if result.confirmed else "[red]") + result.message + "[/]"
             )
@@ -305,7 +308,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
         actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
 
         def record(session):  # type: ignore[no-untyped-def]
-            return v.record_callback(session, actor=actor, verification_id=vid, phone=number)
+            return proofs.record_callback(session, actor=actor, verification_id=vid, phone=number)
 
         self._call(record, self._show)
 
@@ -320,7 +323,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
         actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
 
         def record(session):  # type: ignore[no-untyped-def]
-            return v.record_in_person(
+            return proofs.record_in_person(
                 session,
                 actor=actor,
                 verification_id=vid,

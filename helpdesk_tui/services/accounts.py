@@ -26,11 +26,10 @@ from helpdesk_tui.services.keys import (
     lock_guardian,
     portal_refusal,
 )
-from helpdesk_tui.services.outbox import notify_all, queue
+from helpdesk_tui.services.outbox import mask_email, notify_all, queue
 from helpdesk_tui.services.portal_rules import username_key, username_problem
 from helpdesk_tui.services.staff import StaffMember
 from helpdesk_tui.services.verification import (
-    mask_email,
     require_pass,
     resolve_now,
     verification_summary,

@@ -25,11 +25,10 @@ from helpdesk_tui.services import audit
 from helpdesk_tui.services.district import get_district
 from helpdesk_tui.services.errors import DomainError, NotFound
 from helpdesk_tui.services.guardian_texts import key_email, language_of
-from helpdesk_tui.services.outbox import addresses_on_file, notify_all, queue
+from helpdesk_tui.services.outbox import addresses_on_file, mask_email, notify_all, queue
 from helpdesk_tui.services.permissions import may_see_guardian
 from helpdesk_tui.services.staff import StaffMember
 from helpdesk_tui.services.verification import (
-    mask_email,
     require_pass,
     resolve_now,
     verification_summary,

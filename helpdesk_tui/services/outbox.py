@@ -42,6 +42,11 @@ def queue(
     return message
 
 
+def mask_email(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
 def addresses_on_file(session: Session, guardian: Guardian) -> list[str]:
     """Every email the district holds for this guardian, the account's security email
     included, once each (compared without case)."""

@@ -5,6 +5,8 @@ from sqlmodel import col
 
 from helpdesk_tui.data.tables import AuditEvent
 from helpdesk_tui.services import verification as v
+from helpdesk_tui.services import verification_answers as answers
+from helpdesk_tui.services import verification_proofs as proofs
 from tests.recovery import count, pick_guardian, staff
 from tests.unit.test_cli import _run
 
@@ -36,15 +38,15 @@ def test_supervisor_sets_the_policy_and_verification_follows_it(action_db):
         with action_db.write() as s:
             started = v.start_verification(s, actor=agent, guardian_id=guardian.id, method="phone")
             try:
-                v.send_code(s, actor=agent, verification_id=started.id, to=guardian.email)
+                proofs.send_code(s, actor=agent, verification_id=started.id, to=guardian.email)
             except v.VerificationError as exc:
                 assert "not an accepted proof" in str(exc)
             else:
                 raise AssertionError("an emailed code was accepted against the policy")
-            v.check_screening(
+            answers.check_screening(
                 s, actor=agent, verification_id=started.id, item="zip", answer=guardian.postal_code
             )
-            v.record_callback(
+            proofs.record_callback(
                 s,
                 actor=agent,
                 verification_id=started.id,

@@ -15,6 +15,8 @@ from helpdesk_tui.data.tables import (
 )
 from helpdesk_tui.services import keys
 from helpdesk_tui.services import verification as v
+from helpdesk_tui.services import verification_answers as answers
+from helpdesk_tui.services import verification_proofs as proofs
 from helpdesk_tui.services.audit import ActionDenied
 from helpdesk_tui.services.supervision import clear_block, open_alerts
 from tests.recovery import audit_rows, birth_date_of, outbox_for, pick_guardian, staff
@@ -40,25 +42,29 @@ def test_emailed_code_read_back_with_spaces_passes_and_only_results_are_kept(act
     answer_zip, answer_born = guardian.postal_code, birth_date_of(action_db, guardian.id)
     with action_db.write() as s:
         assert (
-            v.check_screening(
+            answers.check_screening(
                 s, actor=agent, verification_id=started.id, item="zip", answer=answer_zip
             ).result
             == "match"
         )
         assert (
-            v.check_screening(
+            answers.check_screening(
                 s, actor=agent, verification_id=started.id, item="birth_date", answer=answer_born
             ).result
             == "match"
         )
         with pytest.raises(v.VerificationError, match="only to an email already on file"):
-            v.send_code(s, actor=agent, verification_id=started.id, to="caller@evil.example")
-        masked = v.send_code(s, actor=agent, verification_id=started.id, to=guardian.email.upper())
+            proofs.send_code(s, actor=agent, verification_id=started.id, to="caller@evil.example")
+        masked = proofs.send_code(
+            s, actor=agent, verification_id=started.id, to=guardian.email.upper()
+        )
     assert "•" in masked and guardian.email.split("@")[0] not in masked
     code = code_in_outbox(action_db, guardian.id)
     with action_db.write() as s:
         spaced = f"{code[:3]} {code[3:]}"
-        assert v.confirm_code(s, actor=agent, verification_id=started.id, code=spaced).confirmed
+        assert proofs.confirm_code(
+            s, actor=agent, verification_id=started.id, code=spaced
+        ).confirmed
     with action_db.write() as s:
         done = v.finish_verification(s, actor=agent, verification_id=started.id)
     assert done.outcome == "passed" and "email_code" in done.proofs
@@ -80,26 +86,30 @@ def test_code_expires_after_ten_minutes_and_allows_five_tries(action_db):
     guardian = pick_guardian(action_db)
     started = start(action_db, agent, guardian)
     with action_db.write() as s:
-        v.send_code(s, actor=agent, verification_id=started.id, to=guardian.email)
+        proofs.send_code(s, actor=agent, verification_id=started.id, to=guardian.email)
     code = code_in_outbox(action_db, guardian.id)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     messages = []
     for _ in range(6):
         with action_db.write() as s:
             messages.append(
-                v.confirm_code(s, actor=agent, verification_id=started.id, code=wrong).message
+                proofs.confirm_code(s, actor=agent, verification_id=started.id, code=wrong).message
             )
     assert messages[0] == "That code does not match. 4 tries left."
     assert messages[4].endswith("no tries are left; send a new code.")
     assert messages[5] == "All 5 tries are used; send a new code."
     with action_db.write() as s:  # even the right code is refused now
-        assert not v.confirm_code(s, actor=agent, verification_id=started.id, code=code).confirmed
+        assert not proofs.confirm_code(
+            s, actor=agent, verification_id=started.id, code=code
+        ).confirmed
     with action_db.write() as s:
-        v.send_code(s, actor=agent, verification_id=started.id, to=guardian.email)
+        proofs.send_code(s, actor=agent, verification_id=started.id, to=guardian.email)
     fresh = code_in_outbox(action_db, guardian.id)
     later = datetime.now(UTC) + timedelta(minutes=11)
     with action_db.write() as s:
-        late = v.confirm_code(s, actor=agent, verification_id=started.id, code=fresh, now=later)
+        late = proofs.confirm_code(
+            s, actor=agent, verification_id=started.id, code=fresh, now=later
+        )
     assert not late.confirmed and "expired" in late.message
 
 
@@ -108,10 +118,10 @@ def test_screening_alone_is_not_proof(action_db):
     guardian = pick_guardian(action_db)
     started = start(action_db, agent, guardian)
     with action_db.write() as s:
-        v.check_screening(
+        answers.check_screening(
             s, actor=agent, verification_id=started.id, item="zip", answer=guardian.postal_code
         )
-        v.check_screening(
+        answers.check_screening(
             s,
             actor=agent,
             verification_id=started.id,
@@ -128,7 +138,7 @@ def test_three_failures_in_a_day_block_until_a_supervisor_clears_it(action_db):
     for _ in range(3):
         started = start(action_db, agent, guardian)
         with action_db.write() as s:
-            v.check_screening(
+            answers.check_screening(
                 s, actor=agent, verification_id=started.id, item="zip", answer="00000"
             )
             v.finish_verification(s, actor=agent, verification_id=started.id)
@@ -176,13 +186,15 @@ def test_judged_items_reveal_the_record_only_after_an_answer(action_db):
         action_db.write() as s,
         pytest.raises(v.VerificationError, match="Type what the caller says"),
     ):
-        v.check_screening(s, actor=agent, verification_id=started.id, item="address", answer="  ")
+        answers.check_screening(
+            s, actor=agent, verification_id=started.id, item="address", answer="  "
+        )
     with action_db.write() as s:
-        result = v.check_screening(
+        result = answers.check_screening(
             s, actor=agent, verification_id=started.id, item="address", answer="near the park"
         )
         assert result.result == "judge" and guardian.address_line in (result.reveal or "")
-        view = v.judge_screening(
+        view = answers.judge_screening(
             s, actor=agent, verification_id=started.id, item="address", matched=True
         )
     assert view.screening == {"address": "match"}
@@ -193,17 +205,17 @@ def test_a_mismatched_photo_id_fails_the_in_person_check(action_db):
     guardian = pick_guardian(action_db, school_id=clerk.school_id)
     started = start(action_db, clerk, guardian, method="in_person")
     with action_db.write() as s:
-        v.check_screening(
+        answers.check_screening(
             s, actor=clerk, verification_id=started.id, item="zip", answer=guardian.postal_code
         )
-        v.check_screening(
+        answers.check_screening(
             s,
             actor=clerk,
             verification_id=started.id,
             item="birth_date",
             answer=birth_date_of(action_db, guardian.id),
         )
-        v.record_in_person(
+        proofs.record_in_person(
             s,
             actor=clerk,
             verification_id=started.id,
