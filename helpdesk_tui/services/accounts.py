@@ -313,10 +313,7 @@ def reset_account(
     if refusal:
         raise act.deny(refusal)
     account = act.account()
-    if account.status != "disabled":
-        account.status, account.disabled_at = "disabled", act.now
-    account.disabled_reason = "reset by helpdesk: a new key was issued"
-    issued = issue_key(
+    issued = issue_key(  # first: it may refuse, and nothing may have changed by then
         session,
         actor=actor,
         guardian=act.guardian,
@@ -324,7 +321,11 @@ def reset_account(
         email_to=email_to,
         now=act.now,
         revoke_reason="account reset",
+        action=act.action,
     )
+    if account.status != "disabled":
+        account.status, account.disabled_at = "disabled", act.now
+    account.disabled_reason = "reset by helpdesk: a new key was issued"
     result = act.done(
         f"Closed {account.username} and issued key …{issued.last4}.",
         reason=reason,

@@ -99,19 +99,26 @@ def issue_key(
     email_to: str | None,
     now: datetime,
     revoke_reason: str,
+    action: str,
 ) -> IssuedKey:
     """Revoke the unused key and create a new one, queueing the email if asked.
     The caller has checked permission, verification and eligibility, and locked the
-    guardian."""
+    guardian, and has changed nothing yet: an address not on file is a refusal whose
+    audit row is committed (someone may be trying to divert the key)."""
     district = get_district(session)
     address = None
     if delivery == "email":
         on_file = {a.casefold(): a for a in addresses_on_file(session, guardian)}
         address = on_file.get((email_to or "").strip().casefold())
         if address is None:
-            raise DomainError(
-                "Keys are emailed only to an address already on file; pick one of the "
-                "guardian's addresses, or print a letter instead."
+            raise audit.deny(
+                session,
+                actor=actor,
+                action=action,
+                guardian_id=guardian.id,
+                message="Keys are emailed only to an address already on file; pick one of "
+                "the guardian's addresses, or print a letter instead.",
+                now=now,
             )
     elif delivery != "letter":
         raise DomainError("Deliver the key by email or as a printed letter.")
@@ -229,6 +236,7 @@ def reissue_activation_key(
         email_to=email_to,
         now=now,
         revoke_reason="replaced by a new key",
+        action=action,
     )
     notices = notify_all(
         session, guardian=guardian, action=action, district=get_district(session), now=now

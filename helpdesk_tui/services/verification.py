@@ -7,6 +7,9 @@ back, a callback to a number on file, or, in person, a photo ID and a signed for
 Only which items were checked and their results are kept. A pass lets the same staff
 member act for that guardian for ``verify_pass_minutes``; repeated failures block the
 guardian until a supervisor clears it.
+
+This module holds the verification itself; answers are checked in
+verification_answers.py and proofs recorded in verification_proofs.py.
 """
 
 import json

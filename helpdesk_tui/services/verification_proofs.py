@@ -52,9 +52,14 @@ def send_code(
     on_file = {a.casefold(): a for a in addresses_on_file(session, guardian)}
     address = on_file.get(to.strip().casefold())
     if address is None:
-        raise VerificationError(
-            "Codes go only to an email already on file. Pick one of the guardian's "
-            "addresses; never one the caller dictates."
+        raise audit.deny(
+            session,
+            actor=actor,
+            action="verification_code_sent",
+            guardian_id=guardian.id,
+            message="Codes go only to an email already on file. Pick one of the guardian's "
+            "addresses; never one the caller dictates.",
+            now=now,
         )
     code = f"{secrets.randbelow(1_000_000):06d}"
     session.add(

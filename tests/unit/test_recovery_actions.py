@@ -108,10 +108,12 @@ def test_reissue_refuses_an_address_the_caller_dictates(action_db):
     agent = staff(action_db, "demo-agent")
     guardian = pick_guardian(action_db)
     verify(action_db, agent, guardian)
-    with pytest.raises(DomainError, match="already on file"), action_db.write() as s:
+    with pytest.raises(ActionDenied, match="already on file"), action_db.write() as s:
         keys.reissue_activation_key(
             s, actor=agent, guardian_id=guardian.id, delivery="email", email_to="thief@example.org"
         )
+    assert audit_rows(action_db, guardian.id)[-1].outcome == "denied"
+    assert [m for m in outbox_for(action_db, guardian.id)] == []
     assert (
         count(
             action_db,
