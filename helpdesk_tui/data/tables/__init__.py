@@ -13,9 +13,23 @@ from helpdesk_tui.data.tables.people import (
 from helpdesk_tui.data.tables.portal import AccountToken, ActivationKey, LoginAttempt, PortalAccount
 from helpdesk_tui.data.tables.search import SearchTerm
 from helpdesk_tui.data.tables.staff import Staff
+from helpdesk_tui.data.tables.tickets import (
+    BusyPeriodRow,
+    ClosureDay,
+    SlaTarget,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
 from helpdesk_tui.data.tables.verification import Verification, VerificationBlock, VerificationCode
 
 __all__ = [
+    "BusyPeriodRow",
+    "ClosureDay",
+    "SlaTarget",
+    "Ticket",
+    "TicketEvent",
+    "TicketMessage",
     "AccountToken",
     "AuditEvent",
     "OutboxMessage",

@@ -1,0 +1,139 @@
+"""Tickets: one request from a guardian (or an unknown caller), its conversation and
+its timeline. Service-level due times are stored so queue views are index scans."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+CHANNELS = ("phone", "email", "web", "walk_in")
+CATEGORIES = (
+    "key_request",
+    "lost_key",
+    "key_already_used",
+    "login_name_taken",
+    "forgot_login",
+    "account_disabled",
+    "security_email",
+    "username_change",
+    "no_account",
+    "other",
+)
+PRIORITIES = ("low", "normal", "high", "urgent")
+STATUSES = ("new", "open", "pending", "resolved", "closed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        CheckConstraint(_in("channel", CHANNELS), name="ck_ticket_channel"),
+        CheckConstraint(_in("category", CATEGORIES), name="ck_ticket_category"),
+        CheckConstraint(_in("priority", PRIORITIES), name="ck_ticket_priority"),
+        CheckConstraint(_in("status", STATUSES), name="ck_ticket_status"),
+        # Queue views: one index per way the queue is sliced, due time last.
+        Index("ix_ticket_status_due", "status", "resolution_due_at"),
+        Index("ix_ticket_assignee_due", "assignee_id", "status", "resolution_due_at"),
+        Index("ix_ticket_first_response", "first_response_at", "first_response_due_at"),
+        Index("ix_ticket_category", "category", "status", "resolution_due_at"),
+        Index("ix_ticket_school", "school_id", "status", "resolution_due_at"),
+        Index("ix_ticket_guardian", "guardian_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True, description="shown as HD-<number>")
+    channel: str = Field(max_length=10)
+    category: str = Field(max_length=20)
+    priority: str = Field(default="normal", max_length=10)
+    status: str = Field(default="new", max_length=10)
+    subject: str = Field(max_length=200)
+    guardian_id: int | None = Field(default=None, foreign_key="guardian.id")
+    # An unknown caller: what they gave us.
+    caller_name: str | None = Field(default=None, max_length=120)
+    caller_phone: str | None = Field(default=None, max_length=40)
+    caller_email: str | None = Field(default=None, max_length=254)
+    school_id: int | None = Field(default=None, foreign_key="school.id")
+    assignee_id: int | None = Field(default=None, foreign_key="staff.id")
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime
+    updated_at: datetime
+    # Service levels: the clocks start at the next business minute after created_at.
+    first_response_at: datetime | None = None
+    first_response_due_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    pending_since: datetime | None = None
+    paused_seconds: float = 0.0  # business seconds spent pending on the guardian
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    merged_into_id: int | None = Field(default=None, foreign_key="ticket.id")
+    # Bumped by every reply, so a reply written on a stale view can warn first.
+    reply_count: int = 0
+
+
+class TicketMessage(SQLModel, table=True):
+    """A reply to the guardian, an internal note, or a message from the guardian."""
+
+    __tablename__ = "ticket_message"
+    __table_args__ = (
+        CheckConstraint("kind IN ('reply', 'note', 'incoming')", name="ck_ticket_message_kind"),
+        Index("ix_ticket_message_ticket", "ticket_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    kind: str = Field(max_length=10)
+    author_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    author_name: str = Field(max_length=120)
+    body: str = Field(max_length=50_000)
+    created_at: datetime
+    outbox_message_id: int | None = Field(default=None, foreign_key="outbox_message.id")
+
+
+class TicketEvent(SQLModel, table=True):
+    """The ticket's timeline: status changes, assignments, and actions on the guardian."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (Index("ix_ticket_event_ticket", "ticket_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    at: datetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    kind: str = Field(max_length=40)
+    detail: str = Field(default="", max_length=500)
+
+
+class SlaTarget(SQLModel, table=True):
+    """Business minutes to the first response and to resolution, per category and
+    priority; category '*' is the default."""
+
+    __tablename__ = "sla_target"
+    __table_args__ = (Index("uq_sla_target", "category", "priority", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    category: str = Field(max_length=20)
+    priority: str = Field(max_length=10)
+    first_response_minutes: int
+    resolution_minutes: int
+
+
+class ClosureDay(SQLModel, table=True):
+    """A day the district's helpdesk is closed beyond public holidays."""
+
+    __tablename__ = "closure_day"
+
+    day: date = Field(primary_key=True)
+    name: str = Field(max_length=120)
+
+
+class BusyPeriodRow(SQLModel, table=True):
+    __tablename__ = "busy_period"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    first_day: date
+    last_day: date
+    stretch_percent: int = Field(default=150, ge=100)
