@@ -34,12 +34,11 @@ class Ticket(SQLModel, table=True):
         CheckConstraint(_in("category", CATEGORIES), name="ck_ticket_category"),
         CheckConstraint(_in("priority", PRIORITIES), name="ck_ticket_priority"),
         CheckConstraint(_in("status", STATUSES), name="ck_ticket_status"),
-        # Queue views: one index per way the queue is sliced, due time last.
-        Index("ix_ticket_status_due", "status", "resolution_due_at"),
-        Index("ix_ticket_assignee_due", "assignee_id", "status", "resolution_due_at"),
-        Index("ix_ticket_first_response", "first_response_at", "first_response_due_at"),
-        Index("ix_ticket_category", "category", "status", "resolution_due_at"),
-        Index("ix_ticket_school", "school_id", "status", "resolution_due_at"),
+        # Queue views: one index per way the queue is sliced, the running clock last.
+        Index("ix_ticket_status_due", "status", "due_at", "id"),
+        Index("ix_ticket_assignee_due", "assignee_id", "status", "due_at", "id"),
+        Index("ix_ticket_category", "category", "status", "due_at", "id"),
+        Index("ix_ticket_school", "school_id", "status", "due_at", "id"),
         Index("ix_ticket_guardian", "guardian_id", "created_at"),
     )
 
@@ -64,6 +63,9 @@ class Ticket(SQLModel, table=True):
     first_response_at: datetime | None = None
     first_response_due_at: datetime | None = None
     resolution_due_at: datetime | None = None
+    # The clock now running: first response until there is one, then resolution;
+    # empty while pending, resolved or closed.
+    due_at: datetime | None = None
     pending_since: datetime | None = None
     paused_seconds: float = 0.0  # business seconds spent pending on the guardian
     resolved_at: datetime | None = None

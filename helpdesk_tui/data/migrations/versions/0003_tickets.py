@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-24 01:10:42.350827
+Create Date: 2026-11-24 01:11:15.546997
 """
 
 from collections.abc import Sequence
@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("first_response_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("first_response_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("resolution_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("pending_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("paused_seconds", sa.Float(), nullable=False),
         sa.Column("resolved_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -111,19 +112,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ticket", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_ticket_assignee_due", ["assignee_id", "status", "resolution_due_at"], unique=False
+            "ix_ticket_assignee_due", ["assignee_id", "status", "due_at", "id"], unique=False
         )
         batch_op.create_index(
-            "ix_ticket_category", ["category", "status", "resolution_due_at"], unique=False
-        )
-        batch_op.create_index(
-            "ix_ticket_first_response", ["first_response_at", "first_response_due_at"], unique=False
+            "ix_ticket_category", ["category", "status", "due_at", "id"], unique=False
         )
         batch_op.create_index("ix_ticket_guardian", ["guardian_id", "created_at"], unique=False)
         batch_op.create_index(
-            "ix_ticket_school", ["school_id", "status", "resolution_due_at"], unique=False
+            "ix_ticket_school", ["school_id", "status", "due_at", "id"], unique=False
         )
-        batch_op.create_index("ix_ticket_status_due", ["status", "resolution_due_at"], unique=False)
+        batch_op.create_index("ix_ticket_status_due", ["status", "due_at", "id"], unique=False)
 
     op.create_table(
         "ticket_event",
@@ -191,7 +189,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ticket_status_due")
         batch_op.drop_index("ix_ticket_school")
         batch_op.drop_index("ix_ticket_guardian")
-        batch_op.drop_index("ix_ticket_first_response")
         batch_op.drop_index("ix_ticket_category")
         batch_op.drop_index("ix_ticket_assignee_due")
 

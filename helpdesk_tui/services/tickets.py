@@ -1,0 +1,380 @@
+"""Tickets: create, claim, assign, release, reply, note, wait on the guardian, resolve.
+
+Every change writes a timeline event in the same transaction. Due times are kept on
+the ticket (``due_at`` is the clock now running) so queue views are index scans; they
+are recomputed when a ticket leaves "pending", with the paused business time added.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from helpdesk_tui.data.tables import (
+    Guardian,
+    GuardianStudent,
+    Staff,
+    Student,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+from helpdesk_tui.data.tables.tickets import CATEGORIES, CHANNELS, PRIORITIES
+from helpdesk_tui.services.errors import DomainError, NotFound
+from helpdesk_tui.services.guardian_texts import Letter
+from helpdesk_tui.services.outbox import queue
+from helpdesk_tui.services.sla import load_calendar, targets_for
+from helpdesk_tui.services.staff import StaffMember
+
+FIRST_NUMBER = 1001
+MAX_SUBJECT = 200
+MAX_BODY = 20_000
+_PG_NUMBER_LOCK = 7_200_302
+
+
+class TicketError(DomainError):
+    pass
+
+
+class StaleReply(TicketError):
+    """Someone answered this ticket after the reply was started."""
+
+
+def ticket_label(number: int) -> str:
+    return f"HD-{number}"
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def _event(
+    session: Session,
+    ticket: Ticket,
+    actor: StaffMember | None,
+    kind: str,
+    detail: str,
+    now: datetime,
+) -> None:
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id or 0,
+            at=now,
+            staff_id=actor.id if actor else None,
+            kind=kind,
+            detail=detail[:500],
+        )
+    )
+
+
+def _text(value: str, *, what: str, limit: int, required: bool) -> str:
+    text = value.strip()
+    if required and not text:
+        raise TicketError(f"Write the {what}.")
+    if len(text) > limit:
+        raise TicketError(f"The {what} is {len(text):,} characters; keep it under {limit:,}.")
+    return text
+
+
+def _next_number(session: Session) -> int:
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_NUMBER_LOCK})")
+    highest = session.exec(select(func.max(Ticket.number))).one()
+    return (highest or FIRST_NUMBER - 1) + 1
+
+
+def _school_of(session: Session, guardian_id: int) -> int | None:
+    return session.exec(
+        select(Student.school_id)
+        .join(GuardianStudent, col(GuardianStudent.student_id) == col(Student.id))
+        .where(col(GuardianStudent.guardian_id) == guardian_id)
+        .order_by(col(Student.grade).desc())
+        .limit(1)
+    ).first()
+
+
+def set_clocks(session: Session, ticket: Ticket, now: datetime) -> None:
+    """Recompute both due times from the arrival time, the targets and the paused
+    business time, and which of them runs now."""
+    calendar = load_calendar(session, now=now)
+    targets = targets_for(session, ticket.category, ticket.priority)
+    paused = ticket.paused_seconds
+    ticket.first_response_due_at = calendar.due(
+        ticket.created_at, targets.first_response_minutes, paused_seconds=paused
+    )
+    ticket.resolution_due_at = calendar.due(
+        ticket.created_at, targets.resolution_minutes, paused_seconds=paused
+    )
+    running = ticket.status in ("new", "open")
+    ticket.due_at = (
+        None
+        if not running
+        else ticket.first_response_due_at
+        if ticket.first_response_at is None
+        else ticket.resolution_due_at
+    )
+
+
+def create_ticket(
+    session: Session,
+    *,
+    actor: StaffMember | None,
+    channel: str,
+    category: str,
+    subject: str,
+    body: str = "",
+    guardian_id: int | None = None,
+    caller_name: str | None = None,
+    caller_phone: str | None = None,
+    caller_email: str | None = None,
+    priority: str = "normal",
+    now: datetime | None = None,
+) -> Ticket:
+    """A new ticket, its first message (what the guardian asked) and its clocks."""
+    now = _now(now)
+    if channel not in CHANNELS or category not in CATEGORIES or priority not in PRIORITIES:
+        raise TicketError("Choose a channel, a category and a priority from the lists.")
+    subject = _text(subject, what="subject", limit=MAX_SUBJECT, required=True)
+    body = _text(body, what="message", limit=MAX_BODY, required=False)
+    if guardian_id is not None and session.get(Guardian, guardian_id) is None:
+        raise NotFound(f"Guardian #{guardian_id} is not in the database.")
+    if guardian_id is None and not (caller_name or caller_phone or caller_email):
+        raise TicketError("Link a guardian, or note the caller's name, phone or email.")
+    ticket = Ticket(
+        number=_next_number(session),
+        channel=channel,
+        category=category,
+        priority=priority,
+        status="new",
+        subject=subject,
+        guardian_id=guardian_id,
+        caller_name=caller_name,
+        caller_phone=caller_phone,
+        caller_email=caller_email,
+        school_id=_school_of(session, guardian_id) if guardian_id else None,
+        created_by_id=actor.id if actor else None,
+        created_at=now,
+        updated_at=now,
+    )
+    set_clocks(session, ticket, now)
+    session.add(ticket)
+    session.flush()
+    if body:
+        session.add(
+            TicketMessage(
+                ticket_id=ticket.id or 0,
+                kind="incoming",
+                author_name=caller_name or "guardian",
+                body=body,
+                created_at=now,
+            )
+        )
+    _event(session, ticket, actor, "created", f"{channel}, {category}", now)
+    return ticket
+
+
+def _ticket(session: Session, ticket_id: int) -> Ticket:
+    query = select(Ticket).where(col(Ticket.id) == ticket_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    ticket = session.exec(query).first()
+    if ticket is None:
+        raise NotFound(f"Ticket #{ticket_id} does not exist.")
+    return ticket
+
+
+def _open_ticket(session: Session, ticket_id: int) -> Ticket:
+    ticket = _ticket(session, ticket_id)
+    if ticket.status == "closed":
+        raise TicketError(f"{ticket_label(ticket.number)} is closed.")
+    return ticket
+
+
+def claim(
+    session: Session, *, actor: StaffMember, ticket_id: int, now: datetime | None = None
+) -> Ticket:
+    return assign(session, actor=actor, ticket_id=ticket_id, staff_id=actor.id, now=now)
+
+
+def assign(
+    session: Session,
+    *,
+    actor: StaffMember,
+    ticket_id: int,
+    staff_id: int | None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Give the ticket to a staff member, or release it (``staff_id`` None)."""
+    now = _now(now)
+    ticket = _open_ticket(session, ticket_id)
+    name = "nobody"
+    if staff_id is not None:
+        staff = session.get(Staff, staff_id)
+        if staff is None or not staff.active:
+            raise NotFound("That staff member does not exist or is inactive.")
+        name = staff.full_name
+    ticket.assignee_id = staff_id
+    ticket.updated_at = now
+    kind = "released" if staff_id is None else "claimed" if staff_id == actor.id else "assigned"
+    _event(session, ticket, actor, kind, f"to {name}", now)
+    return ticket
+
+
+def add_note(
+    session: Session, *, actor: StaffMember, ticket_id: int, body: str, now: datetime | None = None
+) -> Ticket:
+    """An internal note: staff only, never sent."""
+    now = _now(now)
+    body = _text(body, what="note", limit=MAX_BODY, required=True)
+    ticket = _open_ticket(session, ticket_id)
+    session.add(
+        TicketMessage(
+            ticket_id=ticket.id or 0,
+            kind="note",
+            author_staff_id=actor.id,
+            author_name=actor.full_name,
+            body=body,
+            created_at=now,
+        )
+    )
+    ticket.updated_at = now
+    return ticket
+
+
+def reply(
+    session: Session,
+    *,
+    actor: StaffMember,
+    ticket_id: int,
+    subject: str,
+    body: str,
+    seen_replies: int,
+    now: datetime | None = None,
+) -> Ticket:
+    """Email the guardian (through the outbox) and stop the first-response clock.
+    ``seen_replies`` is the reply count the writer saw: if someone answered since,
+    StaleReply says so and nothing is sent."""
+    now = _now(now)
+    body = _text(body, what="reply", limit=MAX_BODY, required=True)
+    ticket = _open_ticket(session, ticket_id)
+    if ticket.reply_count != seen_replies:
+        raise StaleReply(
+            f"{ticket_label(ticket.number)} was answered by someone else while you wrote. "
+            "Read the new reply first; send yours only if it still adds something."
+        )
+    guardian = session.get(Guardian, ticket.guardian_id) if ticket.guardian_id else None
+    to = (guardian.email if guardian else None) or ticket.caller_email
+    if not to:
+        raise TicketError("There is no email address to reply to; call the guardian instead.")
+    message = queue(
+        session,
+        kind="ticket_reply",
+        to=to,
+        letter=Letter(f"[{ticket_label(ticket.number)}] {subject.strip() or ticket.subject}", body),
+        now=now,
+        guardian_id=ticket.guardian_id,
+    )
+    session.flush()
+    session.add(
+        TicketMessage(
+            ticket_id=ticket.id or 0,
+            kind="reply",
+            author_staff_id=actor.id,
+            author_name=actor.full_name,
+            body=body,
+            created_at=now,
+            outbox_message_id=message.id,
+        )
+    )
+    ticket.reply_count += 1
+    if ticket.first_response_at is None:
+        ticket.first_response_at = now
+        _event(session, ticket, actor, "first_response", "", now)
+    if ticket.status == "new":
+        ticket.status = "open"
+    ticket.updated_at = now
+    set_clocks(session, ticket, now)
+    return ticket
+
+
+def set_pending(
+    session: Session, *, actor: StaffMember, ticket_id: int, now: datetime | None = None
+) -> Ticket:
+    """Waiting on the guardian: both clocks stop until the ticket is open again."""
+    now = _now(now)
+    ticket = _open_ticket(session, ticket_id)
+    if ticket.status in ("pending", "resolved"):
+        raise TicketError(f"{ticket_label(ticket.number)} is already {ticket.status}.")
+    ticket.status, ticket.pending_since, ticket.due_at, ticket.updated_at = (
+        "pending",
+        now,
+        None,
+        now,
+    )
+    _event(session, ticket, actor, "pending", "waiting on the guardian; clocks stopped", now)
+    return ticket
+
+
+def reopen(
+    session: Session, *, actor: StaffMember | None, ticket_id: int, now: datetime | None = None
+) -> Ticket:
+    """Back to open (the guardian answered, or staff reopened it); the time spent
+    pending is added to the clocks."""
+    now = _now(now)
+    ticket = _open_ticket(session, ticket_id)
+    if ticket.status == "pending" and ticket.pending_since is not None:
+        calendar = load_calendar(session, now=now)
+        ticket.paused_seconds += max(calendar.business_seconds(ticket.pending_since, now), 0.0)
+    ticket.status, ticket.pending_since, ticket.resolved_at, ticket.updated_at = (
+        "open",
+        None,
+        None,
+        now,
+    )
+    set_clocks(session, ticket, now)
+    _event(session, ticket, actor, "reopened", "", now)
+    return ticket
+
+
+def resolve(
+    session: Session,
+    *,
+    actor: StaffMember,
+    ticket_id: int,
+    note: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    now = _now(now)
+    ticket = _open_ticket(session, ticket_id)
+    if note.strip():
+        add_note(session, actor=actor, ticket_id=ticket_id, body=note, now=now)
+    ticket.status, ticket.resolved_at, ticket.pending_since, ticket.due_at = (
+        "resolved",
+        now,
+        None,
+        None,
+    )
+    ticket.updated_at = now
+    _event(session, ticket, actor, "resolved", note.strip()[:200], now)
+    return ticket
+
+
+@dataclass(frozen=True, slots=True)
+class ClockView:
+    label: str  # "first response" or "resolution"
+    due_at: datetime | None
+    business_seconds_left: float | None  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.business_seconds_left is not None and self.business_seconds_left < 0
+
+
+def clock_of(session: Session, ticket: Ticket, now: datetime | None = None) -> ClockView:
+    now = _now(now)
+    label = "first response" if ticket.first_response_at is None else "resolution"
+    if ticket.due_at is None:
+        return ClockView(label, None, None)
+    left = load_calendar(session, now=now).business_seconds(now, ticket.due_at)
+    return ClockView(label, ticket.due_at, left)

@@ -1,0 +1,132 @@
+"""Tickets on both databases: clocks in business time, pending pauses them, replies
+go through the outbox, a stale reply is refused, every change is on the timeline."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import col, select
+
+from helpdesk_tui.data.tables import OutboxMessage, TicketEvent
+from helpdesk_tui.services import tickets as t
+from tests.recovery import pick_guardian, staff
+
+CHICAGO = ZoneInfo("America/Chicago")
+FRIDAY_EVENING = datetime(2026, 11, 20, 17, 45, tzinfo=CHICAGO)
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=CHICAGO)
+
+
+def new_ticket(db, actor, guardian, now=FRIDAY_EVENING, **kw):
+    with db.write() as s:
+        ticket = t.create_ticket(
+            s,
+            actor=actor,
+            channel="email",
+            category="lost_key",
+            subject="Lost my key",
+            body="Hola, perdí mi clave.",
+            guardian_id=guardian.id,
+            now=now,
+            **kw,
+        )
+        s.flush()
+        s.expunge(ticket)
+        return ticket
+
+
+def test_a_ticket_from_friday_evening_is_due_monday(action_db):
+    agent = staff(action_db, "demo-agent")
+    ticket = new_ticket(action_db, agent, pick_guardian(action_db))
+    assert t.ticket_label(ticket.number).startswith("HD-") and ticket.status == "new"
+    # Clock starts Monday 7:30; 8 business hours of first response: Monday 15:30.
+    assert ticket.first_response_due_at == local(2026, 11, 23, 15, 30)
+    assert ticket.due_at == ticket.first_response_due_at
+    # Resolution (24 business hours) crosses Thanksgiving: Wednesday 15:30.
+    assert ticket.resolution_due_at == local(2026, 11, 25, 15, 30)
+
+
+def test_reply_stops_the_first_response_clock_and_goes_through_the_outbox(action_db):
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    ticket = new_ticket(action_db, agent, guardian)
+    with action_db.write() as s:
+        t.reply(
+            s,
+            actor=agent,
+            ticket_id=ticket.id,
+            subject="",
+            body="We sent a new key.",
+            seen_replies=0,
+            now=local(2026, 11, 23, 9, 0),
+        )
+    with action_db.read() as s:
+        after = s.get(t.Ticket, ticket.id)
+        mail = s.exec(
+            select(OutboxMessage).where(
+                col(OutboxMessage.kind) == "ticket_reply",
+                col(OutboxMessage.guardian_id) == guardian.id,
+            )
+        ).all()
+    assert after.status == "open" and after.first_response_at == local(2026, 11, 23, 9, 0)
+    assert after.due_at == after.resolution_due_at
+    assert [m.to_address for m in mail] == [guardian.email]
+    assert mail[0].subject == f"[{t.ticket_label(ticket.number)}] Lost my key"
+    with pytest.raises(t.StaleReply, match="answered by someone else"), action_db.write() as s:
+        t.reply(s, actor=agent, ticket_id=ticket.id, subject="", body="Me too", seen_replies=0)
+
+
+def test_pending_pauses_both_clocks(action_db):
+    agent = staff(action_db, "demo-agent")
+    ticket = new_ticket(action_db, agent, pick_guardian(action_db), now=local(2026, 11, 30, 8, 0))
+    due_before = ticket.resolution_due_at
+    with action_db.write() as s:
+        t.set_pending(s, actor=agent, ticket_id=ticket.id, now=local(2026, 11, 30, 10, 0))
+    with action_db.write() as s:  # the guardian answers two business days later
+        t.reopen(s, actor=None, ticket_id=ticket.id, now=local(2026, 12, 2, 10, 0))
+        after = s.get(t.Ticket, ticket.id)
+        assert after.paused_seconds == 16 * 3600
+        assert due_before == local(2026, 12, 3, 8, 0)  # Thursday
+        assert after.resolution_due_at == local(2026, 12, 7, 8, 0)  # two business days on: Monday
+        assert after.status == "open" and after.due_at == after.first_response_due_at
+
+
+def test_claim_assign_release_and_resolve_are_on_the_timeline(action_db):
+    agent, supervisor = staff(action_db, "demo-agent"), staff(action_db, "demo-supervisor")
+    ticket = new_ticket(action_db, agent, pick_guardian(action_db))
+    with action_db.write() as s:
+        t.claim(s, actor=agent, ticket_id=ticket.id)
+        t.assign(s, actor=supervisor, ticket_id=ticket.id, staff_id=supervisor.id)
+        t.assign(s, actor=supervisor, ticket_id=ticket.id, staff_id=None)
+        t.resolve(s, actor=agent, ticket_id=ticket.id, note="Key reissued by phone.")
+    with action_db.read() as s:
+        kinds = s.exec(
+            select(TicketEvent.kind)
+            .where(col(TicketEvent.ticket_id) == ticket.id)
+            .order_by(col(TicketEvent.id))
+        ).all()
+        after = s.get(t.Ticket, ticket.id)
+    assert kinds == ["created", "claimed", "claimed", "released", "resolved"]
+    assert after.status == "resolved" and after.due_at is None and after.assignee_id is None
+
+
+def test_bad_input_says_what_to_do(action_db):
+    agent = staff(action_db, "demo-agent")
+    with pytest.raises(t.TicketError, match="Link a guardian"), action_db.write() as s:
+        t.create_ticket(s, actor=agent, channel="phone", category="other", subject="Call")
+    with pytest.raises(t.TicketError, match="keep it under 20,000"), action_db.write() as s:
+        t.create_ticket(
+            s,
+            actor=agent,
+            channel="web",
+            category="other",
+            subject="Blob",
+            body="x" * 25_000,
+            caller_name="Unknown",
+        )
+    with pytest.raises(t.TicketError, match="from the lists"), action_db.write() as s:
+        t.create_ticket(
+            s, actor=agent, channel="fax", category="other", subject="x", caller_name="A"
+        )
