@@ -34,11 +34,14 @@ class Ticket(SQLModel, table=True):
         CheckConstraint(_in("category", CATEGORIES), name="ck_ticket_category"),
         CheckConstraint(_in("priority", PRIORITIES), name="ck_ticket_priority"),
         CheckConstraint(_in("status", STATUSES), name="ck_ticket_status"),
-        # Queue views: one index per way the queue is sliced, the running clock last.
-        Index("ix_ticket_status_due", "status", "due_at", "id"),
-        Index("ix_ticket_assignee_due", "assignee_id", "status", "due_at", "id"),
-        Index("ix_ticket_category", "category", "status", "due_at", "id"),
-        Index("ix_ticket_school", "school_id", "status", "due_at", "id"),
+        # Queue views read these in order and stop after a page. ``due_at`` is set
+        # exactly while a clock runs (new or open), so "due_at IS NOT NULL" is the
+        # working queue and needs no status in the index.
+        Index("ix_ticket_due", "due_at", "id"),
+        Index("ix_ticket_assignee_due", "assignee_id", "due_at", "id"),
+        Index("ix_ticket_category_due", "category", "due_at", "id"),
+        Index("ix_ticket_school_due", "school_id", "due_at", "id"),
+        Index("ix_ticket_status_pending", "status", "pending_since", "id"),
         Index("ix_ticket_guardian", "guardian_id", "created_at"),
     )
 

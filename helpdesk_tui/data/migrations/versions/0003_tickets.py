@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-24 01:11:15.546997
+Create Date: 2026-11-24 01:12:21.210060
 """
 
 from collections.abc import Sequence
@@ -112,16 +112,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ticket", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_ticket_assignee_due", ["assignee_id", "status", "due_at", "id"], unique=False
+            "ix_ticket_assignee_due", ["assignee_id", "due_at", "id"], unique=False
         )
-        batch_op.create_index(
-            "ix_ticket_category", ["category", "status", "due_at", "id"], unique=False
-        )
+        batch_op.create_index("ix_ticket_category_due", ["category", "due_at", "id"], unique=False)
+        batch_op.create_index("ix_ticket_due", ["due_at", "id"], unique=False)
         batch_op.create_index("ix_ticket_guardian", ["guardian_id", "created_at"], unique=False)
+        batch_op.create_index("ix_ticket_school_due", ["school_id", "due_at", "id"], unique=False)
         batch_op.create_index(
-            "ix_ticket_school", ["school_id", "status", "due_at", "id"], unique=False
+            "ix_ticket_status_pending", ["status", "pending_since", "id"], unique=False
         )
-        batch_op.create_index("ix_ticket_status_due", ["status", "due_at", "id"], unique=False)
 
     op.create_table(
         "ticket_event",
@@ -186,10 +185,11 @@ def downgrade() -> None:
 
     op.drop_table("ticket_event")
     with op.batch_alter_table("ticket", schema=None) as batch_op:
-        batch_op.drop_index("ix_ticket_status_due")
-        batch_op.drop_index("ix_ticket_school")
+        batch_op.drop_index("ix_ticket_status_pending")
+        batch_op.drop_index("ix_ticket_school_due")
         batch_op.drop_index("ix_ticket_guardian")
-        batch_op.drop_index("ix_ticket_category")
+        batch_op.drop_index("ix_ticket_due")
+        batch_op.drop_index("ix_ticket_category_due")
         batch_op.drop_index("ix_ticket_assignee_due")
 
     op.drop_table("ticket")

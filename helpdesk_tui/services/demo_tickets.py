@@ -1,0 +1,107 @@
+"""Demo and benchmark tickets: a realistic spread of channels, categories, states and
+ages over the demo district's guardians, with due times from the real calendar.
+Deterministic for a seed; written with executemany in batches."""
+
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.tables import Guardian, GuardianStudent, Staff, Student, Ticket
+from helpdesk_tui.data.tables.tickets import CATEGORIES, CHANNELS
+from helpdesk_tui.services.sla import load_calendar, targets_for
+
+SUBJECTS = {
+    "key_request": "Need an activation key",
+    "lost_key": "Lost my activation key email",
+    "key_already_used": "It says my key was already used",
+    "login_name_taken": "Login name already taken",
+    "forgot_login": "Forgot my username or password",
+    "account_disabled": "My account is disabled",
+    "security_email": "Security email not verified",
+    "username_change": "Please change my username",
+    "no_account": "How do I get an account?",
+    "other": "Question about the portal",
+}
+STATES = (("new", 30), ("open", 30), ("pending", 10), ("resolved", 20), ("closed", 10))
+
+
+def seed_tickets(
+    database: Database,
+    *,
+    count: int,
+    seed: int = 1,
+    now: datetime | None = None,
+    batch: int = 5_000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Add ``count`` tickets created over the last 60 days; returns how many."""
+    now = now or datetime.now(UTC)
+    rng = random.Random(seed)
+    t = Ticket.__table__  # type: ignore[attr-defined]
+    with database.write() as session:
+        conn = session.connection()
+        links = GuardianStudent.__table__  # type: ignore[attr-defined]
+        students = Student.__table__  # type: ignore[attr-defined]
+        school_of: dict[int, int] = dict(
+            conn.execute(
+                select(links.c.guardian_id, func.min(students.c.school_id))
+                .join(students, students.c.id == links.c.student_id)
+                .group_by(links.c.guardian_id)
+            ).all()
+        )
+        guardians = [r[0] for r in conn.execute(select(Guardian.__table__.c.id))]  # type: ignore[attr-defined]
+        staff = [r[0] for r in conn.execute(select(Staff.__table__.c.id))]  # type: ignore[attr-defined]
+        first = (conn.execute(select(func.max(t.c.number))).scalar() or 1000) + 1
+        calendar = load_calendar(session, now=now)
+        targets = {c: targets_for(session, c, "normal") for c in CATEGORIES}
+        states = [s for s, w in STATES for _ in range(w)]
+        rows: list[dict[str, object]] = []
+        for i in range(count):
+            category = rng.choice(CATEGORIES)
+            created = now - timedelta(minutes=rng.randint(5, 60 * 24 * 60))
+            status = rng.choice(states)
+            target = targets[category]
+            first_due = calendar.due(created, target.first_response_minutes)
+            resolution_due = calendar.due(created, target.resolution_minutes)
+            answered = status != "new" and rng.random() < 0.9
+            running = status in ("new", "open")
+            guardian = rng.choice(guardians)
+            rows.append(
+                {
+                    "number": first + i,
+                    "channel": rng.choice(CHANNELS),
+                    "category": category,
+                    "priority": rng.choice(("low", "normal", "normal", "normal", "high", "urgent")),
+                    "status": status,
+                    "subject": SUBJECTS[category],
+                    "guardian_id": guardian,
+                    "school_id": school_of.get(guardian),
+                    "assignee_id": rng.choice([None, None, *staff]),
+                    "created_at": created,
+                    "updated_at": created,
+                    "first_response_at": created + timedelta(hours=2) if answered else None,
+                    "first_response_due_at": first_due,
+                    "resolution_due_at": resolution_due,
+                    "due_at": (resolution_due if answered else first_due) if running else None,
+                    "pending_since": created + timedelta(hours=3) if status == "pending" else None,
+                    "paused_seconds": 0.0,
+                    "resolved_at": created + timedelta(days=1)
+                    if status in ("resolved", "closed")
+                    else None,
+                    "closed_at": created + timedelta(days=8) if status == "closed" else None,
+                    "reply_count": 1 if answered else 0,
+                }
+            )
+            if len(rows) >= batch:
+                conn.execute(insert(t), rows)
+                rows.clear()
+                if progress:
+                    progress(i + 1)
+        if rows:
+            conn.execute(insert(t), rows)
+    if progress:
+        progress(count)
+    return count
