@@ -158,7 +158,13 @@ def _seed_with_progress(database: Database, *, guardians: int, seed: int, replac
         )
     except KeyboardInterrupt:
         _fail("Stopped; the partly generated district was removed.")
-    console.print(f"Demo district ready in {database.url}: {guardians:,} guardians (seed {seed}).")
+    from helpdesk_tui.services.demo_tickets import seed_tickets
+
+    tickets = seed_tickets(database, count=max(guardians // 5, 1), seed=seed)
+    console.print(
+        f"Demo district ready in {database.url}: {guardians:,} guardians, {tickets:,} tickets "
+        f"(seed {seed})."
+    )
     console.print("Staff: demo-agent, demo-clerk, demo-supervisor; password: demo-password")
     if samples.outstanding or samples.redeemed_by_other_member:
         console.print("Demo keys to try in the lookup box (demo data only):")

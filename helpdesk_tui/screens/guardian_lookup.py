@@ -39,6 +39,7 @@ class GuardianLookupScreen(Screen[None]):
             id="lookup.key-check",
             tooltip="Whose key is this? Type a key a parent reads out ('already used')",
         ),
+        Binding("f3", "queue", "Queue", id="lookup.queue", tooltip="The ticket queues"),
     ]
 
     def __init__(self) -> None:
@@ -167,6 +168,11 @@ class GuardianLookupScreen(Screen[None]):
         from helpdesk_tui.screens.key_check import KeyCheckScreen
 
         self.app.push_screen(KeyCheckScreen())
+
+    def action_queue(self) -> None:
+        from helpdesk_tui.screens.ticket_queue import TicketQueueScreen
+
+        self.app.push_screen(TicketQueueScreen())
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -26,6 +26,7 @@ SUBJECTS = {
     "other": "Question about the portal",
 }
 STATES = (("new", 30), ("open", 30), ("pending", 10), ("resolved", 20), ("closed", 10))
+OLD_STATES = ("resolved", "closed", "closed", "closed")
 
 
 def seed_tickets(
@@ -62,7 +63,9 @@ def seed_tickets(
         for i in range(count):
             category = rng.choice(CATEGORIES)
             created = now - timedelta(minutes=rng.randint(5, 60 * 24 * 60))
-            status = rng.choice(states)
+            # Most older requests have been dealt with; the working queue is recent.
+            aged = now - created > timedelta(days=7)
+            status = rng.choice(OLD_STATES if aged and rng.random() < 0.97 else states)
             target = targets[category]
             first_due = calendar.due(created, target.first_response_minutes)
             resolution_due = calendar.due(created, target.resolution_minutes)

@@ -5,7 +5,7 @@ opening a queue costs the same with 1,000 or 100,000 tickets. Names, schools and
 assignees are joined for the page's rows only.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,6 +55,7 @@ class QueueRow:
     first_response_at: datetime | None
     pending_since: datetime | None
     created_at: datetime
+    seconds_left: float | None = None  # business time to due; negative when overdue
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,10 @@ def queue_page(
     ]
     more = len(ids) > limit
     ids = ids[:limit]
-    rows = _hydrate(conn, ids)
+    rows = [
+        replace(r, seconds_left=calendar.business_seconds(now, r.due_at)) if r.due_at else r
+        for r in _hydrate(conn, ids)
+    ]
     counts = {}
     if with_counts:
         for view in VIEWS:
@@ -181,10 +185,3 @@ def _hydrate(conn: Any, ids: list[int]) -> list[QueueRow]:
             created_at=r.created_at,
         )
     return [by_id[i] for i in ids]
-
-
-def time_left(session: Session, row: QueueRow, now: datetime) -> float | None:
-    """Business seconds until the running clock's due time; negative when overdue."""
-    if row.due_at is None:
-        return None
-    return load_calendar(session, now=now).business_seconds(now, row.due_at)

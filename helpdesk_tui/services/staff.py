@@ -68,3 +68,16 @@ def authenticate(session: Session, *, username: str, password: str) -> StaffMemb
         school_id=staff.school_id,
         school_name=school_name,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StaffChoice:
+    id: int
+    full_name: str
+    role: str
+
+
+def active_staff(session: Session) -> list[StaffChoice]:
+    """Who a ticket can be assigned to."""
+    rows = session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.full_name))).all()
+    return [StaffChoice(s.id or 0, s.full_name, s.role) for s in rows]

@@ -33,6 +33,20 @@ MAX_BODY = 20_000
 _PG_NUMBER_LOCK = 7_200_302
 
 
+CATEGORY_LABELS = {
+    "key_request": "key request",
+    "lost_key": "lost key",
+    "key_already_used": "key already used",
+    "login_name_taken": "login name taken",
+    "forgot_login": "forgot username/password",
+    "account_disabled": "account disabled",
+    "security_email": "security email",
+    "username_change": "username change",
+    "no_account": "no account yet",
+    "other": "other",
+}
+
+
 class TicketError(DomainError):
     pass
 
@@ -43,6 +57,42 @@ class StaleReply(TicketError):
 
 def ticket_label(number: int) -> str:
     return f"HD-{number}"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRef:
+    """What an action returns about the ticket it changed (never the live row)."""
+
+    id: int
+    number: int
+    status: str
+    assignee_id: int | None
+    created_at: datetime
+    first_response_at: datetime | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    due_at: datetime | None
+    paused_seconds: float
+
+    @property
+    def label(self) -> str:
+        return ticket_label(self.number)
+
+
+def _ref(session: Session, ticket: Ticket) -> TicketRef:
+    session.flush()
+    return TicketRef(
+        id=ticket.id or 0,
+        number=ticket.number,
+        status=ticket.status,
+        assignee_id=ticket.assignee_id,
+        created_at=ticket.created_at,
+        first_response_at=ticket.first_response_at,
+        first_response_due_at=ticket.first_response_due_at,
+        resolution_due_at=ticket.resolution_due_at,
+        due_at=ticket.due_at,
+        paused_seconds=ticket.paused_seconds,
+    )
 
 
 def _now(now: datetime | None) -> datetime:
@@ -130,7 +180,7 @@ def create_ticket(
     caller_email: str | None = None,
     priority: str = "normal",
     now: datetime | None = None,
-) -> Ticket:
+) -> TicketRef:
     """A new ticket, its first message (what the guardian asked) and its clocks."""
     now = _now(now)
     if channel not in CHANNELS or category not in CATEGORIES or priority not in PRIORITIES:
@@ -171,7 +221,7 @@ def create_ticket(
             )
         )
     _event(session, ticket, actor, "created", f"{channel}, {category}", now)
-    return ticket
+    return _ref(session, ticket)
 
 
 def _ticket(session: Session, ticket_id: int) -> Ticket:
@@ -193,7 +243,7 @@ def _open_ticket(session: Session, ticket_id: int) -> Ticket:
 
 def claim(
     session: Session, *, actor: StaffMember, ticket_id: int, now: datetime | None = None
-) -> Ticket:
+) -> TicketRef:
     return assign(session, actor=actor, ticket_id=ticket_id, staff_id=actor.id, now=now)
 
 
@@ -204,7 +254,7 @@ def assign(
     ticket_id: int,
     staff_id: int | None,
     now: datetime | None = None,
-) -> Ticket:
+) -> TicketRef:
     """Give the ticket to a staff member, or release it (``staff_id`` None)."""
     now = _now(now)
     ticket = _open_ticket(session, ticket_id)
@@ -218,12 +268,12 @@ def assign(
     ticket.updated_at = now
     kind = "released" if staff_id is None else "claimed" if staff_id == actor.id else "assigned"
     _event(session, ticket, actor, kind, f"to {name}", now)
-    return ticket
+    return _ref(session, ticket)
 
 
 def add_note(
     session: Session, *, actor: StaffMember, ticket_id: int, body: str, now: datetime | None = None
-) -> Ticket:
+) -> TicketRef:
     """An internal note: staff only, never sent."""
     now = _now(now)
     body = _text(body, what="note", limit=MAX_BODY, required=True)
@@ -239,7 +289,7 @@ def add_note(
         )
     )
     ticket.updated_at = now
-    return ticket
+    return _ref(session, ticket)
 
 
 def reply(
@@ -251,7 +301,7 @@ def reply(
     body: str,
     seen_replies: int,
     now: datetime | None = None,
-) -> Ticket:
+) -> TicketRef:
     """Email the guardian (through the outbox) and stop the first-response clock.
     ``seen_replies`` is the reply count the writer saw: if someone answered since,
     StaleReply says so and nothing is sent."""
@@ -295,12 +345,12 @@ def reply(
         ticket.status = "open"
     ticket.updated_at = now
     set_clocks(session, ticket, now)
-    return ticket
+    return _ref(session, ticket)
 
 
 def set_pending(
     session: Session, *, actor: StaffMember, ticket_id: int, now: datetime | None = None
-) -> Ticket:
+) -> TicketRef:
     """Waiting on the guardian: both clocks stop until the ticket is open again."""
     now = _now(now)
     ticket = _open_ticket(session, ticket_id)
@@ -313,12 +363,12 @@ def set_pending(
         now,
     )
     _event(session, ticket, actor, "pending", "waiting on the guardian; clocks stopped", now)
-    return ticket
+    return _ref(session, ticket)
 
 
 def reopen(
     session: Session, *, actor: StaffMember | None, ticket_id: int, now: datetime | None = None
-) -> Ticket:
+) -> TicketRef:
     """Back to open (the guardian answered, or staff reopened it); the time spent
     pending is added to the clocks."""
     now = _now(now)
@@ -334,7 +384,7 @@ def reopen(
     )
     set_clocks(session, ticket, now)
     _event(session, ticket, actor, "reopened", "", now)
-    return ticket
+    return _ref(session, ticket)
 
 
 def resolve(
@@ -344,7 +394,7 @@ def resolve(
     ticket_id: int,
     note: str = "",
     now: datetime | None = None,
-) -> Ticket:
+) -> TicketRef:
     now = _now(now)
     ticket = _open_ticket(session, ticket_id)
     if note.strip():
@@ -357,24 +407,4 @@ def resolve(
     )
     ticket.updated_at = now
     _event(session, ticket, actor, "resolved", note.strip()[:200], now)
-    return ticket
-
-
-@dataclass(frozen=True, slots=True)
-class ClockView:
-    label: str  # "first response" or "resolution"
-    due_at: datetime | None
-    business_seconds_left: float | None  # negative when overdue
-
-    @property
-    def overdue(self) -> bool:
-        return self.business_seconds_left is not None and self.business_seconds_left < 0
-
-
-def clock_of(session: Session, ticket: Ticket, now: datetime | None = None) -> ClockView:
-    now = _now(now)
-    label = "first response" if ticket.first_response_at is None else "resolution"
-    if ticket.due_at is None:
-        return ClockView(label, None, None)
-    left = load_calendar(session, now=now).business_seconds(now, ticket.due_at)
-    return ClockView(label, ticket.due_at, left)
+    return _ref(session, ticket)

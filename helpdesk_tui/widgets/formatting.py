@@ -24,3 +24,12 @@ def short_school(name: str) -> str:
         if name.endswith(long):
             return name[: -len(long)] + short
     return name
+
+
+def time_left(seconds: float) -> str:
+    """Business time as staff read it: "2h 05m left", "overdue 1d 3h" (a day is 8h)."""
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 8 * 60)
+    hours, mins = divmod(rest, 60)
+    text = f"{days}d {hours}h" if days else f"{hours}h {mins:02d}m" if hours else f"{mins}m"
+    return f"overdue {text}" if seconds < 0 else f"{text} left"

@@ -25,7 +25,7 @@ def queued(action_db):
             is None
         ):
             pass
-    seed_tickets(action_db, count=600, seed=3, now=NOW)
+    seed_tickets(action_db, count=3000, seed=3, now=NOW)
     return action_db
 
 
@@ -42,7 +42,8 @@ def test_views_hold_what_their_names_say_in_due_order(queued):
         total_running = s.exec(select(Ticket.id).where(col(Ticket.due_at).is_not(None))).all()
     assert page.rows and all(r.due_at < NOW for r in page.rows)
     assert [r.due_at for r in page.rows] == sorted(r.due_at for r in page.rows)
-    assert len(page.rows) == 50 and page.more
+    assert len(page.rows) == min(page.counts["overdue"], 50)
+    assert page.more == (page.counts["overdue"] > 50)
     assert all(r.assignee == "" and r.status in ("new", "open") for r in unassigned.rows)
     assert all(r.status == "pending" for r in pending.rows)
     assert page.counts["open"] >= page.counts["unassigned"] and page.counts["overdue"] > 0
@@ -103,3 +104,16 @@ def test_clerks_see_their_school_and_filters_combine(queued):
     assert {r.category for r in by_category.rows} == {"lost_key"}
     with pytest.raises(DomainError, match="Unknown queue view"), queued.read() as s:
         queue_page(s, actor=agent, queue_filter=QueueFilter("everything"), now=NOW)
+
+
+def test_rows_carry_business_time_left(queued):
+    agent = staff(queued, "demo-agent")
+    with queued.read() as s:
+        overdue = queue_page(
+            s, actor=agent, queue_filter=QueueFilter("overdue"), now=NOW, with_counts=False
+        )
+        soon = queue_page(
+            s, actor=agent, queue_filter=QueueFilter("due_soon"), now=NOW, with_counts=False
+        )
+    assert all(r.seconds_left is not None and r.seconds_left < 0 for r in overdue.rows)
+    assert all(0 <= (r.seconds_left or 0) <= 2 * 3600 for r in soon.rows)

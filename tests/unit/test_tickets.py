@@ -32,8 +32,6 @@ def new_ticket(db, actor, guardian, now=FRIDAY_EVENING, **kw):
             now=now,
             **kw,
         )
-        s.flush()
-        s.expunge(ticket)
         return ticket
 
 

@@ -1,0 +1,43 @@
+"""Pick a staff member (to assign a ticket)."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from helpdesk_tui.screens.background import run_in_thread
+from helpdesk_tui.services.staff import StaffChoice, active_staff
+
+
+class StaffPicker(ModalScreen[StaffChoice | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Assign nobody")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices: list[StaffChoice] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Assign to", classes="dialog-title")
+            yield OptionList(id="staff-options")
+
+    def on_mount(self) -> None:
+        run_in_thread(
+            self, active_staff, done=self._show, failed=lambda e: self.dismiss(None), write=False
+        )
+
+    def _show(self, choices: list[StaffChoice]) -> None:
+        self.choices = choices
+        options = self.query_one("#staff-options", OptionList)
+        options.add_options(Option(f"{c.full_name} ({c.role})", id=str(c.id)) for c in choices)
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#staff-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(next(c for c in self.choices if str(c.id) == event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,41 @@
+"""The queue by keyboard: open it, claim the most urgent unassigned ticket, find it
+under Mine."""
+
+import re
+
+from sqlmodel import select
+
+from helpdesk_tui.data.tables import Ticket
+from helpdesk_tui.screens.ticket_queue import TicketQueueScreen
+from helpdesk_tui.services.demo_tickets import seed_tickets
+from tests.ui.helpers import SIZE, make_app, rows, settle, sign_in, text_of
+
+
+async def test_claim_from_the_unassigned_queue(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    seed_tickets(sqlite_seeded, count=300, seed=4)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TicketQueueScreen)
+        before = screen.page.counts["unassigned"]
+        assert before > 1
+        assert f"Unassigned: 1-{min(before, 50)} of {before}" in text_of(pilot, "#queue-status")
+        first = rows(pilot, "#queue")[0]
+        label = re.search(r"HD-(\d+)", first[0])
+        assert label and ("overdue" in first[1] or "left" in first[1])
+        number = int(label.group(1))
+        await pilot.press("c")
+        await settle(pilot)
+        await settle(pilot)
+        assert screen.page.counts["unassigned"] == before - 1
+        assert label.group(0) not in rows(pilot, "#queue")[0][0]
+        await pilot.press("2")  # Mine
+        await settle(pilot)
+        assert any(label.group(0) in r[0] for r in rows(pilot, "#queue"))
+    with sqlite_seeded.read() as s:
+        ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
+    assert ticket.assignee_id is not None and app.staff is not None
+    assert ticket.assignee_id == app.staff.id
