@@ -84,6 +84,14 @@ class TicketQueueScreen(Screen[None]):
             "pageup", "page(-1)", "Prev page", id="queue.prev", tooltip="The previous 50 tickets"
         ),
         Binding("f5", "reload", "Refresh", id="queue.refresh", tooltip="Load the queue again"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="queue.open",
+            tooltip="Open the highlighted ticket",
+            show=True,
+        ),
     ]
 
     def __init__(self) -> None:
@@ -204,7 +212,7 @@ class TicketQueueScreen(Screen[None]):
         self.action_reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("claim", "assign", "release"):
+        if action in ("claim", "assign", "release", "open"):
             return True if self._current() else None
         if action == "page" and self.page is not None:
             step = parameters[0] if parameters else 0
@@ -212,6 +220,14 @@ class TicketQueueScreen(Screen[None]):
                 return True if self.page.more else None
             return True if self.page_offset > 0 else None
         return True
+
+    @on(DataTable.RowSelected, "#queue")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if self.page and 0 <= event.cursor_row < len(self.page.rows):
+            from helpdesk_tui.screens.ticket_detail import TicketDetailScreen
+
+            ticket = TicketDetailScreen(self.page.rows[event.cursor_row].id)
+            self.app.push_screen(ticket, callback=lambda _: self.action_reload())
 
     # -- claim, assign, release ----------------------------------------------------
     def _current(self) -> QueueRow | None:
@@ -232,6 +248,11 @@ class TicketQueueScreen(Screen[None]):
         run_in_thread(
             self, call, done=done, failed=lambda exc: self.notify(str(exc), severity="error")
         )
+
+    def action_open(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        if self._current():
+            table.action_select_cursor()
 
     def action_claim(self) -> None:
         row, actor = self._current(), self.app.staff  # type: ignore[attr-defined]

@@ -26,6 +26,8 @@ class DistrictInfo:
     verify_proofs: tuple[str, ...] = ("email_code", "callback", "photo_id")
     verify_pass_minutes: int = 15
     verify_failure_limit: int = 3
+    hours_open: str = "07:30"
+    hours_close: str = "15:30"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -60,6 +62,8 @@ def get_district(session: Session) -> DistrictInfo:
         verify_proofs=tuple(p.strip() for p in row.verify_proofs.split(",") if p.strip()),
         verify_pass_minutes=row.verify_pass_minutes,
         verify_failure_limit=row.verify_failure_limit,
+        hours_open=row.hours_open,
+        hours_close=row.hours_close,
     )
 
 

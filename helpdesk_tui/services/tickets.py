@@ -79,7 +79,7 @@ class TicketRef:
         return ticket_label(self.number)
 
 
-def _ref(session: Session, ticket: Ticket) -> TicketRef:
+def ticket_ref(session: Session, ticket: Ticket) -> TicketRef:
     session.flush()
     return TicketRef(
         id=ticket.id or 0,
@@ -99,7 +99,7 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def _event(
+def add_event(
     session: Session,
     ticket: Ticket,
     actor: StaffMember | None,
@@ -220,8 +220,8 @@ def create_ticket(
                 created_at=now,
             )
         )
-    _event(session, ticket, actor, "created", f"{channel}, {category}", now)
-    return _ref(session, ticket)
+    add_event(session, ticket, actor, "created", f"{channel}, {category}", now)
+    return ticket_ref(session, ticket)
 
 
 def _ticket(session: Session, ticket_id: int) -> Ticket:
@@ -234,7 +234,15 @@ def _ticket(session: Session, ticket_id: int) -> Ticket:
     return ticket
 
 
-def _open_ticket(session: Session, ticket_id: int) -> Ticket:
+def ticket_id_for(session: Session, number: int) -> int:
+    """The id of ticket HD-``number``."""
+    found = session.exec(select(Ticket.id).where(col(Ticket.number) == number)).first()
+    if found is None:
+        raise NotFound(f"There is no ticket {ticket_label(number)}.")
+    return found
+
+
+def lock_open_ticket(session: Session, ticket_id: int) -> Ticket:
     ticket = _ticket(session, ticket_id)
     if ticket.status == "closed":
         raise TicketError(f"{ticket_label(ticket.number)} is closed.")
@@ -257,7 +265,7 @@ def assign(
 ) -> TicketRef:
     """Give the ticket to a staff member, or release it (``staff_id`` None)."""
     now = _now(now)
-    ticket = _open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id)
     name = "nobody"
     if staff_id is not None:
         staff = session.get(Staff, staff_id)
@@ -267,8 +275,8 @@ def assign(
     ticket.assignee_id = staff_id
     ticket.updated_at = now
     kind = "released" if staff_id is None else "claimed" if staff_id == actor.id else "assigned"
-    _event(session, ticket, actor, kind, f"to {name}", now)
-    return _ref(session, ticket)
+    add_event(session, ticket, actor, kind, f"to {name}", now)
+    return ticket_ref(session, ticket)
 
 
 def add_note(
@@ -277,7 +285,7 @@ def add_note(
     """An internal note: staff only, never sent."""
     now = _now(now)
     body = _text(body, what="note", limit=MAX_BODY, required=True)
-    ticket = _open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id)
     session.add(
         TicketMessage(
             ticket_id=ticket.id or 0,
@@ -289,7 +297,7 @@ def add_note(
         )
     )
     ticket.updated_at = now
-    return _ref(session, ticket)
+    return ticket_ref(session, ticket)
 
 
 def reply(
@@ -307,7 +315,7 @@ def reply(
     StaleReply says so and nothing is sent."""
     now = _now(now)
     body = _text(body, what="reply", limit=MAX_BODY, required=True)
-    ticket = _open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id)
     if ticket.reply_count != seen_replies:
         raise StaleReply(
             f"{ticket_label(ticket.number)} was answered by someone else while you wrote. "
@@ -340,12 +348,12 @@ def reply(
     ticket.reply_count += 1
     if ticket.first_response_at is None:
         ticket.first_response_at = now
-        _event(session, ticket, actor, "first_response", "", now)
+        add_event(session, ticket, actor, "first_response", "", now)
     if ticket.status == "new":
         ticket.status = "open"
     ticket.updated_at = now
     set_clocks(session, ticket, now)
-    return _ref(session, ticket)
+    return ticket_ref(session, ticket)
 
 
 def set_pending(
@@ -353,7 +361,7 @@ def set_pending(
 ) -> TicketRef:
     """Waiting on the guardian: both clocks stop until the ticket is open again."""
     now = _now(now)
-    ticket = _open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id)
     if ticket.status in ("pending", "resolved"):
         raise TicketError(f"{ticket_label(ticket.number)} is already {ticket.status}.")
     ticket.status, ticket.pending_since, ticket.due_at, ticket.updated_at = (
@@ -362,8 +370,8 @@ def set_pending(
         None,
         now,
     )
-    _event(session, ticket, actor, "pending", "waiting on the guardian; clocks stopped", now)
-    return _ref(session, ticket)
+    add_event(session, ticket, actor, "pending", "waiting on the guardian; clocks stopped", now)
+    return ticket_ref(session, ticket)
 
 
 def reopen(
@@ -372,7 +380,7 @@ def reopen(
     """Back to open (the guardian answered, or staff reopened it); the time spent
     pending is added to the clocks."""
     now = _now(now)
-    ticket = _open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id)
     if ticket.status == "pending" and ticket.pending_since is not None:
         calendar = load_calendar(session, now=now)
         ticket.paused_seconds += max(calendar.business_seconds(ticket.pending_since, now), 0.0)
@@ -383,8 +391,8 @@ def reopen(
         now,
     )
     set_clocks(session, ticket, now)
-    _event(session, ticket, actor, "reopened", "", now)
-    return _ref(session, ticket)
+    add_event(session, ticket, actor, "reopened", "", now)
+    return ticket_ref(session, ticket)
 
 
 def resolve(
@@ -396,7 +404,7 @@ def resolve(
     now: datetime | None = None,
 ) -> TicketRef:
     now = _now(now)
-    ticket = _open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id)
     if note.strip():
         add_note(session, actor=actor, ticket_id=ticket_id, body=note, now=now)
     ticket.status, ticket.resolved_at, ticket.pending_since, ticket.due_at = (
@@ -406,5 +414,5 @@ def resolve(
         None,
     )
     ticket.updated_at = now
-    _event(session, ticket, actor, "resolved", note.strip()[:200], now)
-    return _ref(session, ticket)
+    add_event(session, ticket, actor, "resolved", note.strip()[:200], now)
+    return ticket_ref(session, ticket)

@@ -128,3 +128,28 @@ def test_bad_input_says_what_to_do(action_db):
         t.create_ticket(
             s, actor=agent, channel="fax", category="other", subject="x", caller_name="A"
         )
+
+
+def test_merge_moves_messages_and_refuses_odd_requests(action_db):
+    from helpdesk_tui.services.ticket_detail import canned_for, get_ticket_detail, merge_tickets
+
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    keep = new_ticket(action_db, agent, guardian)
+    duplicate = new_ticket(action_db, agent, guardian)
+    with pytest.raises(t.TicketError, match="into itself"), action_db.write() as s:
+        merge_tickets(s, actor=agent, duplicate_id=keep.id, into_id=keep.id)
+    with action_db.write() as s:
+        merge_tickets(s, actor=agent, duplicate_id=duplicate.id, into_id=keep.id)
+    with action_db.read() as s:
+        kept = get_ticket_detail(s, actor=agent, ticket_id=keep.id)
+        gone = get_ticket_detail(s, actor=agent, ticket_id=duplicate.id)
+        english = canned_for(s, ticket_id=keep.id, lang="en")
+    assert [m.kind for m in kept.messages] == ["incoming", "incoming"]
+    assert gone.status == "closed" and gone.merged_into == keep.label and gone.messages == ()
+    assert [e.kind for e in kept.events][-1] == "merged"
+    assert (
+        english[0].body.startswith(f"Dear {guardian.first_name}") and keep.label in english[0].body
+    )
+    with pytest.raises(t.TicketError, match="is closed"), action_db.write() as s:
+        merge_tickets(s, actor=agent, duplicate_id=duplicate.id, into_id=keep.id)

@@ -1,0 +1,100 @@
+"""Writing a reply: choose a canned answer in the guardian's language (or the other
+one), read and edit the filled-in text, then send. A reply someone else sent in the
+meantime is caught by the service and shown here before anything goes out."""
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Select, Static, TextArea
+
+from helpdesk_tui.screens.background import run_in_thread
+from helpdesk_tui.services.ticket_detail import CannedText, TicketDetail, canned_for
+
+LANGUAGES = (("English", "en"), ("Español", "es"))
+
+
+@dataclass(frozen=True)
+class Draft:
+    body: str
+    seen_replies: int
+
+
+class ReplyComposer(ModalScreen[Draft | None]):
+    BINDINGS = [
+        Binding(
+            "ctrl+s", "send", "Send", id="reply.send", tooltip="Send the reply to the guardian"
+        ),
+        Binding("escape", "cancel", "Cancel", id="reply.cancel", tooltip="Discard the draft"),
+    ]
+
+    def __init__(self, detail: TicketDetail) -> None:
+        super().__init__()
+        self.detail = detail
+        self.canned: list[CannedText] = []
+
+    def compose(self) -> ComposeResult:
+        d = self.detail
+        with Vertical(classes="dialog", id="reply-dialog"):
+            yield Label(f"Reply on {d.label} to {d.who}", classes="dialog-title")
+            with Horizontal(classes="proof-row"):
+                yield Select(
+                    LANGUAGES,
+                    value=d.language,
+                    allow_blank=False,
+                    id="reply-language",
+                    compact=True,
+                )
+                yield Select([], prompt="canned answer", id="reply-canned", compact=True)
+            yield TextArea(id="reply-body")
+            yield Static("", id="reply-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Send (ctrl+s)", variant="primary", id="reply-send")
+                yield Button("Cancel", id="reply-cancel")
+
+    def on_mount(self) -> None:
+        self._load_canned(self.detail.language)
+
+    def _load_canned(self, lang: str) -> None:
+        ticket_id = self.detail.id
+
+        def load(session):  # type: ignore[no-untyped-def]
+            return canned_for(session, ticket_id=ticket_id, lang=lang)
+
+        run_in_thread(self, load, done=self._show_canned, failed=lambda e: None, write=False)
+
+    def _show_canned(self, canned: list[CannedText]) -> None:
+        self.canned = canned
+        picker = self.query_one("#reply-canned", Select)
+        picker.set_options([(c.title, c.key) for c in canned])
+        if canned:
+            picker.value = canned[0].key  # the category's own answer, filled in
+        self.query_one("#reply-body", TextArea).focus()
+
+    @on(Select.Changed, "#reply-language")
+    def _language(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._load_canned(event.value)
+
+    @on(Select.Changed, "#reply-canned")
+    def _chosen(self, event: Select.Changed) -> None:
+        chosen = next((c for c in self.canned if c.key == event.value), None)
+        if chosen:
+            self.query_one("#reply-body", TextArea).text = chosen.body
+
+    @on(Button.Pressed, "#reply-send")
+    def action_send(self) -> None:
+        body = self.query_one("#reply-body", TextArea).text.strip()
+        if not body:
+            self.query_one("#reply-error", Static).update(
+                "Write the reply, or pick a canned answer."
+            )
+            return
+        self.dismiss(Draft(body, self.detail.reply_count))
+
+    @on(Button.Pressed, "#reply-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
