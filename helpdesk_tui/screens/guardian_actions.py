@@ -15,7 +15,7 @@ from helpdesk_tui.screens.key_shown import KeyShownModal
 from helpdesk_tui.screens.reason_prompt import Prompt, ReasonPrompt
 from helpdesk_tui.screens.reissue_key import ReissueChoice, ReissueKeyModal
 from helpdesk_tui.screens.verify_caller import VerifyCallerScreen
-from helpdesk_tui.services import accounts, keys, supervision
+from helpdesk_tui.services import accounts, keys, supervision, tickets
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.widgets.formatting import when
@@ -206,6 +206,45 @@ class GuardianActions(Screen[None]):
                 reason=choice.reason,
             ),
             shown,
+        )
+
+    def action_phone_ticket(self) -> None:
+        """One key: a phone ticket for this guardian, its category guessed from the
+        portal state (the agent can say more in a note); the ticket opens, and what is
+        done on the guardian from now on shows on its timeline."""
+        d = self.detail
+        if d is None:
+            return
+        account = d.account
+        category = (
+            "account_disabled"
+            if account and account.status == "disabled"
+            else "forgot_login"
+            if account
+            else "lost_key"
+            if any(k.status == "active" for k in d.keys)
+            else "key_request"
+        )
+        actor, gid = self.app.staff, self.guardian_id  # type: ignore[attr-defined]
+
+        def create(session):  # type: ignore[no-untyped-def]
+            return tickets.create_ticket(
+                session,
+                actor=actor,
+                channel="phone",
+                category=category,
+                subject=f"Phone call: {tickets.CATEGORY_LABELS[category]}",
+                guardian_id=gid,
+            )
+
+        def opened(ref: tickets.TicketRef) -> None:
+            from helpdesk_tui.screens.ticket_detail import TicketDetailScreen
+
+            self.notify(f"{ref.label} started for this call.", timeout=4)
+            self.app.push_screen(TicketDetailScreen(ref.id))
+
+        run_in_thread(
+            self, create, done=opened, failed=lambda exc: self.notify(str(exc), severity="error")
         )
 
     def action_clear_block(self) -> None:

@@ -96,6 +96,13 @@ class GuardianDetailScreen(GuardianActions):
             tooltip="Send the username or a reset link, change the username, reset the account",
         ),
         Binding(
+            "t",
+            "phone_ticket",
+            "Phone ticket",
+            id="detail.ticket",
+            tooltip="Start a phone ticket for this guardian and open it",
+        ),
+        Binding(
             "b",
             "clear_block",
             "Clear block",

@@ -83,6 +83,11 @@ class TicketDetailScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._load()
 
+    def on_screen_resume(self) -> None:
+        """Back from the guardian (or a dialog): what was done there is on the timeline."""
+        if self.detail is not None:
+            self.action_refresh()
+
     @work(thread=True, exclusive=True, group="ticket")
     def _load(self) -> None:
         try:

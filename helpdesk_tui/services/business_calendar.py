@@ -47,6 +47,10 @@ class BusinessCalendar:
         if closes <= opens:
             raise ValueError("The helpdesk must close after it opens.")
         self.zone = zone
+        # One full business day, for targets and limits given in days.
+        self.day_seconds = (
+            datetime.combine(first_day, closes) - datetime.combine(first_day, opens)
+        ).total_seconds()
         self.closed_days = dict(closed_days)
         self.busy_periods = tuple(busy_periods)
         self.first_day, self.last_day = first_day, last_day

@@ -6,7 +6,15 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select, update
 
-from helpdesk_tui.data.tables import Guardian, School, Staff, Ticket, TicketEvent, TicketMessage
+from helpdesk_tui.data.tables import (
+    AuditEvent,
+    Guardian,
+    School,
+    Staff,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
 from helpdesk_tui.services.canned_replies import fill, replies_for
 from helpdesk_tui.services.district import get_district
 from helpdesk_tui.services.errors import NotFound
@@ -86,6 +94,29 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
         .where(col(TicketEvent.ticket_id) == ticket_id)
         .order_by(col(TicketEvent.at), col(TicketEvent.id))
     ).all()
+    if t.guardian_id is not None:
+        # What was done on the guardian while the ticket was open: verification, keys,
+        # unlocks... straight from the audit trail, so nothing has to be logged twice.
+        until = t.closed_at or t.resolved_at or datetime.now(UTC)
+        actions = session.exec(
+            select(AuditEvent, Staff.full_name)
+            .join(Staff, col(Staff.id) == col(AuditEvent.staff_id), isouter=True)
+            .where(
+                col(AuditEvent.guardian_id) == t.guardian_id,
+                col(AuditEvent.at) >= t.created_at,
+                col(AuditEvent.at) <= until,
+            )
+        ).all()
+        timeline = [
+            EventView(e.at.astimezone(zone), n or e.staff_username, e.action, _audit_detail(e))
+            for e, n in actions
+        ]
+    else:
+        timeline = []
+    timeline += [
+        EventView(e.at.astimezone(zone), name or "system", e.kind, e.detail) for e, name in events
+    ]
+    timeline.sort(key=lambda e: e.at)
     now = datetime.now(UTC)
     left = load_calendar(session, now=now).business_seconds(now, t.due_at) if t.due_at else None
     who = (
@@ -118,11 +149,13 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
             MessageView(m.kind, m.author_name, m.body, m.created_at.astimezone(zone))
             for m in messages
         ),
-        events=tuple(
-            EventView(e.at.astimezone(zone), name or "system", e.kind, e.detail)
-            for e, name in events
-        ),
+        events=tuple(timeline),
     )
+
+
+def _audit_detail(e: AuditEvent) -> str:
+    outcome = "REFUSED: " if e.outcome == "denied" else ""
+    return outcome + " · ".join(p for p in (e.detail, e.verification, e.reason) if p)
 
 
 @dataclass(frozen=True, slots=True)

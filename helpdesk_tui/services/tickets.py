@@ -416,3 +416,37 @@ def resolve(
     ticket.updated_at = now
     add_event(session, ticket, actor, "resolved", note.strip()[:200], now)
     return ticket_ref(session, ticket)
+
+
+STALE_PENDING_DAYS = 5
+
+
+def close_stale_pending(
+    session: Session, *, days: int = STALE_PENDING_DAYS, now: datetime | None = None
+) -> list[str]:
+    """Close tickets that have waited on the guardian for ``days`` business days with
+    no answer, each with a note saying so; returns their labels."""
+    now = _now(now)
+    calendar = load_calendar(session, now=now)
+    limit = days * calendar.day_seconds
+    closed = []
+    for ticket in session.exec(select(Ticket).where(col(Ticket.status) == "pending")).all():
+        if ticket.pending_since and calendar.business_seconds(ticket.pending_since, now) >= limit:
+            session.add(
+                TicketMessage(
+                    ticket_id=ticket.id or 0,
+                    kind="note",
+                    author_name="helpdesk",
+                    body=f"Closed automatically: no answer from the guardian in {days} business days.",
+                    created_at=now,
+                )
+            )
+            ticket.status, ticket.closed_at, ticket.updated_at, ticket.pending_since = (
+                "closed",
+                now,
+                now,
+                None,
+            )
+            add_event(session, ticket, None, "closed", f"no reply in {days} business days", now)
+            closed.append(ticket_label(ticket.number))
+    return closed

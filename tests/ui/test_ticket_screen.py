@@ -103,3 +103,66 @@ async def test_merge_a_duplicate_moves_the_conversation_and_closes_it(sqlite_see
         and closed.merged_into_id == keep
         and closed.closed_at <= datetime.now(UTC)
     )
+
+
+async def test_the_whole_phone_call_from_lookup_to_resolved_ticket(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
+    from helpdesk_tui.screens.key_shown import KeyShownModal
+    from tests.recovery import birth_date_of
+    from tests.ui.helpers import rows
+
+    guardian = pick_guardian(sqlite_seeded)
+    phone = guardian.mobile_phone or guardian.home_phone or guardian.work_phone
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press(*guardian.email, "enter")
+        await settle(pilot)
+        await pilot.press("t")  # one key: a phone ticket for this caller
+        await settle(pilot)
+        await settle(pilot)
+        ticket = app.screen
+        assert isinstance(ticket, TicketDetailScreen) and ticket.detail.channel == "phone"
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, GuardianDetailScreen)
+        await pilot.press("v")
+        await settle(pilot)
+        verify = app.screen
+        await pilot.press(*guardian.postal_code, "enter")
+        await settle(pilot)
+        await pilot.click("#ans-birth_date")
+        await pilot.press(*birth_date_of(sqlite_seeded, guardian.id), "enter")
+        await settle(pilot)
+        verify.query_one("#callback-to").value = phone
+        await pilot.click("#callback-dial")
+        await pilot.click("#callback-done")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        app.screen.query_one("#letter").value = True
+        await pilot.click("#reissue-confirm")
+        await settle(pilot)
+        assert isinstance(app.screen, KeyShownModal)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")  # back to the ticket, which reloads
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is ticket
+        what = [r[2] for r in rows(pilot, "#timeline")]
+        assert what[0] == "created" and "verification" in what and "key reissued" in what
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*"New key printed and posted", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert ticket.detail.status == "resolved"
+    with sqlite_seeded.read() as s:
+        saved = s.get(Ticket, ticket.ticket_id)
+    assert (
+        saved.status == "resolved" and saved.channel == "phone" and saved.guardian_id == guardian.id
+    )

@@ -153,3 +153,16 @@ def test_merge_moves_messages_and_refuses_odd_requests(action_db):
     )
     with pytest.raises(t.TicketError, match="is closed"), action_db.write() as s:
         merge_tickets(s, actor=agent, duplicate_id=duplicate.id, into_id=keep.id)
+
+
+def test_pending_without_an_answer_for_five_business_days_closes_itself(action_db):
+    agent = staff(action_db, "demo-agent")
+    ticket = new_ticket(action_db, agent, pick_guardian(action_db), now=local(2026, 11, 30, 8, 0))
+    with action_db.write() as s:
+        t.set_pending(s, actor=agent, ticket_id=ticket.id, now=local(2026, 11, 30, 9, 0))
+    with action_db.write() as s:  # four business days later: still waiting
+        assert ticket.label not in t.close_stale_pending(s, now=local(2026, 12, 4, 9, 0))
+    with action_db.write() as s:  # the fifth business day has passed
+        assert ticket.label in t.close_stale_pending(s, now=local(2026, 12, 7, 9, 0))
+        after = s.get(t.Ticket, ticket.id)
+        assert after.status == "closed"
