@@ -46,6 +46,7 @@ class HelpdeskApp(App[None]):
         if self.settings is not None:
             self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
         self.set_interval(self.MAIL_INTERVAL, self.check_alerts)
+        self.set_interval(600, self.close_stale_tickets)
 
     # -- the outbox worker -----------------------------------------------------------
     def deliver_mail(self) -> None:
@@ -103,6 +104,18 @@ class HelpdeskApp(App[None]):
         self.push_screen(GuardianLookupScreen())
         self._alerted = set()
         self.check_alerts()
+
+    def close_stale_tickets(self) -> None:
+        """Tickets left pending on the guardian too long close themselves, with a note."""
+
+        def run() -> None:
+            from helpdesk_tui.services.tickets import close_stale_pending
+
+            with self.database.write() as session:
+                close_stale_pending(session)
+
+        if self.staff is not None:
+            self.run_worker(run, thread=True, exclusive=True, group="stale-tickets")
 
     def check_alerts(self) -> None:
         """Supervisors hear of each newly blocked guardian once: at sign-in, then

@@ -336,11 +336,12 @@ def db_revision(ctx: click.Context, message: str) -> None:
 
 
 def _register_more_commands() -> None:
-    from helpdesk_tui.cli_admin import audit, mail, policy
+    from helpdesk_tui.cli_admin import audit, mail, policy, tickets
 
     main.add_command(mail)
     main.add_command(audit)
     main.add_command(policy)
+    main.add_command(tickets)
 
 
 _register_more_commands()

@@ -166,3 +166,22 @@ def policy_set(
     except DomainError as exc:
         _fail(str(exc))
     click.echo(f"Policy now: {after.describe()}")
+
+
+@click.group()
+def tickets() -> None:
+    """Ticket housekeeping (the app does this in the background too)."""
+
+
+@tickets.command("close-stale")
+@_demo_option
+@click.option("--days", default=5, show_default=True, type=click.IntRange(1, 60))
+@click.pass_context
+def tickets_close_stale(ctx: click.Context, demo: bool, days: int) -> None:
+    """Close tickets pending on the guardian for DAYS business days with no answer."""
+    from helpdesk_tui.services.tickets import close_stale_pending
+
+    _, database = _database(ctx, demo)
+    with database.write() as session:
+        closed = close_stale_pending(session, days=days)
+    click.echo(f"Closed {len(closed)} ticket(s){': ' + ', '.join(closed) if closed else ''}.")

@@ -166,3 +166,10 @@ def test_pending_without_an_answer_for_five_business_days_closes_itself(action_d
         assert ticket.label in t.close_stale_pending(s, now=local(2026, 12, 7, 9, 0))
         after = s.get(t.Ticket, ticket.id)
         assert after.status == "closed"
+
+
+def test_close_stale_command_reports_what_it_closed(action_db):
+    from tests.unit.test_cli import _run
+
+    result = _run(action_db, "tickets", "close-stale", "--days", "60")
+    assert result.exit_code == 0 and result.output.startswith("Closed ")
