@@ -6,10 +6,18 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, literal, select
 
 from helpdesk_tui.data.engine import Database
-from helpdesk_tui.data.tables import Guardian, GuardianStudent, Staff, Student, Ticket
+from helpdesk_tui.data.tables import (
+    Guardian,
+    GuardianStudent,
+    Staff,
+    Student,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
 from helpdesk_tui.data.tables.tickets import CATEGORIES, CHANNELS
 from helpdesk_tui.services.sla import load_calendar, targets_for
 
@@ -24,6 +32,18 @@ SUBJECTS = {
     "username_change": "Please change my username",
     "no_account": "How do I get an account?",
     "other": "Question about the portal",
+}
+QUESTIONS = {
+    "key_request": "Hello, I would like to set up a Parent Portal account. Could you send me a key?",
+    "lost_key": "I deleted the email with my activation key by mistake. Can I get a new one?",
+    "key_already_used": "The portal says my activation key was already used, but I never made an account.",
+    "login_name_taken": "Every login name I try says it is already taken.",
+    "forgot_login": "I cannot remember my username or my password.",
+    "account_disabled": "My account says it is disabled. I think I typed the password wrong too often.",
+    "security_email": "I never got the email to verify my security email address.",
+    "username_change": "Please change my username; it has my old last name.",
+    "no_account": "How do I get access to my children's grades?",
+    "other": "I have a question about the Parent Portal.",
 }
 STATES = (("new", 30), ("open", 30), ("pending", 10), ("resolved", 20), ("closed", 10))
 OLD_STATES = ("resolved", "closed", "closed", "closed")
@@ -105,6 +125,29 @@ def seed_tickets(
                     progress(i + 1)
         if rows:
             conn.execute(insert(t), rows)
+        # What each guardian wrote, and the "created" entry of every timeline.
+        asked = case(
+            *((t.c.category == c, literal(text_)) for c, text_ in QUESTIONS.items()),
+            else_=literal(QUESTIONS["other"]),
+        )
+        new = select(t.c.id, literal("incoming"), literal("guardian"), asked, t.c.created_at).where(
+            t.c.number >= first
+        )
+        messages = TicketMessage.__table__  # type: ignore[attr-defined]
+        conn.execute(
+            insert(messages).from_select(
+                ["ticket_id", "kind", "author_name", "body", "created_at"], new
+            )
+        )
+        events = TicketEvent.__table__  # type: ignore[attr-defined]
+        conn.execute(
+            insert(events).from_select(
+                ["ticket_id", "at", "kind", "detail"],
+                select(t.c.id, t.c.created_at, literal("created"), t.c.channel).where(
+                    t.c.number >= first
+                ),
+            )
+        )
     if progress:
         progress(count)
     return count

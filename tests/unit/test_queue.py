@@ -117,3 +117,18 @@ def test_rows_carry_business_time_left(queued):
         )
     assert all(r.seconds_left is not None and r.seconds_left < 0 for r in overdue.rows)
     assert all(0 <= (r.seconds_left or 0) <= 2 * 3600 for r in soon.rows)
+
+
+def test_demo_tickets_read_like_real_requests(queued):
+    from helpdesk_tui.services.ticket_detail import get_ticket_detail
+
+    agent = staff(queued, "demo-agent")
+    with queued.read() as s:
+        row = queue_page(
+            s, actor=agent, queue_filter=QueueFilter("open"), now=NOW, with_counts=False
+        ).rows[0]
+        detail = get_ticket_detail(s, actor=agent, ticket_id=row.id)
+    assert [m.kind for m in detail.messages] == ["incoming"] and detail.messages[0].body.endswith(
+        (".", "?")
+    )
+    assert detail.events[0].kind == "created"
