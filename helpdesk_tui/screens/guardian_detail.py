@@ -11,7 +11,9 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from helpdesk_tui.screens.guardian_actions import GuardianActions
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail, get_guardian_detail
+from helpdesk_tui.services.presence import target_for
 from helpdesk_tui.widgets.formatting import day, short_school, when
+from helpdesk_tui.widgets.presence_line import PresenceLine
 
 STATUS_STYLES = {
     "active": "green",
@@ -130,6 +132,7 @@ class GuardianDetailScreen(GuardianActions):
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-title")
             yield Static("", id="verify-status")
+            yield PresenceLine(target_for("guardian", self.guardian_id), id="presence")
             yield Static("", id="restricted-banner")
             with Horizontal(classes="detail-columns"):
                 with Vertical(classes="detail-card"):

@@ -14,8 +14,10 @@ from helpdesk_tui.screens.reason_prompt import Prompt, ReasonPrompt
 from helpdesk_tui.screens.reply_composer import Draft, ReplyComposer
 from helpdesk_tui.services import tickets
 from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.presence import target_for
 from helpdesk_tui.services.ticket_detail import TicketDetail, get_ticket_detail, merge_tickets
 from helpdesk_tui.widgets.formatting import time_left, when
+from helpdesk_tui.widgets.presence_line import PresenceLine
 
 MESSAGE_STYLES = {
     "incoming": ("From the guardian", "blue"),
@@ -70,6 +72,7 @@ class TicketDetailScreen(Screen[None]):
             yield Static("", id="ticket-title")
             yield Static("", id="ticket-clock")
             yield Static("", id="ticket-who")
+            yield PresenceLine(target_for("ticket", self.ticket_id), id="presence")
             yield Label("Conversation", classes="section-title")
             yield VerticalScroll(id="conversation")
             yield Label("Timeline", classes="section-title")

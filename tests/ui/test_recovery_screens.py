@@ -133,3 +133,20 @@ async def test_supervisor_is_alerted_to_a_blocked_guardian_and_clears_it(sqlite_
         assert "not verified" in text_of(pilot, "#verify-status")
         assert detail.active_bindings["v"].enabled
     assert audit_rows(sqlite_seeded, guardian.id)[-1].action == "verification_block_cleared"
+
+
+async def test_the_guardian_screen_shows_who_else_has_it_open(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    from helpdesk_tui.services.presence import heartbeat, target_for
+    from tests.recovery import staff
+
+    guardian = pick_guardian(sqlite_seeded)
+    supervisor = staff(sqlite_seeded, "demo-supervisor")
+    with sqlite_seeded.write() as s:
+        heartbeat(s, actor=supervisor, target=target_for("guardian", guardian.id))
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press(*guardian.email, "enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert text_of(pilot, "#presence") == f"Also open right now by: {supervisor.full_name}"

@@ -16,6 +16,7 @@ from helpdesk_tui.data.tables.staff import Staff
 from helpdesk_tui.data.tables.tickets import (
     BusyPeriodRow,
     ClosureDay,
+    Presence,
     SlaTarget,
     Ticket,
     TicketEvent,
@@ -33,6 +34,7 @@ __all__ = [
     "AccountToken",
     "AuditEvent",
     "OutboxMessage",
+    "Presence",
     "Verification",
     "VerificationBlock",
     "VerificationCode",

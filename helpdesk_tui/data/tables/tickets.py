@@ -142,3 +142,18 @@ class BusyPeriodRow(SQLModel, table=True):
     first_day: date
     last_day: date
     stretch_percent: int = Field(default=150, ge=100)
+
+
+class Presence(SQLModel, table=True):
+    """Who has a ticket or a guardian open right now, kept fresh by heartbeats."""
+
+    __tablename__ = "presence"
+    __table_args__ = (
+        Index("uq_presence_staff_target", "staff_id", "target", unique=True),
+        Index("ix_presence_target", "target", "heartbeat_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    target: str = Field(max_length=40, description='"guardian:<id>" or "ticket:<id>"')
+    heartbeat_at: datetime

@@ -1,8 +1,8 @@
-"""tickets, their conversation and timeline; service-level targets, closure days, busy periods
+"""tickets, their conversation and timeline; service-level targets, closure days, busy periods; presence
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-24 01:12:21.210060
+Create Date: 2026-11-24 01:45:49.477425
 """
 
 from collections.abc import Sequence
@@ -45,6 +45,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sla_target", schema=None) as batch_op:
         batch_op.create_index("uq_sla_target", ["category", "priority"], unique=True)
+
+    op.create_table(
+        "presence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("target", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("heartbeat_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["staff_id"],
+            ["staff.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("presence", schema=None) as batch_op:
+        batch_op.create_index("ix_presence_target", ["target", "heartbeat_at"], unique=False)
+        batch_op.create_index("uq_presence_staff_target", ["staff_id", "target"], unique=True)
 
     op.create_table(
         "ticket",
@@ -193,6 +209,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ticket_assignee_due")
 
     op.drop_table("ticket")
+    with op.batch_alter_table("presence", schema=None) as batch_op:
+        batch_op.drop_index("uq_presence_staff_target")
+        batch_op.drop_index("ix_presence_target")
+
+    op.drop_table("presence")
     with op.batch_alter_table("sla_target", schema=None) as batch_op:
         batch_op.drop_index("uq_sla_target")
 

@@ -1,0 +1,58 @@
+"""Who else has this ticket or guardian open, kept in the shared database.
+
+Each open screen sends a heartbeat every few seconds; a heartbeat older than
+``STALE`` means that desk has moved on (or crashed), so nobody has to clean up.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from helpdesk_tui.data.tables import Presence, Staff
+from helpdesk_tui.services.staff import StaffMember
+
+HEARTBEAT = timedelta(seconds=15)
+STALE = timedelta(seconds=45)
+
+
+def target_for(kind: str, ident: int) -> str:
+    return f"{kind}:{ident}"
+
+
+def heartbeat(
+    session: Session, *, actor: StaffMember, target: str, now: datetime | None = None
+) -> list[str]:
+    """Say "I am here" and hear who else is: the names of the other staff whose
+    heartbeat on ``target`` is fresh."""
+    now = now or datetime.now(UTC)
+    table = Presence.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(staff_id=actor.id, target=target, heartbeat_at=now)
+    session.connection().execute(
+        statement.on_conflict_do_update(
+            index_elements=["staff_id", "target"], set_={"heartbeat_at": now}
+        )
+    )
+    names = session.exec(
+        select(Staff.full_name)
+        .join(Presence, col(Presence.staff_id) == col(Staff.id))
+        .where(
+            col(Presence.target) == target,
+            col(Presence.staff_id) != actor.id,
+            col(Presence.heartbeat_at) > now - STALE,
+        )
+        .order_by(col(Staff.full_name))
+    ).all()
+    return list(names)
+
+
+def leave(session: Session, *, actor: StaffMember, target: str) -> None:
+    session.connection().execute(
+        delete(Presence.__table__).where(  # type: ignore[attr-defined]
+            Presence.__table__.c.staff_id == actor.id,  # type: ignore[attr-defined]
+            Presence.__table__.c.target == target,  # type: ignore[attr-defined]
+        )
+    )
