@@ -336,12 +336,13 @@ def db_revision(ctx: click.Context, message: str) -> None:
 
 
 def _register_more_commands() -> None:
-    from helpdesk_tui.cli_admin import audit, mail, policy, tickets
+    from helpdesk_tui.cli_admin import audit, calendar_group, mail, policy, tickets
 
     main.add_command(mail)
     main.add_command(audit)
     main.add_command(policy)
     main.add_command(tickets)
+    main.add_command(calendar_group)
 
 
 _register_more_commands()

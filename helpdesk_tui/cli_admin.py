@@ -185,3 +185,104 @@ def tickets_close_stale(ctx: click.Context, demo: bool, days: int) -> None:
     with database.write() as session:
         closed = close_stale_pending(session, days=days)
     click.echo(f"Closed {len(closed)} ticket(s){': ' + ', '.join(closed) if closed else ''}.")
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """Closure days, busy periods and service targets (supervisors; audited)."""
+
+
+def _as_supervisor(ctx: click.Context, staff: str, change) -> None:  # type: ignore[no-untyped-def]
+    from helpdesk_tui.cli import _fail
+    from helpdesk_tui.services.errors import DomainError
+    from helpdesk_tui.services.staff import authenticate
+
+    password = staff_password()
+    _, database = _database(ctx, False)
+    try:
+        with database.read() as session:
+            actor = authenticate(session, username=staff, password=password)
+        with database.write() as session:
+            change(session, actor)
+    except DomainError as exc:
+        _fail(str(exc))
+
+
+@calendar_group.command("close")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("name")
+@staff_option
+@click.pass_context
+def calendar_close(ctx: click.Context, day, name: str, staff: str) -> None:  # type: ignore[no-untyped-def]
+    """Add a district closure day (YYYY-MM-DD NAME)."""
+    from helpdesk_tui.services.calendar_admin import add_closure
+
+    _as_supervisor(ctx, staff, lambda s, a: add_closure(s, actor=a, day=day.date(), name=name))
+    click.echo(f"Closed on {day:%Y-%m-%d} ({name}); due times of new tickets skip it.")
+
+
+@calendar_group.command("busy")
+@click.argument("name")
+@click.argument("first_day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("last_day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option(
+    "--stretch", default=150, show_default=True, help="Targets as a percentage of normal."
+)
+@staff_option
+@click.pass_context
+def calendar_busy(
+    ctx: click.Context, name: str, first_day, last_day, stretch: int, staff: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Add a busy period (NAME FIRST_DAY LAST_DAY): targets stretch, the queue shows a banner."""
+    from helpdesk_tui.services.calendar_admin import add_busy_period
+
+    _as_supervisor(
+        ctx,
+        staff,
+        lambda s, a: add_busy_period(
+            s,
+            actor=a,
+            name=name,
+            first_day=first_day.date(),
+            last_day=last_day.date(),
+            stretch_percent=stretch,
+        ),
+    )
+    click.echo(
+        f"Busy period {name}: {first_day:%Y-%m-%d} to {last_day:%Y-%m-%d}, targets at {stretch}%."
+    )
+
+
+@calendar_group.command("target")
+@click.argument("category")
+@click.argument("priority")
+@click.argument("first_response_minutes", type=int)
+@click.argument("resolution_minutes", type=int)
+@staff_option
+@click.pass_context
+def calendar_target(
+    ctx: click.Context,
+    category: str,
+    priority: str,
+    first_response_minutes: int,
+    resolution_minutes: int,
+    staff: str,
+) -> None:
+    """Set business-minute targets for CATEGORY (or *) and PRIORITY."""
+    from helpdesk_tui.services.calendar_admin import set_target
+
+    _as_supervisor(
+        ctx,
+        staff,
+        lambda s, a: set_target(
+            s,
+            actor=a,
+            category=category,
+            priority=priority,
+            first_response_minutes=first_response_minutes,
+            resolution_minutes=resolution_minutes,
+        ),
+    )
+    click.echo(
+        f"Target for {category}/{priority}: {first_response_minutes} / {resolution_minutes} business minutes."
+    )

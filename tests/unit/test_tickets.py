@@ -173,3 +173,36 @@ def test_close_stale_command_reports_what_it_closed(action_db):
 
     result = _run(action_db, "tickets", "close-stale", "--days", "60")
     assert result.exit_code == 0 and result.output.startswith("Closed ")
+
+
+def test_supervisors_set_closures_busy_periods_and_targets_from_the_command_line(action_db):
+    from tests.unit.test_cli import _run
+
+    supervisor = {"HELPDESK_STAFF": "demo-supervisor", "HELPDESK_STAFF_PASSWORD": "demo-password"}
+    agent_env = {"HELPDESK_STAFF": "demo-agent", "HELPDESK_STAFF_PASSWORD": "demo-password"}
+    refused = _run(action_db, "calendar", "close", "2027-03-03", "Snow day", env=agent_env)
+    assert refused.exit_code == 2 and "Only a supervisor" in refused.output
+    assert (
+        _run(
+            action_db, "calendar", "close", "2027-03-03", "Staff institute day", env=supervisor
+        ).exit_code
+        == 0
+    )
+    target = _run(action_db, "calendar", "target", "no_account", "low", "60", "600", env=supervisor)
+    assert target.exit_code == 0, target.output
+    bad = _run(action_db, "calendar", "busy", "Opening", "2027-08-20", "2027-08-10", env=supervisor)
+    assert bad.exit_code == 2 and "end on or after" in bad.output
+    agent = staff(action_db, "demo-agent")
+    with action_db.write() as s:
+        ticket = t.create_ticket(
+            s,
+            actor=agent,
+            channel="web",
+            category="no_account",
+            priority="low",
+            subject="How do I sign up?",
+            caller_name="A parent",
+            now=local(2027, 3, 2, 15, 0),
+        )
+    # 30 minutes on Tuesday, Wednesday is closed, the other 30 on Thursday morning.
+    assert ticket.first_response_due_at == local(2027, 3, 4, 8, 0)
