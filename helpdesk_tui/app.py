@@ -38,6 +38,7 @@ class HelpdeskApp(App[None]):
         self.letters_dir = base / "letters"
         self.mail_line = ""
         self._last_mail_error: str | None = None
+        self.mailbox_error: str | None = None  # shown in the header until the mailbox works
         self._alerted: set[int] = set()  # blocked guardians a supervisor was told of
         self.mail_runs = 0  # bumped after each delivery run; tests wait on it
 
@@ -47,6 +48,8 @@ class HelpdeskApp(App[None]):
             self.set_interval(self.MAIL_INTERVAL, self.deliver_mail)
         self.set_interval(self.MAIL_INTERVAL, self.check_alerts)
         self.set_interval(600, self.close_stale_tickets)
+        if self.settings is not None and self.settings.imap is not None:
+            self.set_interval(self.MAIL_INTERVAL * 2, self.fetch_mail)
 
     # -- the outbox worker -----------------------------------------------------------
     def deliver_mail(self) -> None:
@@ -85,7 +88,8 @@ class HelpdeskApp(App[None]):
         if self.staff is None:
             return
         who = f"{self.staff.full_name} · {self.staff.role_label}"
-        self.sub_title = f"{who} · {self.mail_line}" if self.mail_line else who
+        parts = [who, self.mail_line, "[MAILBOX DOWN]" if self.mailbox_error else ""]
+        self.sub_title = " · ".join(p for p in parts if p)
 
     def _show_sign_in(self) -> None:
         self.staff = None
@@ -104,6 +108,30 @@ class HelpdeskApp(App[None]):
         self.push_screen(GuardianLookupScreen())
         self._alerted = set()
         self.check_alerts()
+
+    def fetch_mail(self) -> None:
+        """Email in: new messages become tickets; a failing mailbox is shown, not hidden."""
+        if self.staff is not None:
+            self.run_worker(self._fetch_mail, thread=True, exclusive=True, group="mail-in")
+
+    def _fetch_mail(self) -> None:
+        from helpdesk_tui.services.mail_in import MailboxUnavailable, fetch_mail
+
+        assert self.settings is not None and self.settings.imap is not None
+        try:
+            report = fetch_mail(self.database, self.settings.imap)
+            error = None
+            if report.errors:
+                error = f"{len(report.errors)} email(s) could not be imported; see the Helpdesk-Errors folder"
+        except MailboxUnavailable as exc:
+            error = f"Cannot read the support mailbox: {exc}"
+        self.call_from_thread(self._mailbox_checked, error)
+
+    def _mailbox_checked(self, error: str | None) -> None:
+        if error and error != self.mailbox_error:
+            self.notify(error, title="Email in", severity="error", timeout=20)
+        self.mailbox_error = error
+        self._update_sub_title()
 
     def close_stale_tickets(self) -> None:
         """Tickets left pending on the guardian too long close themselves, with a note."""

@@ -233,7 +233,7 @@ def secrets() -> None:
 
 
 @secrets.command("set")
-@click.argument("name", type=click.Choice(["database", "smtp"]))
+@click.argument("name", type=click.Choice(["database", "smtp", "imap"]))
 def secrets_set(name: str) -> None:
     """Store a password (asked for, never echoed)."""
     from helpdesk_tui.config import ConfigError, set_secret
@@ -247,7 +247,7 @@ def secrets_set(name: str) -> None:
 
 
 @secrets.command("delete")
-@click.argument("name", type=click.Choice(["database", "smtp"]))
+@click.argument("name", type=click.Choice(["database", "smtp", "imap"]))
 def secrets_delete(name: str) -> None:
     from helpdesk_tui.config import ConfigError, delete_secret
 

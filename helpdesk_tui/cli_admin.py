@@ -51,6 +51,34 @@ def mail_send(ctx: click.Context, demo: bool) -> None:
         _fail(f"Delivery stopped: {report.error}. The messages will be retried.")
 
 
+@mail.command("fetch")
+@click.pass_context
+def mail_fetch(ctx: click.Context) -> None:
+    """Read new messages from the support mailbox into tickets."""
+    from helpdesk_tui.cli import _fail
+    from helpdesk_tui.services.mail_in import MailboxUnavailable, fetch_mail
+
+    settings, database = _database(ctx, False)
+    if settings.imap is None:
+        _fail(
+            "No support mailbox is set up. Add an [imap] table with host, username (and "
+            "port, folder, security) to helpdesk.toml, or set HELPDESK_IMAP_HOST and "
+            "HELPDESK_IMAP_USERNAME; store its password with `helpdesk secrets set imap`."
+        )
+        return
+    try:
+        report = fetch_mail(database, settings.imap)
+    except MailboxUnavailable as exc:
+        _fail(f"Cannot read the mailbox: {exc}")
+        return
+    click.echo(
+        f"{len(report.created)} new ticket(s), {len(report.threaded)} reply(ies) threaded, "
+        f"{report.duplicates} already imported, {len(report.errors)} moved to the error folder."
+    )
+    for error in report.errors:
+        click.echo(f"  error: {error}", err=True)
+
+
 @mail.command("status")
 @_demo_option
 @click.pass_context

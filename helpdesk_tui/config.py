@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 APP_NAME = "helpdesk_tui"
 KEYRING_SERVICE = "helpdesk_tui"
-SECRET_NAMES = ("database", "smtp")
+SECRET_NAMES = ("database", "smtp", "imap")
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,26 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class ImapSettings:
+    """The support mailbox. ``security`` is "starttls" (default), "ssl", or "none"
+    (loopback test servers only)."""
+
+    host: str
+    port: int = 143
+    username: str = ""
+    folder: str = "INBOX"
+    security: str = "starttls"
+    ca_file: str | None = None
+    timeout: float = 20.0
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     data_dir: Path
     config_file: Path
     smtp: SmtpSettings | None = None
+    imap: ImapSettings | None = None
 
     @property
     def demo_mail_dir(self) -> Path:
@@ -87,6 +102,32 @@ def load_settings(*, database_url: str | None = None) -> Settings:
         data_dir=data_dir,
         config_file=config_file,
         smtp=_smtp_settings(file_values.get("smtp")),
+        imap=_imap_settings(file_values.get("imap")),
+    )
+
+
+def _imap_settings(table: object) -> ImapSettings | None:
+    values = dict(table) if isinstance(table, dict) else {}
+    for key in ("host", "port", "username", "folder", "security", "ca_file"):
+        env = os.environ.get(f"HELPDESK_IMAP_{key.upper()}")
+        if env:
+            values[key] = env
+    if not values.get("host"):
+        return None
+    security = str(values.get("security") or "starttls")
+    if security not in ("starttls", "ssl", "none"):
+        raise ConfigError(f"IMAP security must be starttls, ssl or none (got {security!r}).")
+    try:
+        port = int(values.get("port") or (993 if security == "ssl" else 143))
+    except ValueError as exc:
+        raise ConfigError(f"IMAP port {values.get('port')!r} is not a number.") from exc
+    return ImapSettings(
+        host=str(values["host"]),
+        port=port,
+        username=str(values.get("username") or ""),
+        folder=str(values.get("folder") or "INBOX"),
+        security=security,
+        ca_file=str(values["ca_file"]) if values.get("ca_file") else None,
     )
 
 

@@ -47,3 +47,26 @@ async def test_demo_mail_goes_to_eml_files_and_failures_show_in_the_header(
     with sqlite_seeded.read() as s:
         statuses = sorted(s.exec(select(OutboxMessage.status)).all())
     assert statuses == ["failed", "sent"]
+
+
+async def test_a_mailbox_that_cannot_be_read_shows_in_the_header(
+    sqlite_seeded, tmp_path, memory_keyring
+) -> None:  # type: ignore[no-untyped-def]
+    from helpdesk_tui.config import KEYRING_SERVICE, ImapSettings
+    from tests.support.smtp_server import free_port
+
+    memory_keyring.set_password(KEYRING_SERVICE, "imap", "whatever")
+    imap = ImapSettings(
+        host="127.0.0.1", port=free_port(), username="helpdesk", security="none", timeout=2
+    )
+    settings = Settings(
+        database_url="", data_dir=tmp_path, config_file=tmp_path / "none.toml", imap=imap
+    )
+    app = HelpdeskApp(sqlite_seeded, demo=True, settings=settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await sign_in(pilot)
+        app.fetch_mail()
+        await settle(pilot)
+        assert "[MAILBOX DOWN]" in app.sub_title
+        assert "Cannot read the support mailbox" in (app.mailbox_error or "")
+        assert any("cannot reach" in str(t.render()) for t in app.screen.query("Toast"))

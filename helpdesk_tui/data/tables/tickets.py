@@ -95,6 +95,8 @@ class TicketMessage(SQLModel, table=True):
     body: str = Field(max_length=50_000)
     created_at: datetime
     outbox_message_id: int | None = Field(default=None, foreign_key="outbox_message.id")
+    # The Message-ID of an email that came in: reading the mailbox twice adds nothing.
+    email_message_id: str | None = Field(default=None, max_length=300, unique=True)
 
 
 class TicketEvent(SQLModel, table=True):

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-24 01:45:49.477425
+Create Date: 2026-11-24 01:49:01.768960
 """
 
 from collections.abc import Sequence
@@ -169,6 +169,7 @@ def upgrade() -> None:
         sa.Column("body", sqlmodel.sql.sqltypes.AutoString(length=50000), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("outbox_message_id", sa.Integer(), nullable=True),
+        sa.Column("email_message_id", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
         sa.CheckConstraint("kind IN ('reply', 'note', 'incoming')", name="ck_ticket_message_kind"),
         sa.ForeignKeyConstraint(
             ["author_staff_id"],
@@ -183,6 +184,7 @@ def upgrade() -> None:
             ["ticket.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("email_message_id"),
     )
     with op.batch_alter_table("ticket_message", schema=None) as batch_op:
         batch_op.create_index("ix_ticket_message_ticket", ["ticket_id", "created_at"], unique=False)

@@ -1,0 +1,217 @@
+"""Email in from a real IMAP server (Dovecot on loopback), on both databases: new
+conversations become tickets, replies thread into theirs, odd mail still becomes a
+readable ticket or lands in the error folder, and nothing is read twice."""
+
+import pytest
+from sqlmodel import col, select
+
+from helpdesk_tui.config import KEYRING_SERVICE, ImapSettings
+from helpdesk_tui.data.tables import Ticket, TicketMessage
+from helpdesk_tui.services import tickets as t
+from helpdesk_tui.services.mail_in import ERRORS, PROCESSED, MailboxUnavailable, fetch_mail
+from tests.recovery import pick_guardian, staff
+from tests.support.imap_server import IMAP_PASSWORD, IMAP_USER, ImapServer
+
+
+@pytest.fixture
+def mailbox(memory_keyring):
+    memory_keyring.set_password(KEYRING_SERVICE, "imap", IMAP_PASSWORD)
+    server = ImapServer()
+    server.start()
+    yield server
+    server.remove()
+
+
+def settings(server: ImapServer, **kw) -> ImapSettings:
+    return ImapSettings(
+        host="127.0.0.1", port=server.port, username=IMAP_USER, security="none", timeout=5, **kw
+    )
+
+
+def mail(
+    sender: str,
+    subject: str,
+    body: bytes,
+    *,
+    extra: str = "",
+    content_type: str = 'text/plain; charset="utf-8"',
+    message_id: str = "",
+) -> bytes:
+    head = (
+        f"From: {sender}\r\nTo: help@district.example\r\nSubject: {subject}\r\n"
+        + (f"Message-ID: {message_id}\r\n" if message_id else "")
+        + extra
+        + f"MIME-Version: 1.0\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+    return head.encode("utf-8") + body
+
+
+def messages_of(db, label: str) -> list[TicketMessage]:
+    with db.read() as s:
+        number = int(label.removeprefix("HD-"))
+        rows = s.exec(
+            select(TicketMessage)
+            .join(Ticket, col(Ticket.id) == col(TicketMessage.ticket_id))
+            .where(col(Ticket.number) == number)
+            .order_by(col(TicketMessage.id))
+        ).all()
+        for r in rows:
+            s.expunge(r)
+        return list(rows)
+
+
+def test_a_guardians_email_opens_a_ticket_and_a_reply_threads_into_it(action_db, mailbox):
+    guardian = pick_guardian(action_db)
+    mailbox.deliver(
+        mail(
+            f"{guardian.first_name} <{guardian.email.upper()}>",
+            "Lost key",
+            b"Necesito una clave nueva, por favor.",
+            message_id="<first@parent.example>",
+        )
+    )
+    report = fetch_mail(action_db, settings(mailbox))
+    [label] = report.created
+    with action_db.read() as s:
+        ticket = s.exec(select(Ticket).where(col(Ticket.number) == int(label[3:]))).one()
+    assert (ticket.guardian_id, ticket.channel, ticket.status) == (guardian.id, "email", "new")
+    assert messages_of(action_db, label)[0].body == "Necesito una clave nueva, por favor."
+    agent = staff(action_db, "demo-agent")
+    with action_db.write() as s:
+        t.set_pending(s, actor=agent, ticket_id=ticket.id)
+    mailbox.deliver(
+        mail(
+            guardian.email,
+            f"Re: [{label}] Lost key",
+            b"Thanks, it worked.",
+            extra="In-Reply-To: <first@parent.example>\r\n",
+        )
+    )
+    again = fetch_mail(action_db, settings(mailbox))
+    assert again.threaded == [label] and again.created == []
+    with action_db.read() as s:
+        assert s.get(Ticket, ticket.id).status == "open"  # the answer restarts the clock
+    assert mailbox.count("INBOX") == 0 and mailbox.count(PROCESSED) == 2
+
+
+def test_odd_mail_becomes_readable_tickets_and_nothing_is_read_twice(action_db, mailbox):
+    big = ("word " * 10_000).encode()
+    mailbox.deliver(
+        mail(
+            "Unknown <someone@nowhere.example>",
+            "HTML only",
+            b"<html><body><p>Hola,</p><p>no puedo <b>entrar</b></p><script>x()</script></body></html>",
+            content_type="text/html",
+        )
+    )
+    mailbox.deliver(
+        mail(
+            "latin@nowhere.example",
+            "Windows-1252",
+            "Muñoz está aquí".encode("cp1252"),
+            content_type='text/plain; charset="windows-1252"',
+        )
+    )
+    mailbox.deliver(
+        mail(
+            "wrong@nowhere.example",
+            "Lies about its charset",
+            b"caf\xe9 \xff\xfe",
+            content_type='text/plain; charset="x-unknown"',
+        )
+    )
+    mailbox.deliver(mail("big@nowhere.example", "Huge", big))
+    mailbox.deliver(b"this is not an email at all \x00\x01")
+    report = fetch_mail(action_db, settings(mailbox))
+    assert len(report.created) == 5 and report.errors == []
+    bodies = {
+        m.author_name: m.body for label in report.created for m in messages_of(action_db, label)
+    }
+    assert "Hola,\n\nno puedo entrar" in bodies["Unknown"] and "x()" not in bodies["Unknown"]
+    assert bodies["latin@nowhere.example"] == "Muñoz está aquí"
+    assert bodies["wrong@nowhere.example"].startswith("caf")
+    assert len(bodies["big@nowhere.example"]) < 21_000 and "cut" in bodies["big@nowhere.example"]
+    # Put the same messages back (a crash before they were moved): nothing new.
+    imap = mailbox.client()
+    imap.select(PROCESSED)
+    imap.copy("1:*", "INBOX")
+    imap.logout()
+    second = fetch_mail(action_db, settings(mailbox))
+    assert second.created == [] and second.duplicates == 5
+
+
+def test_replies_to_closed_or_unknown_tickets_and_empty_mail_start_new_tickets(action_db, mailbox):
+    mailbox.deliver(mail("x@nowhere.example", "HD-999999999 about my key", b"Hello"))
+    [first] = fetch_mail(action_db, settings(mailbox)).created
+    agent = staff(action_db, "demo-agent")
+    with action_db.write() as s:
+        ticket_id = t.ticket_id_for(s, int(first[3:]))
+        t.resolve(s, actor=agent, ticket_id=ticket_id)
+        t.assign(s, actor=agent, ticket_id=ticket_id, staff_id=None)
+    with action_db.write() as s:  # closed for good
+        s.get(Ticket, ticket_id).status = "closed"
+    mailbox.deliver(mail("x@nowhere.example", f"Re: [{first}] about my key", b"Still broken"))
+    mailbox.deliver(mail("", "", b""))
+    report = fetch_mail(action_db, settings(mailbox))
+    assert len(report.created) == 2 and first not in report.created and report.threaded == []
+    bodies = sorted(m.body for label in report.created for m in messages_of(action_db, label))
+    assert bodies[0].startswith("(This email had no readable text") and bodies[1] == "Still broken"
+
+
+def test_a_message_that_cannot_be_imported_goes_to_the_error_folder(
+    action_db, mailbox, monkeypatch
+):
+    from helpdesk_tui.services import mail_in
+
+    real = mail_in.parse_mail
+
+    def failing(raw: bytes, *, fallback_id: str):  # type: ignore[no-untyped-def]
+        if b"POISON" in raw:
+            raise ValueError("simulated failure while importing")
+        return real(raw, fallback_id=fallback_id)
+
+    monkeypatch.setattr(mail_in, "parse_mail", failing)
+    mailbox.deliver(mail("a@nowhere.example", "fine", b"ok"))
+    mailbox.deliver(mail("b@nowhere.example", "POISON", b"bad"))
+    report = fetch_mail(action_db, settings(mailbox))
+    assert (
+        len(report.created) == 1
+        and len(report.errors) == 1
+        and "simulated failure" in report.errors[0]
+    )
+    assert mailbox.count(ERRORS) == 1 and mailbox.count("INBOX") == 0
+
+
+def test_a_failing_mailbox_says_why(action_db, mailbox):
+    with pytest.raises(MailboxUnavailable, match="refused the login"):
+        fetch_mail(
+            action_db,
+            ImapSettings(
+                host="127.0.0.1",
+                port=mailbox.port,
+                username="nobody-here",
+                security="none",
+                timeout=5,
+            ),
+        )
+    mailbox.stop()
+    with pytest.raises(MailboxUnavailable, match="cannot reach"):
+        fetch_mail(action_db, settings(mailbox))
+
+
+def test_mail_fetch_command(action_db, mailbox):
+    from tests.unit.test_cli import _run
+
+    unset = _run(action_db, "mail", "fetch", env={"HELPDESK_IMAP_HOST": ""})
+    assert unset.exit_code == 2 and "No support mailbox is set up" in unset.output
+    mailbox.deliver(mail("someone@nowhere.example", "Help", b"Please call me."))
+    env = {
+        "HELPDESK_IMAP_HOST": "127.0.0.1",
+        "HELPDESK_IMAP_PORT": str(mailbox.port),
+        "HELPDESK_IMAP_USERNAME": IMAP_USER,
+        "HELPDESK_IMAP_SECURITY": "none",
+    }
+    done = _run(action_db, "mail", "fetch", env=env)
+    assert done.exit_code == 0 and done.output.startswith(
+        "1 new ticket(s), 0 reply(ies) threaded"
+    ), done.output
