@@ -105,6 +105,7 @@ class _Claimed:
     secret: str | None
     attempts: int
     created_at: datetime
+    in_reply_to: str | None = None
 
 
 @dataclass
@@ -147,6 +148,7 @@ def _claim(database: Database, sender_now: datetime) -> _Claimed | None:
             secret=row.secret,
             attempts=row.attempts,
             created_at=row.created_at,
+            in_reply_to=row.in_reply_to,
         )
 
 
@@ -157,6 +159,9 @@ def _email(claimed: _Claimed, sender: str) -> EmailMessage:
     message["Subject"] = claimed.subject
     message["Message-ID"] = claimed.message_id
     message["Date"] = format_datetime(claimed.created_at.astimezone(UTC))
+    if claimed.in_reply_to:
+        message["In-Reply-To"] = claimed.in_reply_to
+        message["References"] = claimed.in_reply_to
     message.set_content(claimed.body.replace(SECRET_MARK, claimed.secret or REDACTED))
     return message
 

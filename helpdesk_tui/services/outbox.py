@@ -26,6 +26,7 @@ def queue(
     now: datetime,
     guardian_id: int | None,
     secret: str | None = None,
+    in_reply_to: str | None = None,
 ) -> OutboxMessage:
     message = OutboxMessage(
         message_id=new_message_id(),
@@ -37,6 +38,7 @@ def queue(
         body=letter.body,
         secret=secret,
         next_attempt_at=now,
+        in_reply_to=in_reply_to,
     )
     session.add(message)
     return message

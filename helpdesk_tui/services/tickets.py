@@ -325,8 +325,18 @@ def reply(
     to = (guardian.email if guardian else None) or ticket.caller_email
     if not to:
         raise TicketError("There is no email address to reply to; call the guardian instead.")
+    answering = session.exec(
+        select(TicketMessage.email_message_id)
+        .where(
+            col(TicketMessage.ticket_id) == ticket.id,
+            col(TicketMessage.email_message_id).is_not(None),
+        )
+        .order_by(col(TicketMessage.id).desc())
+        .limit(1)
+    ).first()
     message = queue(
         session,
+        in_reply_to=answering,
         kind="ticket_reply",
         to=to,
         letter=Letter(f"[{ticket_label(ticket.number)}] {subject.strip() or ticket.subject}", body),

@@ -215,3 +215,47 @@ def test_mail_fetch_command(action_db, mailbox):
     assert done.exit_code == 0 and done.output.startswith(
         "1 new ticket(s), 0 reply(ies) threaded"
     ), done.output
+
+
+def test_our_reply_carries_threading_headers_and_the_answer_to_it_threads_back(
+    action_db, mailbox, tmp_path
+):
+    from helpdesk_tui.data.tables import OutboxMessage
+    from helpdesk_tui.services.mail import EmlFolderTransport, deliver_due
+
+    mailbox.deliver(
+        mail(
+            "thread@nowhere.example",
+            "Question",
+            b"How do I log in?",
+            message_id="<q1@parent.example>",
+        )
+    )
+    [label] = fetch_mail(action_db, settings(mailbox)).created
+    agent = staff(action_db, "demo-agent")
+    with action_db.write() as s:
+        ticket_id = t.ticket_id_for(s, int(label[3:]))
+        t.reply(
+            s, actor=agent, ticket_id=ticket_id, subject="", body="Use New User.", seen_replies=0
+        )
+    with action_db.read() as s:
+        ours = s.exec(
+            select(OutboxMessage).where(col(OutboxMessage.to_address) == "thread@nowhere.example")
+        ).one()
+    assert ours.in_reply_to == "<q1@parent.example>"
+    deliver_due(action_db, EmlFolderTransport(tmp_path / "out"), sender="help@district.example")
+    [eml] = [
+        p
+        for p in (tmp_path / "out").glob("*.eml")
+        if ours.message_id.strip("<>").split("@")[0] in p.name
+    ]
+    assert "In-Reply-To: <q1@parent.example>" in eml.read_text()
+    mailbox.deliver(
+        mail(
+            "thread@nowhere.example",
+            "Re: Question",
+            b"It worked!",
+            extra=f"In-Reply-To: {ours.message_id}\r\n",
+        )
+    )
+    assert fetch_mail(action_db, settings(mailbox)).threaded == [label]

@@ -37,3 +37,5 @@ class OutboxMessage(SQLModel, table=True):
     claimed_until: datetime | None = None
     last_error: str | None = Field(default=None, max_length=500)
     sent_at: datetime | None = None
+    # Threading: the guardian's message this one answers (In-Reply-To and References).
+    in_reply_to: str | None = Field(default=None, max_length=300)
