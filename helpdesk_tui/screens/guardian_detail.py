@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.worker import get_current_worker
 
 from helpdesk_tui.screens.guardian_actions import GuardianActions
 from helpdesk_tui.services.errors import DomainError
@@ -203,7 +204,8 @@ class GuardianDetailScreen(GuardianActions):
         except DomainError as exc:
             self.app.call_from_thread(self._refused, str(exc))
             return
-        self.app.call_from_thread(self._show, detail)
+        if not get_current_worker().is_cancelled:  # a newer load supersedes this one
+            self.app.call_from_thread(self._show, detail)
 
     def _refused(self, message: str) -> None:
         self.app.notify(message, title="Cannot open guardian", severity="error", timeout=8)

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.worker import get_current_worker
 
 from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.screens.reason_prompt import Prompt, ReasonPrompt
@@ -99,7 +100,8 @@ class TicketDetailScreen(Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show, detail)
+        if not get_current_worker().is_cancelled:  # a newer load supersedes this one
+            self.app.call_from_thread(self._show, detail)
 
     def _show(self, d: TicketDetail) -> None:
         self.detail = d

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.worker import get_current_worker
 
 from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.screens.staff_picker import StaffPicker
@@ -139,7 +140,8 @@ class TicketQueueScreen(Screen[None]):
         except DomainError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show, queue_filter, page)
+        if not get_current_worker().is_cancelled:  # a newer load supersedes this one
+            self.app.call_from_thread(self._show, queue_filter, page)
 
     def _show(self, queue_filter: QueueFilter, page: QueuePage) -> None:
         if queue_filter != self.filter:
