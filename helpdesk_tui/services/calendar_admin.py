@@ -9,22 +9,14 @@ from helpdesk_tui.data.tables import BusyPeriodRow, ClosureDay, SlaTarget
 from helpdesk_tui.data.tables.tickets import CATEGORIES, PRIORITIES
 from helpdesk_tui.services import audit
 from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.permissions import require_supervisor
 from helpdesk_tui.services.staff import StaffMember
 
-
-def _supervisor(session: Session, actor: StaffMember, action: str) -> None:
-    if actor.role != "supervisor":
-        raise audit.deny(
-            session,
-            actor=actor,
-            action=action,
-            guardian_id=None,
-            message="Only a supervisor can change the business calendar or service targets.",
-        )
+CALENDAR_SUPERVISORS = "Only a supervisor can change the business calendar or service targets."
 
 
 def add_closure(session: Session, *, actor: StaffMember, day: date, name: str) -> None:
-    _supervisor(session, actor, "closure_added")
+    require_supervisor(session, actor=actor, action="closure_added", message=CALENDAR_SUPERVISORS)
     name = name.strip()[:120] or "District closure"
     existing = session.get(ClosureDay, day)
     if existing is not None:
@@ -45,7 +37,9 @@ def add_busy_period(
     last_day: date,
     stretch_percent: int,
 ) -> None:
-    _supervisor(session, actor, "busy_period_added")
+    require_supervisor(
+        session, actor=actor, action="busy_period_added", message=CALENDAR_SUPERVISORS
+    )
     if last_day < first_day:
         raise DomainError("The busy period must end on or after its first day.")
     if not 100 <= stretch_percent <= 400:
@@ -76,7 +70,7 @@ def set_target(
     first_response_minutes: int,
     resolution_minutes: int,
 ) -> None:
-    _supervisor(session, actor, "sla_target_set")
+    require_supervisor(session, actor=actor, action="sla_target_set", message=CALENDAR_SUPERVISORS)
     if category != "*" and category not in CATEGORIES:
         raise DomainError(f"Category must be * or one of: {', '.join(CATEGORIES)}.")
     if priority not in PRIORITIES:

@@ -1,9 +1,12 @@
 """Who may see and act on which guardian. Enforced here, not only in the screens."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlmodel import Session
 
 from helpdesk_tui.data.tables import GuardianStudent, Student
+from helpdesk_tui.services import audit
 from helpdesk_tui.services.staff import StaffMember
 
 _links = GuardianStudent.__table__  # type: ignore[attr-defined]
@@ -26,3 +29,22 @@ def may_see_guardian(session: Session, *, actor: StaffMember, guardian_id: int) 
         .first()
     )
     return row is not None
+
+
+SUPERVISORS_ONLY = "Only a supervisor can do this; ask one to review it."
+
+
+def require_supervisor(
+    session: Session,
+    *,
+    actor: StaffMember,
+    action: str,
+    guardian_id: int | None = None,
+    message: str = SUPERVISORS_ONLY,
+    now: datetime | None = None,
+) -> None:
+    """Supervisors only; anyone else leaves a "denied" audit row and gets ``message``."""
+    if actor.role != "supervisor":
+        raise audit.deny(
+            session, actor=actor, action=action, guardian_id=guardian_id, message=message, now=now
+        )

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from helpdesk_tui.data.tables import DistrictSettings
 from helpdesk_tui.services import audit
 from helpdesk_tui.services.errors import DomainError, NotFound
+from helpdesk_tui.services.permissions import require_supervisor
 from helpdesk_tui.services.screening import SCREENING_ITEMS
 from helpdesk_tui.services.staff import StaffMember
 from helpdesk_tui.services.verification import PROOF_LABELS, resolve_now
@@ -59,15 +60,13 @@ def set_policy(
     now: datetime | None = None,
 ) -> VerificationPolicy:
     now = resolve_now(now)
-    if actor.role != "supervisor":
-        raise audit.deny(
-            session,
-            actor=actor,
-            action="policy_changed",
-            guardian_id=None,
-            message="Only a supervisor can change the verification policy.",
-            now=now,
-        )
+    require_supervisor(
+        session,
+        actor=actor,
+        action="policy_changed",
+        message="Only a supervisor can change the verification policy.",
+        now=now,
+    )
     row = _row(session)
     before = get_policy(session)
     if screening_required is not None:

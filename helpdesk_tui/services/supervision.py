@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from helpdesk_tui.data.tables import Guardian, GuardianStudent, Student, VerificationBlock
 from helpdesk_tui.services import audit
 from helpdesk_tui.services.errors import NotFound
+from helpdesk_tui.services.permissions import require_supervisor
 from helpdesk_tui.services.staff import StaffMember
 from helpdesk_tui.services.verification import open_block, resolve_now
 
@@ -37,20 +38,6 @@ def open_alerts(session: Session) -> list[BlockAlert]:
     ]
 
 
-def _require_supervisor(
-    session: Session, actor: StaffMember, action: str, guardian_id: int, now: datetime
-) -> None:
-    if actor.role != "supervisor":
-        raise audit.deny(
-            session,
-            actor=actor,
-            action=action,
-            guardian_id=guardian_id,
-            message=SUPERVISORS_ONLY,
-            now=now,
-        )
-
-
 def clear_block(
     session: Session,
     *,
@@ -60,7 +47,14 @@ def clear_block(
     now: datetime | None = None,
 ) -> None:
     now = resolve_now(now)
-    _require_supervisor(session, actor, "verification_block_cleared", guardian_id, now)
+    require_supervisor(
+        session,
+        actor=actor,
+        action="verification_block_cleared",
+        guardian_id=guardian_id,
+        message=SUPERVISORS_ONLY,
+        now=now,
+    )
     reason = audit.clean_reason(reason, required=True)
     block = open_block(session, guardian_id)
     if block is None:
@@ -86,7 +80,14 @@ def clear_restriction(
     now: datetime | None = None,
 ) -> None:
     now = resolve_now(now)
-    _require_supervisor(session, actor, "restriction_cleared", guardian_id, now)
+    require_supervisor(
+        session,
+        actor=actor,
+        action="restriction_cleared",
+        guardian_id=guardian_id,
+        message=SUPERVISORS_ONLY,
+        now=now,
+    )
     reason = audit.clean_reason(reason, required=True)
     link = session.exec(
         select(GuardianStudent).where(
