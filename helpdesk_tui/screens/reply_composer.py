@@ -31,9 +31,10 @@ class ReplyComposer(ModalScreen[Draft | None]):
         Binding("escape", "cancel", "Cancel", id="reply.cancel", tooltip="Discard the draft"),
     ]
 
-    def __init__(self, detail: TicketDetail) -> None:
+    def __init__(self, detail: TicketDetail, *, draft: str = "") -> None:
         super().__init__()
         self.detail = detail
+        self.draft = draft  # kept when a reply came in while this one was written
         self.canned: list[CannedText] = []
 
     def compose(self) -> ComposeResult:
@@ -70,7 +71,13 @@ class ReplyComposer(ModalScreen[Draft | None]):
         self.canned = canned
         picker = self.query_one("#reply-canned", Select)
         picker.set_options([(c.title, c.key) for c in canned])
-        if canned:
+        if self.draft:
+            self.query_one("#reply-body", TextArea).text = self.draft
+            self.query_one("#reply-error", Static).update(
+                "Someone else replied while you wrote (see the conversation). "
+                "Your draft is below: send it only if it still adds something."
+            )
+        elif canned:
             picker.value = canned[0].key  # the category's own answer, filled in
         self.query_one("#reply-body", TextArea).focus()
 

@@ -180,7 +180,19 @@ class TicketDetailScreen(Screen[None]):
         if draft is None or self.detail is None:
             return
         actor, tid, subject = self.app.staff, self.ticket_id, self.detail.subject  # type: ignore[attr-defined]
-        self._act(
+
+        def sent(_: object) -> None:
+            self.notify("Reply queued to the guardian.", timeout=4)
+            self.action_refresh()
+
+        def refused(exc: DomainError) -> None:
+            if isinstance(exc, tickets.StaleReply):
+                self._reopen_draft(draft.body)  # show the new reply, keep the draft
+            else:
+                self.notify(str(exc), title="Not sent", severity="error", timeout=10)
+
+        run_in_thread(
+            self,
             lambda s: tickets.reply(
                 s,
                 actor=actor,
@@ -189,7 +201,23 @@ class TicketDetailScreen(Screen[None]):
                 body=draft.body,
                 seen_replies=draft.seen_replies,
             ),
-            "Reply queued to the guardian.",
+            done=sent,
+            failed=refused,
+        )
+
+    def _reopen_draft(self, body: str) -> None:
+        actor, tid = self.app.staff, self.ticket_id  # type: ignore[attr-defined]
+
+        def reopened(detail: TicketDetail) -> None:
+            self._show(detail)
+            self.app.push_screen(ReplyComposer(detail, draft=body), callback=self._send)
+
+        run_in_thread(
+            self,
+            lambda s: get_ticket_detail(s, actor=actor, ticket_id=tid),
+            done=reopened,
+            failed=lambda exc: self.notify(str(exc), severity="error"),
+            write=False,
         )
 
     def _ask(self, prompt: Prompt, then) -> None:  # type: ignore[no-untyped-def]

@@ -166,3 +166,41 @@ async def test_the_whole_phone_call_from_lookup_to_resolved_ticket(sqlite_seeded
     assert (
         saved.status == "resolved" and saved.channel == "phone" and saved.guardian_id == guardian.id
     )
+
+
+async def test_a_reply_written_while_someone_else_answered_is_held_back_with_the_draft_kept(
+    sqlite_seeded,
+) -> None:  # type: ignore[no-untyped-def]
+    guardian = pick_guardian(sqlite_seeded)
+    ticket_id = _ticket_for(sqlite_seeded, guardian)
+    supervisor = staff(sqlite_seeded, "demo-supervisor")
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_ticket(app, pilot, ticket_id)
+        await pilot.press("r")
+        await settle(pilot)
+        composer = app.screen
+        composer.query_one("#reply-body").text = "My own answer"
+        with sqlite_seeded.write() as s:  # another desk answers first
+            t.reply(
+                s,
+                actor=supervisor,
+                ticket_id=ticket_id,
+                subject="",
+                body="Answered already.",
+                seen_replies=0,
+            )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, ReplyComposer) and again is not composer
+        assert again.query_one("#reply-body").text == "My own answer"
+        assert "Someone else replied" in text_of(pilot, "#reply-error")
+    with sqlite_seeded.read() as s:
+        replies = s.exec(
+            select(TicketMessage.body).where(
+                col(TicketMessage.ticket_id) == ticket_id, col(TicketMessage.kind) == "reply"
+            )
+        ).all()
+    assert replies == ["Answered already."]
