@@ -18,6 +18,7 @@ class Prompt:
     confirm: str = "Confirm"
     required: bool = True
     max_length: int = 300
+    initial: str = ""
 
 
 class ReasonPrompt(ModalScreen[str | None]):
@@ -32,6 +33,7 @@ class ReasonPrompt(ModalScreen[str | None]):
             yield Label(self.prompt.title, classes="dialog-title")
             yield Static(self.prompt.explanation, classes="hint")
             yield Input(
+                self.prompt.initial,
                 placeholder=self.prompt.placeholder,
                 id="prompt-value",
                 max_length=self.prompt.max_length,

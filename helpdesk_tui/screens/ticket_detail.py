@@ -20,6 +20,18 @@ from helpdesk_tui.services.ticket_detail import TicketDetail, get_ticket_detail,
 from helpdesk_tui.widgets.formatting import time_left, when
 from helpdesk_tui.widgets.presence_line import PresenceLine
 
+# Actions on the guardian worth naming in the closing note.
+CLOSING_ACTIONS = (
+    "verification",
+    "key_reissued",
+    "account_unlocked",
+    "account_disabled",
+    "username_sent",
+    "password_reset_sent",
+    "verification_resent",
+    "username_changed",
+    "account_reset",
+)
 MESSAGE_STYLES = {
     "incoming": ("From the guardian", "blue"),
     "reply": ("Reply to the guardian", "green"),
@@ -256,16 +268,31 @@ class TicketDetailScreen(Screen[None]):
         self._ask(
             Prompt(
                 "Resolve",
-                "A closing note for the timeline (optional).",
+                "The closing note below says what was done during this ticket; Enter "
+                "resolves with it, or edit it first.",
                 placeholder="What was done",
                 confirm="Resolve",
                 required=False,
                 max_length=2000,
+                initial=self._closing_note(),
             ),
             lambda text: self._act(
                 lambda s: tickets.resolve(s, actor=actor, ticket_id=tid, note=text), "Resolved."
             ),
         )
+
+    def _closing_note(self) -> str:
+        """The canned closing note: the category and what was done on the guardian."""
+        d = self.detail
+        if d is None:
+            return ""
+        done = [
+            e.kind.replace("_", " ")
+            for e in d.events
+            if e.kind in CLOSING_ACTIONS and not e.detail.startswith("REFUSED")
+        ]
+        what = ", ".join(dict.fromkeys(done)) or "question answered"
+        return f"Resolved ({d.channel}, {d.category}): {what}."
 
     def action_claim(self) -> None:
         actor, tid = self.app.staff, self.ticket_id  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 time left on each (red overdue, yellow due within two hours), claim, assign, release,
 filters by school and category."""
 
+from dataclasses import replace
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,7 @@ from textual.worker import get_current_worker
 from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.screens.staff_picker import StaffPicker
 from helpdesk_tui.services import tickets
+from helpdesk_tui.services.district import list_schools
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.queue import PAGE, VIEWS, QueueFilter, QueuePage, QueueRow, queue_page
 from helpdesk_tui.services.staff import StaffChoice
@@ -85,6 +88,7 @@ class TicketQueueScreen(Screen[None]):
             "pageup", "page(-1)", "Prev page", id="queue.prev", tooltip="The previous 50 tickets"
         ),
         Binding("f5", "reload", "Refresh", id="queue.refresh", tooltip="Load the queue again"),
+        Binding("o", "sort", "Sort", id="queue.sort", tooltip="Most urgent first, or newest first"),
         Binding(
             "enter",
             "open",
@@ -107,6 +111,7 @@ class TicketQueueScreen(Screen[None]):
         yield Static("", id="queue-views")
         yield Static("", id="busy-banner")
         with Horizontal(id="queue-filters"):
+            yield Select([], prompt="any school", id="filter-school", compact=True)
             yield Select(
                 [(label, key) for key, label in tickets.CATEGORY_LABELS.items()],
                 prompt="any category",
@@ -125,6 +130,12 @@ class TicketQueueScreen(Screen[None]):
         table.focus()
         self.action_reload()
         self.set_interval(60, self.action_reload)  # time left moves on
+        run_in_thread(self, list_schools, done=self._schools, failed=lambda e: None, write=False)
+
+    def _schools(self, schools: list[tuple[int, str]]) -> None:
+        self.query_one("#filter-school", Select).set_options(
+            (short_school(n), i) for i, n in schools
+        )
 
     # -- loading -------------------------------------------------------------------
     def action_reload(self) -> None:
@@ -192,14 +203,29 @@ class TicketQueueScreen(Screen[None]):
 
     # -- views, filters, pages -----------------------------------------------------
     def action_view(self, view: str) -> None:
-        self.filter = QueueFilter(view, self.filter.school_id, self.filter.category)
+        self.filter = replace(self.filter, view=view)
         self.page_offset = 0
+        self.action_reload()
+
+    @on(Select.Changed, "#filter-school")
+    def _school(self, event: Select.Changed) -> None:
+        school = event.value if isinstance(event.value, int) else None
+        self.filter = replace(self.filter, school_id=school)
+        self.page_offset = 0
+        self.action_reload()
+
+    def action_sort(self) -> None:
+        self.filter = replace(self.filter, sort="newest" if self.filter.sort == "due" else "due")
+        self.page_offset = 0
+        self.notify(
+            "Newest first." if self.filter.sort == "newest" else "Most urgent first.", timeout=2
+        )
         self.action_reload()
 
     @on(Select.Changed, "#filter-category")
     def _category(self, event: Select.Changed) -> None:
         category = event.value if isinstance(event.value, str) else None
-        self.filter = QueueFilter(self.filter.view, self.filter.school_id, category)
+        self.filter = replace(self.filter, category=category)
         self.page_offset = 0
         self.action_reload()
 

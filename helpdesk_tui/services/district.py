@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from helpdesk_tui.data.tables import DistrictSettings
+from helpdesk_tui.data.tables import DistrictSettings, School
 from helpdesk_tui.services.errors import NotFound
 
 GRADE_LABELS = ("K", *(str(g) for g in range(1, 13)))
@@ -69,3 +69,10 @@ def get_district(session: Session) -> DistrictInfo:
 
 def grade_label(grade: int) -> str:
     return GRADE_LABELS[grade] if 0 <= grade <= 12 else str(grade)
+
+
+def list_schools(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every school, by name: for filters."""
+    return [
+        (s.id or 0, s.name) for s in session.exec(select(School).order_by(col(School.name))).all()
+    ]

@@ -37,6 +37,7 @@ class QueueFilter:
     view: str = "unassigned"
     school_id: int | None = None
     category: str | None = None
+    sort: str = "due"  # "due" (most urgent first) or "newest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,9 @@ def _conditions(f: QueueFilter, actor: StaffMember, now: datetime, soon: datetim
     return view + extra
 
 
-def _order(view: str) -> list[Any]:
+def _order(view: str, sort: str) -> list[Any]:
+    if sort == "newest":
+        return [_t.c.id.desc()]
     if view == "pending":
         return [_t.c.pending_since, _t.c.id]
     if view == "open":
@@ -118,7 +121,7 @@ def queue_page(
         for r in conn.execute(
             select(_t.c.id)
             .where(and_(*where))
-            .order_by(*_order(queue_filter.view))
+            .order_by(*_order(queue_filter.view, queue_filter.sort))
             .offset(offset)
             .limit(limit + 1)
         )
@@ -132,7 +135,7 @@ def queue_page(
     counts = {}
     if with_counts:
         for view in VIEWS:
-            f = QueueFilter(view, queue_filter.school_id, queue_filter.category)
+            f = QueueFilter(view, queue_filter.school_id, queue_filter.category, queue_filter.sort)
             counts[view] = conn.execute(
                 select(func.count()).select_from(_t).where(and_(*_conditions(f, actor, now, soon)))
             ).scalar_one()

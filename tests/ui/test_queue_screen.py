@@ -39,3 +39,28 @@ async def test_claim_from_the_unassigned_queue(sqlite_seeded) -> None:  # type: 
         ticket = s.exec(select(Ticket).where(Ticket.number == number)).one()
     assert ticket.assignee_id is not None and app.staff is not None
     assert ticket.assignee_id == app.staff.id
+
+
+async def test_sort_newest_first_and_filter_by_school(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    from helpdesk_tui.services.district import list_schools
+    from helpdesk_tui.widgets.formatting import short_school
+
+    seed_tickets(sqlite_seeded, count=300, seed=6)
+    with sqlite_seeded.read() as s:
+        school_id, school_name = list_schools(s)[0]
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("6", "o")  # all open, newest first
+        await settle(pilot)
+        numbers = [int(re.search(r"HD-(\d+)", r[0]).group(1)) for r in rows(pilot, "#queue")]
+        assert len(numbers) > 1 and numbers == sorted(numbers, reverse=True)
+        app.screen.query_one("#filter-school").value = school_id
+        await settle(pilot)
+        await settle(pilot)
+        schools = {r[4] for r in rows(pilot, "#queue")}
+        assert schools == {short_school(school_name)[:11] + "…"} or schools == {
+            short_school(school_name)
+        }
