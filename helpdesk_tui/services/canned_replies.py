@@ -40,6 +40,37 @@ _EN = {
         "security email on your account. We have sent them there. If you no longer use that "
         "address, please call {phone} ({hours}).\n\nReference: {ticket}.",
     ),
+    "lost_key": (
+        "Replacement key sent",
+        "Dear {guardian},\n\nWe have cancelled your earlier key and sent a new one to the email "
+        'address on file. Only the newest key works. Open {portal_url}, choose "New User?" '
+        "and enter it to create your login.\n\nReference: {ticket}. Questions: {phone} ({hours}).",
+    ),
+    "login_name_taken": (
+        "Choosing a login name",
+        "Dear {guardian},\n\nLogin names are shared by every family in the district, so a "
+        "common name is often taken. Try adding digits (for example your initials and a year). "
+        'If you think you already made an account, use "Forgot Username?" on {portal_url} '
+        "instead of guessing passwords, which can lock the account.\n\nReference: {ticket}.",
+    ),
+    "security_email": (
+        "Verifying your security email",
+        "Dear {guardian},\n\nWe have sent a new verification link to the security email on your "
+        'account. Open it within 48 hours; after that, "Forgot Password?" and "Forgot '
+        'Username?" will work for you.\n\nReference: {ticket}.',
+    ),
+    "username_change": (
+        "Username changed",
+        "Dear {guardian},\n\nAs you asked, we changed your Parent Portal username. Your "
+        "password is unchanged. Sign in at {portal_url} with the new username.\n\n"
+        "Reference: {ticket}.",
+    ),
+    "no_account": (
+        "How to get an account",
+        "Dear {guardian},\n\nEach parent or guardian gets a personal activation key, which "
+        "opens all of their students. Call us at {phone} ({hours}) or visit your school office "
+        "with a photo ID, and we will issue yours.\n\nReference: {ticket}.",
+    ),
     "*": (
         "We are looking into it",
         "Dear {guardian},\n\nThank you for contacting the Parent Portal helpdesk. We have "
@@ -78,6 +109,39 @@ _ES = {
         "Estimado/a {guardian}:\n\nPor su seguridad solo enviamos datos de acceso al correo de "
         "seguridad verificado de su cuenta, y ya los enviamos allí. Si ya no usa ese correo, "
         "llame al {phone} ({hours}).\n\nReferencia: {ticket}.",
+    ),
+    "lost_key": (
+        "Clave de reemplazo enviada",
+        "Estimado/a {guardian}:\n\nAnulamos su clave anterior y enviamos una nueva al correo "
+        'registrado. Solo funciona la clave más reciente. Abra {portal_url}, elija "New User?" '
+        "e ingrésela para crear su cuenta.\n\nReferencia: {ticket}. Consultas: {phone} ({hours}).",
+    ),
+    "login_name_taken": (
+        "Cómo elegir un nombre de usuario",
+        "Estimado/a {guardian}:\n\nLos nombres de usuario son compartidos por todas las familias "
+        "del distrito, así que los nombres comunes suelen estar ocupados. Pruebe agregando "
+        "números (por ejemplo sus iniciales y un año). Si cree que ya creó una cuenta, use "
+        '"Forgot Username?" en {portal_url} en lugar de adivinar contraseñas, lo que puede '
+        "bloquear la cuenta.\n\nReferencia: {ticket}.",
+    ),
+    "security_email": (
+        "Verificación del correo de seguridad",
+        "Estimado/a {guardian}:\n\nEnviamos un nuevo enlace de verificación al correo de "
+        'seguridad de su cuenta. Ábralo dentro de 48 horas; después podrá usar "Forgot '
+        'Password?" y "Forgot Username?".\n\nReferencia: {ticket}.',
+    ),
+    "username_change": (
+        "Nombre de usuario cambiado",
+        "Estimado/a {guardian}:\n\nComo nos pidió, cambiamos su nombre de usuario del Portal de "
+        "Padres. Su contraseña no cambió. Entre en {portal_url} con el nuevo nombre.\n\n"
+        "Referencia: {ticket}.",
+    ),
+    "no_account": (
+        "Cómo obtener una cuenta",
+        "Estimado/a {guardian}:\n\nCada padre, madre o tutor recibe una clave de activación "
+        "personal que abre a todos sus estudiantes. Llámenos al {phone} ({hours}) o visite la "
+        "oficina de su escuela con una identificación con foto y le daremos la suya.\n\n"
+        "Referencia: {ticket}.",
     ),
     "*": (
         "Estamos revisando su pedido",

@@ -206,3 +206,15 @@ def test_supervisors_set_closures_busy_periods_and_targets_from_the_command_line
         )
     # 30 minutes on Tuesday, Wednesday is closed, the other 30 on Thursday morning.
     assert ticket.first_response_due_at == local(2027, 3, 4, 8, 0)
+
+
+def test_every_category_has_its_own_canned_answer_in_both_languages():
+    from helpdesk_tui.data.tables.tickets import CATEGORIES
+    from helpdesk_tui.services.canned_replies import LIBRARY, replies_for
+
+    for lang in ("en", "es"):
+        for category in CATEGORIES:
+            first = replies_for(category, lang)[0]
+            assert first.key == (category if category != "other" else "*")
+            assert "{ticket}" in first.body
+        assert set(LIBRARY["en"]) == set(LIBRARY[lang])
