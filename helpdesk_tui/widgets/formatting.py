@@ -28,6 +28,8 @@ def short_school(name: str) -> str:
 
 def time_left(seconds: float) -> str:
     """Business time as staff read it: "2h 05m left", "overdue 1d 3h" (a day is 8h)."""
+    if 0 <= seconds < 60:
+        return "due now"  # includes "at the next opening" when the helpdesk is closed
     minutes = int(abs(seconds) // 60)
     days, rest = divmod(minutes, 8 * 60)
     hours, mins = divmod(rest, 60)
