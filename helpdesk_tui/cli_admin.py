@@ -23,6 +23,24 @@ _demo_option = click.option(
 )
 
 
+def _as_supervisor(ctx: click.Context, staff: str, change, *, demo: bool = False):  # type: ignore[no-untyped-def]
+    """Sign ``staff`` in, run ``change(session, actor)`` in one transaction and return
+    its result; a domain error (a refusal included) ends the command with its message."""
+    from helpdesk_tui.cli import _fail
+    from helpdesk_tui.services.errors import DomainError
+    from helpdesk_tui.services.staff import authenticate
+
+    password = staff_password()
+    _, database = _database(ctx, demo)
+    try:
+        with database.read() as session:
+            actor = authenticate(session, username=staff, password=password)
+        with database.write() as session:
+            return change(session, actor)
+    except DomainError as exc:
+        _fail(str(exc))
+
+
 @click.group()
 def mail() -> None:
     """Deliver and inspect the outbox."""
@@ -170,29 +188,23 @@ def policy_set(
     staff: str,
 ) -> None:
     """Change the policy (supervisors; audited)."""
-    from helpdesk_tui.cli import _fail
-    from helpdesk_tui.services.errors import DomainError
     from helpdesk_tui.services.policy import set_policy
-    from helpdesk_tui.services.staff import authenticate
 
-    password = staff_password()
-    _, database = _database(ctx, ctx.obj.get("policy_demo", False))
-    try:
-        with database.read() as session:
-            actor = authenticate(session, username=staff, password=password)
-        with database.write() as session:
-            after = set_policy(
-                session,
-                actor=actor,
-                screening_required=screening_required,
-                proofs=tuple(p.strip() for p in proofs.split(",") if p.strip())
-                if proofs is not None
-                else None,
-                pass_minutes=pass_minutes,
-                failure_limit=failure_limit,
-            )
-    except DomainError as exc:
-        _fail(str(exc))
+    after = _as_supervisor(
+        ctx,
+        staff,
+        lambda s, a: set_policy(
+            s,
+            actor=a,
+            screening_required=screening_required,
+            proofs=tuple(p.strip() for p in proofs.split(",") if p.strip())
+            if proofs is not None
+            else None,
+            pass_minutes=pass_minutes,
+            failure_limit=failure_limit,
+        ),
+        demo=ctx.obj.get("policy_demo", False),
+    )
     click.echo(f"Policy now: {after.describe()}")
 
 
@@ -218,22 +230,6 @@ def tickets_close_stale(ctx: click.Context, demo: bool, days: int) -> None:
 @click.group("calendar")
 def calendar_group() -> None:
     """Closure days, busy periods and service targets (supervisors; audited)."""
-
-
-def _as_supervisor(ctx: click.Context, staff: str, change) -> None:  # type: ignore[no-untyped-def]
-    from helpdesk_tui.cli import _fail
-    from helpdesk_tui.services.errors import DomainError
-    from helpdesk_tui.services.staff import authenticate
-
-    password = staff_password()
-    _, database = _database(ctx, False)
-    try:
-        with database.read() as session:
-            actor = authenticate(session, username=staff, password=password)
-        with database.write() as session:
-            change(session, actor)
-    except DomainError as exc:
-        _fail(str(exc))
 
 
 @calendar_group.command("close")

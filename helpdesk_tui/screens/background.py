@@ -35,3 +35,25 @@ def run_in_thread(
         app.call_from_thread(done, result)
 
     node.run_worker(job, thread=True, exclusive=True, group=group)
+
+
+def run_action(
+    node: DOMNode,
+    call: Callable[[Any], T],
+    *,
+    done: Callable[[T], None],
+    reload: Callable[[], None],
+) -> None:
+    """A staff action in its own transaction: ``done`` with the result, or the reason it
+    was refused as a notification; either way the screen reloads what it shows, since
+    the refusal may come from another desk having changed the record meanwhile."""
+
+    def finished(result: T) -> None:
+        done(result)
+        reload()
+
+    def failed(exc: DomainError) -> None:
+        node.notify(str(exc), title="Not done", severity="error", timeout=10)
+        reload()
+
+    run_in_thread(node, call, done=finished, failed=failed)

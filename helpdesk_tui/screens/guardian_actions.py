@@ -10,13 +10,12 @@ from typing import Any
 from textual.screen import Screen
 
 from helpdesk_tui.screens.account_help import AccountHelpModal
-from helpdesk_tui.screens.background import run_in_thread
+from helpdesk_tui.screens.background import run_action, run_in_thread
 from helpdesk_tui.screens.key_shown import KeyShownModal
 from helpdesk_tui.screens.reason_prompt import Prompt, ReasonPrompt
 from helpdesk_tui.screens.reissue_key import ReissueChoice, ReissueKeyModal
 from helpdesk_tui.screens.verify_caller import VerifyCallerScreen
 from helpdesk_tui.services import accounts, keys, supervision, tickets
-from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.widgets.formatting import when
 
@@ -60,15 +59,7 @@ class GuardianActions(Screen[None]):
 
     # -- running a service call ------------------------------------------------------
     def _act(self, call: Callable[[Any], Any], done: Callable[[Any], None]) -> None:
-        def finished(result: Any) -> None:
-            done(result)
-            self.action_refresh()
-
-        def failed(exc: DomainError) -> None:
-            self.notify(str(exc), title="Not done", severity="error", timeout=10)
-            self.action_refresh()
-
-        run_in_thread(self, call, done=finished, failed=failed)
+        run_action(self, call, done=done, reload=self.action_refresh)
 
     def _told(self, result: accounts.ActionResult) -> None:
         self.notify(f"{result.message} {result.notices} notice(s) queued.", timeout=6)

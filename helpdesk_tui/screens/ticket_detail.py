@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import get_current_worker
 
-from helpdesk_tui.screens.background import run_in_thread
+from helpdesk_tui.screens.background import run_action, run_in_thread
 from helpdesk_tui.screens.reason_prompt import Prompt, ReasonPrompt
 from helpdesk_tui.screens.reply_composer import Draft, ReplyComposer
 from helpdesk_tui.services import tickets
@@ -174,15 +174,9 @@ class TicketDetailScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------
     def _act(self, call, message: str) -> None:  # type: ignore[no-untyped-def]
-        def done(_result) -> None:  # type: ignore[no-untyped-def]
-            self.notify(message, timeout=4)
-            self.action_refresh()
-
-        def failed(exc: DomainError) -> None:
-            self.notify(str(exc), title="Not done", severity="error", timeout=10)
-            self.action_refresh()
-
-        run_in_thread(self, call, done=done, failed=failed)
+        run_action(
+            self, call, done=lambda _: self.notify(message, timeout=4), reload=self.action_refresh
+        )
 
     def action_reply(self) -> None:
         if self.detail:

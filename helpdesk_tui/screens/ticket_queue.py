@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 from textual.worker import get_current_worker
 
-from helpdesk_tui.screens.background import run_in_thread
+from helpdesk_tui.screens.background import run_action, run_in_thread
 from helpdesk_tui.screens.staff_picker import StaffPicker
 from helpdesk_tui.services import tickets
 from helpdesk_tui.services.district import list_schools
@@ -269,12 +269,11 @@ class TicketQueueScreen(Screen[None]):
         return self.page.rows[table.cursor_row]
 
     def _change(self, call, done_message: str) -> None:  # type: ignore[no-untyped-def]
-        def done(ticket) -> None:  # type: ignore[no-untyped-def]
-            self.notify(done_message.format(label=tickets.ticket_label(ticket.number)), timeout=4)
-            self.action_reload()
-
-        run_in_thread(
-            self, call, done=done, failed=lambda exc: self.notify(str(exc), severity="error")
+        run_action(
+            self,
+            call,
+            done=lambda ticket: self.notify(done_message.format(label=ticket.label), timeout=4),
+            reload=self.action_reload,
         )
 
     def action_open(self) -> None:

@@ -1,7 +1,7 @@
 """Supervisors' calendar settings: district closure days, busy periods, and service
 targets per category and priority. Every change is audited."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -96,5 +96,4 @@ def set_target(
         action="sla_target_set",
         guardian_id=None,
         detail=f"{category}/{priority}: first response {first_response_minutes} min, resolution {resolution_minutes} min (business time)",
-        now=datetime.now(UTC),
     )

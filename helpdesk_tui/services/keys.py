@@ -26,7 +26,7 @@ from helpdesk_tui.services.district import get_district
 from helpdesk_tui.services.errors import DomainError, NotFound
 from helpdesk_tui.services.guardian_texts import key_email, language_of
 from helpdesk_tui.services.outbox import addresses_on_file, mask_email, notify_all, queue
-from helpdesk_tui.services.permissions import may_see_guardian
+from helpdesk_tui.services.permissions import require_visible_guardian
 from helpdesk_tui.services.staff import StaffMember
 from helpdesk_tui.services.verification import (
     require_pass,
@@ -308,16 +308,15 @@ def check_key(
             "group by group; if it still does not match, it is not this district's key."
         )
     key, guardian, issued_by = row
-    if not may_see_guardian(session, actor=actor, guardian_id=guardian.id or 0):
-        raise audit.deny(
-            session,
-            actor=actor,
-            action="key_checked",
-            guardian_id=guardian.id,
-            message="This key belongs to a family with no student at your school; refer the "
-            "caller to the district helpdesk.",
-            now=now,
-        )
+    require_visible_guardian(
+        session,
+        actor=actor,
+        guardian_id=guardian.id or 0,
+        action="key_checked",
+        message="This key belongs to a family with no student at your school; refer the "
+        "caller to the district helpdesk.",
+        now=now,
+    )
     account = (
         session.get(PortalAccount, key.redeemed_by_account_id)
         if key.redeemed_by_account_id

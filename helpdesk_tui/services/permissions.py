@@ -48,3 +48,22 @@ def require_supervisor(
         raise audit.deny(
             session, actor=actor, action=action, guardian_id=guardian_id, message=message, now=now
         )
+
+
+NOT_YOUR_SCHOOL = "This family has no student at your school; refer them to the district helpdesk."
+
+
+def require_visible_guardian(
+    session: Session,
+    *,
+    actor: StaffMember,
+    guardian_id: int,
+    action: str,
+    message: str = NOT_YOUR_SCHOOL,
+    now: datetime | None = None,
+) -> None:
+    """``may_see_guardian`` for an action: a refusal leaves a "denied" audit row."""
+    if not may_see_guardian(session, actor=actor, guardian_id=guardian_id):
+        raise audit.deny(
+            session, actor=actor, action=action, guardian_id=guardian_id, message=message, now=now
+        )

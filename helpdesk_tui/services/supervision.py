@@ -13,8 +13,6 @@ from helpdesk_tui.services.permissions import require_supervisor
 from helpdesk_tui.services.staff import StaffMember
 from helpdesk_tui.services.verification import open_block, resolve_now
 
-SUPERVISORS_ONLY = "Only a supervisor can do this; ask one to review the guardian."
-
 
 @dataclass(frozen=True, slots=True)
 class BlockAlert:
@@ -52,7 +50,6 @@ def clear_block(
         actor=actor,
         action="verification_block_cleared",
         guardian_id=guardian_id,
-        message=SUPERVISORS_ONLY,
         now=now,
     )
     reason = audit.clean_reason(reason, required=True)
@@ -85,7 +82,6 @@ def clear_restriction(
         actor=actor,
         action="restriction_cleared",
         guardian_id=guardian_id,
-        message=SUPERVISORS_ONLY,
         now=now,
     )
     reason = audit.clean_reason(reason, required=True)

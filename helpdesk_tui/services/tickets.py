@@ -21,6 +21,7 @@ from helpdesk_tui.data.tables import (
     TicketMessage,
 )
 from helpdesk_tui.data.tables.tickets import CATEGORIES, CHANNELS, PRIORITIES
+from helpdesk_tui.services.business_calendar import BusinessCalendar
 from helpdesk_tui.services.errors import DomainError, NotFound
 from helpdesk_tui.services.guardian_texts import Letter
 from helpdesk_tui.services.outbox import queue
@@ -144,10 +145,12 @@ def _school_of(session: Session, guardian_id: int) -> int | None:
     ).first()
 
 
-def set_clocks(session: Session, ticket: Ticket, now: datetime) -> None:
+def set_clocks(
+    session: Session, ticket: Ticket, now: datetime, calendar: BusinessCalendar | None = None
+) -> None:
     """Recompute both due times from the arrival time, the targets and the paused
     business time, and which of them runs now."""
-    calendar = load_calendar(session, now=now)
+    calendar = calendar or load_calendar(session, now=now)
     targets = targets_for(session, ticket.category, ticket.priority)
     paused = ticket.paused_seconds
     ticket.first_response_due_at = calendar.due(
@@ -391,8 +394,8 @@ def reopen(
     pending is added to the clocks."""
     now = _now(now)
     ticket = lock_open_ticket(session, ticket_id)
+    calendar = load_calendar(session, now=now)
     if ticket.status == "pending" and ticket.pending_since is not None:
-        calendar = load_calendar(session, now=now)
         ticket.paused_seconds += max(calendar.business_seconds(ticket.pending_since, now), 0.0)
     ticket.status, ticket.pending_since, ticket.resolved_at, ticket.updated_at = (
         "open",
@@ -400,7 +403,7 @@ def reopen(
         None,
         now,
     )
-    set_clocks(session, ticket, now)
+    set_clocks(session, ticket, now, calendar)
     add_event(session, ticket, actor, "reopened", "", now)
     return ticket_ref(session, ticket)
 

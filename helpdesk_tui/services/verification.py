@@ -27,7 +27,7 @@ from helpdesk_tui.data.tables import (
 from helpdesk_tui.services import audit
 from helpdesk_tui.services.district import DistrictInfo, get_district
 from helpdesk_tui.services.errors import DomainError, NotFound, NotPermitted
-from helpdesk_tui.services.permissions import may_see_guardian
+from helpdesk_tui.services.permissions import require_visible_guardian
 from helpdesk_tui.services.staff import StaffMember
 
 FAILURE_WINDOW = timedelta(hours=24)
@@ -119,15 +119,7 @@ def _guardian_for(
     guardian = session.get(Guardian, guardian_id)
     if guardian is None:
         raise NotFound(f"Guardian #{guardian_id} is not in the database; search again.")
-    if not may_see_guardian(session, actor=actor, guardian_id=guardian_id):
-        raise audit.deny(
-            session,
-            actor=actor,
-            action=action,
-            guardian_id=guardian_id,
-            message="This family has no student at your school; refer them to the district helpdesk.",
-            now=now,
-        )
+    require_visible_guardian(session, actor=actor, guardian_id=guardian_id, action=action, now=now)
     return guardian
 
 
@@ -176,8 +168,8 @@ def start_verification(
     return view_of(v, get_district(session), actor)
 
 
-def open_verification(
-    session: Session, actor: StaffMember, verification_id: int, *, lock: bool = True
+def _mine(
+    session: Session, actor: StaffMember, verification_id: int, *, lock: bool
 ) -> Verification:
     query = select(Verification).where(col(Verification.id) == verification_id)
     if lock and session.get_bind().dialect.name == "postgresql":
@@ -185,6 +177,13 @@ def open_verification(
     v = session.exec(query).first()
     if v is None or v.staff_id != actor.id:
         raise NotFound("That verification is not yours or no longer exists; start a new one.")
+    return v
+
+
+def open_verification(
+    session: Session, actor: StaffMember, verification_id: int, *, lock: bool = True
+) -> Verification:
+    v = _mine(session, actor, verification_id, lock=lock)
     if v.outcome != "open":
         raise VerificationError(f"This verification has already {v.outcome}; start a new one.")
     return v
@@ -193,10 +192,7 @@ def open_verification(
 def get_verification(
     session: Session, *, actor: StaffMember, verification_id: int
 ) -> VerificationView:
-    v = session.get(Verification, verification_id)
-    if v is None or v.staff_id != actor.id:
-        raise NotFound("That verification is not yours or no longer exists; start a new one.")
-    return view_of(v, get_district(session), actor)
+    return view_of(_mine(session, actor, verification_id, lock=False), get_district(session), actor)
 
 
 def set_item(v: Verification, item: str, result: str) -> None:
