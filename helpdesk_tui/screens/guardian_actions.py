@@ -200,9 +200,10 @@ class GuardianActions(Screen[None]):
         )
 
     def action_phone_ticket(self) -> None:
-        """One key: a phone ticket for this guardian, its category guessed from the
-        portal state (the agent can say more in a note); the ticket opens, and what is
-        done on the guardian from now on shows on its timeline."""
+        """One key: a ticket for this call or counter visit, its category guessed from
+        the portal state (staff can say more in a note); the ticket opens, and what this
+        staff member did for the guardian in the last hour, and anyone does from now on,
+        shows on its timeline."""
         d = self.detail
         if d is None:
             return
@@ -217,14 +218,16 @@ class GuardianActions(Screen[None]):
             else "key_request"
         )
         actor, gid = self.app.staff, self.guardian_id  # type: ignore[attr-defined]
+        # A clerk's guardian is at the counter; everyone else's is on the phone.
+        channel, what = ("walk_in", "Counter visit") if actor.is_clerk else ("phone", "Phone call")
 
         def create(session):  # type: ignore[no-untyped-def]
             return tickets.create_ticket(
                 session,
                 actor=actor,
-                channel="phone",
+                channel=channel,
                 category=category,
-                subject=f"Phone call: {tickets.CATEGORY_LABELS[category]}",
+                subject=f"{what}: {tickets.CATEGORY_LABELS[category]}",
                 guardian_id=gid,
             )
 

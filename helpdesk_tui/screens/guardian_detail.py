@@ -101,9 +101,9 @@ class GuardianDetailScreen(GuardianActions):
         Binding(
             "t",
             "phone_ticket",
-            "Phone ticket",
+            "Ticket",
             id="detail.ticket",
-            tooltip="Start a phone ticket for this guardian and open it",
+            tooltip="Start a ticket for this call or counter visit and open it",
         ),
         Binding(
             "b",

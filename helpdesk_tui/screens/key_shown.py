@@ -46,7 +46,7 @@ class KeyShownModal(ModalScreen[None]):
         delivery = (
             f"Emailed to {issued.emailed_to}."
             if issued.emailed_to
-            else "Deliver it with the printed letter (p)."
+            else "Deliver it with the printed letter (saved below)."
         )
         with Vertical(classes="dialog", id="key-dialog"):
             yield Label(f"New activation key for {issued.guardian_name}", classes="dialog-title")

@@ -40,7 +40,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", id="verify.finish", tooltip="Record the outcome"),
         Binding(
-            "ctrl+e",
+            "f6",
             "send_code",
             "Email code",
             id="verify.code",
@@ -104,7 +104,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
                     allow_blank=not self.addresses,
                     compact=True,
                 )
-                yield Button("Send code (ctrl+e)", id="send-code", compact=True)
+                yield Button("Send code (F6)", id="send-code", compact=True)
                 yield Input(
                     placeholder="code read back, then Enter", id="code", max_length=20, compact=True
                 )
@@ -164,6 +164,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
             "callback" in view.allowed_proofs and view.method == "phone"
         )
         self.query_one("#proof-in-person").display = view.method == "in_person"
+        self.refresh_bindings()
         for item in SCREENING_ITEMS:
             result = view.screening.get(item)
             self.query_one(f"#res-{item}", Static).update(RESULT_MARKS.get(result or "", ""))
@@ -175,6 +176,11 @@ class VerifyCallerScreen(ModalScreen[bool]):
             f"proof: {proofs or 'none yet'} · {ready}"
         )
         self.changes += 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "send_code":
+            return self.view is not None and "email_code" in self.view.allowed_proofs
+        return True
 
     @on(RadioSet.Changed, "#method")
     def _method_changed(self, event: RadioSet.Changed) -> None:

@@ -2,9 +2,9 @@
 replies for it in a language, and merging duplicates."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, or_, select, update
 
 from helpdesk_tui.data.tables import (
     AuditEvent,
@@ -30,6 +30,8 @@ from helpdesk_tui.services.tickets import (
     ticket_label,
     ticket_ref,
 )
+
+CALL_LEAD_IN = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +99,21 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
     if t.guardian_id is not None:
         # What was done on the guardian while the ticket was open: verification, keys,
         # unlocks... straight from the audit trail, so nothing has to be logged twice.
+        # Staff often verify and act first and open the ticket after: what the ticket's
+        # creator did for this guardian in the hour before counts as part of it.
         until = t.closed_at or t.resolved_at or datetime.now(UTC)
+        since = t.created_at - CALL_LEAD_IN if t.created_by_id else t.created_at
         actions = session.exec(
             select(AuditEvent, Staff.full_name)
             .join(Staff, col(Staff.id) == col(AuditEvent.staff_id), isouter=True)
             .where(
                 col(AuditEvent.guardian_id) == t.guardian_id,
-                col(AuditEvent.at) >= t.created_at,
+                col(AuditEvent.at) >= since,
                 col(AuditEvent.at) <= until,
+                or_(
+                    col(AuditEvent.at) >= t.created_at,
+                    col(AuditEvent.staff_id) == t.created_by_id,
+                ),
             )
         ).all()
         timeline = [

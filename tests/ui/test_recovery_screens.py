@@ -65,6 +65,7 @@ async def test_clerk_verifies_in_person_and_unlocks(sqlite_seeded) -> None:  # t
         verify = app.screen
         assert isinstance(verify, VerifyCallerScreen)
         assert not verify.query_one("#proof-code").display, "clerks prove identity in person only"
+        assert "f6" not in verify.active_bindings  # no emailed codes at the counter
         await pilot.press(*guardian.postal_code, "enter")
         await settle(pilot)
         await pilot.click("#ans-birth_date")
@@ -90,6 +91,12 @@ async def test_clerk_verifies_in_person_and_unlocks(sqlite_seeded) -> None:  # t
         await settle(pilot)
         assert app.screen is detail
         assert "status: active" in text_of(pilot, "#account")
+        await pilot.press("t")  # a ticket for the visit, opened after the work was done
+        await settle(pilot)
+        await settle(pilot)
+        visit = app.screen.detail
+        assert visit.channel == "walk_in" and visit.subject.startswith("Counter visit")
+        assert {"verification", "account_unlocked"} <= {e.kind for e in visit.events}
     with sqlite_seeded.read() as s:
         account = s.exec(
             select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian.id)
