@@ -5,6 +5,7 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import (
+    ActivationKey,
     AuditEvent,
     Guardian,
     GuardianStudent,
@@ -31,10 +32,11 @@ def pick_guardian(
     verified_email: bool | None = None,
     restricted: bool = False,
     school_id: int | None = None,
+    key_status: str | None = None,
 ) -> Guardian:
     """A guardian no test has touched yet (no verification, no audit row), with an email and a
-    postal code, portal rights to an enrolled student and the account state asked for
-    ("none", "active", "disabled" or None for any)."""
+    postal code, portal rights to an enrolled student, the account state asked for
+    ("none", "active", "disabled" or None for any) and a key in ``key_status`` if given."""
     with database.read() as session:
         touched = exists().where(
             col(Verification.guardian_id) == col(Guardian.id)
@@ -57,6 +59,13 @@ def pick_guardian(
             usable_link,
             restricted_link if restricted else ~restricted_link,
         )
+        if key_status is not None:
+            query = query.where(
+                exists().where(
+                    col(ActivationKey.guardian_id) == col(Guardian.id),
+                    col(ActivationKey.status) == key_status,
+                )
+            )
         if account == "none":
             query = query.where(~has_account)
         elif account is not None:
@@ -139,3 +148,18 @@ def outbox_for(database: Database, guardian_id: int) -> list[OutboxMessage]:
 def count(database: Database, model, *where) -> int:  # type: ignore[no-untyped-def]
     with database.read() as session:
         return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def demo_key_of(database: Database, guardian_id: int, status: str) -> str:
+    """The clear text of a demo guardian's key in ``status`` (demo keys are derivable)."""
+    from helpdesk_tui.data.demo.rows import demo_key
+    from tests.conftest import SEED
+
+    with database.read() as session:
+        key_id = session.exec(
+            select(ActivationKey.id).where(
+                col(ActivationKey.guardian_id) == guardian_id, col(ActivationKey.status) == status
+            )
+        ).first()
+    assert key_id is not None
+    return demo_key(SEED, key_id)

@@ -6,17 +6,16 @@ Staff never see or set a password. Results go only to contacts on file, every ac
 notifies all addresses on file, and every action (refusals included) is audited.
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.search_index import reindex_guardian
-from helpdesk_tui.data.tables import AccountToken, PortalAccount
+from helpdesk_tui.data.tables import PortalAccount
 from helpdesk_tui.services import audit
+from helpdesk_tui.services.account_tokens import TOKEN_HOURS, issue_token
 from helpdesk_tui.services.district import get_district
 from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardian_texts import language_of, link_email, username_email
@@ -34,8 +33,6 @@ from helpdesk_tui.services.verification import (
     resolve_now,
     verification_summary,
 )
-
-TOKEN_HOURS = {"reset": 2, "verify_email": 48}
 
 
 class AccountError(DomainError):
@@ -196,23 +193,9 @@ def send_username(
     return act.done(f"Username sent to {mask_email(to)}.")
 
 
-def _token(session: Session, account: PortalAccount, purpose: str, now: datetime) -> str:
-    token = secrets.token_urlsafe(32)
-    session.add(
-        AccountToken(
-            account_id=account.id or 0,
-            purpose=purpose,
-            digest=hashlib.sha256(token.encode("ascii")).hexdigest(),
-            created_at=now,
-            expires_at=now + timedelta(hours=TOKEN_HOURS[purpose]),
-        )
-    )
-    return token
-
-
 def _send_link(act: _Action, purpose: str, to: str) -> None:
     account = act.account()
-    token = _token(act.session, account, purpose, act.now)
+    token = issue_token(act.session, account_id=account.id or 0, purpose=purpose, now=act.now)
     param = "reset" if purpose == "reset" else "verify"
     queue(
         act.session,

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from helpdesk_tui.data.engine import CommitThenRaise
 from helpdesk_tui.data.tables import AuditEvent, Staff
 from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.staff import StaffMember
+from helpdesk_tui.services.staff import StaffMember, SystemActor
 
 GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 7_200_301  # any constant; names the advisory lock that orders appends
@@ -63,7 +63,7 @@ def _row_hash(prev_hash: str, e: AuditEvent) -> str:
 def record(
     session: Session,
     *,
-    actor: StaffMember,
+    actor: StaffMember | SystemActor,
     action: str,
     guardian_id: int | None,
     outcome: str = "done",
@@ -102,7 +102,7 @@ def record(
 def deny(
     session: Session,
     *,
-    actor: StaffMember,
+    actor: StaffMember | SystemActor,
     action: str,
     guardian_id: int | None,
     message: str,

@@ -62,6 +62,11 @@ def addresses_on_file(session: Session, guardian: Guardian) -> list[str]:
     return list(seen.values())
 
 
+def local_minute(now: datetime, district: DistrictInfo) -> str:
+    """A moment as a guardian reads it in a notice: the district's local time."""
+    return now.astimezone(district.zone).strftime("%Y-%m-%d %H:%M")
+
+
 def notify_all(
     session: Session,
     *,
@@ -69,20 +74,20 @@ def notify_all(
     action: str,
     district: DistrictInfo,
     now: datetime,
+    letter: Letter | None = None,
 ) -> int:
-    """Queue a notice of ``action`` to every address on file; returns how many."""
-    lang = language_of(guardian.preferred_language)
-    local = now.astimezone(district.zone)
-    when = local.strftime("%Y-%m-%d %H:%M")
-    letter = notice(
-        lang,
-        action=action,
-        when=when,
-        district=district.name,
-        phone=district.helpdesk_phone,
-        email=district.helpdesk_email,
-        name=f"{guardian.first_name} {guardian.last_name}",
-    )
+    """Queue a notice of ``action`` (the helpdesk's wording, unless ``letter`` is given)
+    to every address on file; returns how many."""
+    if letter is None:
+        letter = notice(
+            language_of(guardian.preferred_language),
+            action=action,
+            when=local_minute(now, district),
+            district=district.name,
+            phone=district.helpdesk_phone,
+            email=district.helpdesk_email,
+            name=f"{guardian.first_name} {guardian.last_name}",
+        )
     addresses = addresses_on_file(session, guardian)
     for address in addresses:
         queue(

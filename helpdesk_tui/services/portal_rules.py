@@ -1,5 +1,5 @@
-"""The portal's username rules (DESIGN.md section 2), for the helpdesk's username
-change and, later, the portal's own sign-up."""
+"""The portal's username and password rules (DESIGN.md section 2), for the helpdesk's
+username change and the portal's own sign-up and password reset."""
 
 import re
 
@@ -21,3 +21,23 @@ def username_problem(name: str) -> str | None:
 def username_key(name: str) -> str:
     """What uniqueness is checked on: the same name in any case is the same username."""
     return name.casefold()
+
+
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` cannot be a portal password, or None when it can."""
+    if len(password) < PASSWORD_MIN:
+        return f"A password has at least {PASSWORD_MIN} characters."
+    if len(password) > PASSWORD_MAX:
+        return f"A password has at most {PASSWORD_MAX} characters."
+    if not any(ch.isalpha() for ch in password):
+        return "A password needs at least one letter."
+    if not any(ch.isdigit() for ch in password):
+        return "A password needs at least one digit (0-9)."
+    if all(ch.isalnum() or ch.isspace() for ch in password):
+        return "A password needs at least one symbol, such as @ # $ % or !."
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in password):
+        return "A password cannot contain control characters (tab, newline)."
+    return None

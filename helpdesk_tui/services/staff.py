@@ -35,6 +35,20 @@ class StaffMember:
         return self.role
 
 
+@dataclass(frozen=True, slots=True)
+class SystemActor:
+    """Who acts when no staff member does (the parent portal, a roster import): named in
+    the audit trail, never able to pass a staff permission check."""
+
+    username: str
+    id: None = None
+    role: str = "system"
+
+
+PORTAL = SystemActor("portal")
+ROSTER_IMPORT = SystemActor("roster-import")
+
+
 def active_staff_count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Staff).where(col(Staff.active))).one()
 

@@ -77,7 +77,7 @@ def _record(session: Session, guardian: Guardian) -> _Record:
         + [", ".join(p for p in (h.address_line, h.city) if p) for h in households],
         phones=[p for p in (guardian.mobile_phone, guardian.home_phone, guardian.work_phone) if p]
         + [h.phone for h in households if h.phone],
-        birth_dates=[s.birth_date for s, _ in students],
+        birth_dates=[s.birth_date for s, _ in students if s.birth_date],
         schools=[(school, s.grade) for s, school in students],
         other_guardians=[f"{f} {last}" for f, last in others],
     )

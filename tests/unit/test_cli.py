@@ -98,3 +98,24 @@ def test_a_shared_server_is_not_upgraded_behind_anyones_back(pg_databases) -> No
     upgraded = CliRunner().invoke(main, ["--database-url", url, "db", "upgrade"])
     assert upgraded.exit_code == 0 and "Schema at" in upgraded.output
     assert is_up_to_date(build_engine(url))
+
+
+def test_portal_commands_redeem_sign_in_and_refuse_with_exit_1(action_db: Database) -> None:
+    from tests.recovery import demo_key_of, pick_guardian
+
+    guardian = pick_guardian(action_db, account="none", key_status="active")
+    key = demo_key_of(action_db, guardian.id, "active").lower()
+    env = {"HELPDESK_PORTAL_PASSWORD": "Cli#Pass2026"}
+    made = _run(action_db, "portal", "redeem", key, "--username", "CliParent1", env=env)
+    assert made.exit_code == 0, made.output
+    assert f"Login CliParent1 created for {guardian.first_name}" in made.output
+    again = _run(action_db, "portal", "redeem", key, "--username", "CliParent2", env=env)
+    assert again.exit_code == 1 and "already been used" in again.output
+    signed = _run(action_db, "portal", "login", "cliparent1", "--ip", "192.0.2.1", env=env)
+    assert signed.exit_code == 0 and "previous sign-in: never" in signed.output
+    wrong = _run(
+        action_db, "portal", "login", "cliparent1", env={"HELPDESK_PORTAL_PASSWORD": "x"}
+    )
+    assert wrong.exit_code == 1 and "do not match" in wrong.output
+    forgot = _run(action_db, "portal", "forgot-password", "nobody1")
+    assert forgot.exit_code == 0 and "If that matches" in forgot.output

@@ -140,6 +140,7 @@ class DistrictGenerator(PortalHistory):
                             not is_step,
                             (not is_step) or rng.random() < 0.5,
                             is_restricted,
+                            is_restricted,
                         )
                     )
                     person.students.append((s_first, s_last, number))
@@ -212,6 +213,7 @@ class DistrictGenerator(PortalHistory):
                     None,
                     False,
                     None,
+                    None,  # student passwords live in the SIS
                 )
             )
         return student_id, first, last, number

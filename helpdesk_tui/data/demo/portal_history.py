@@ -5,6 +5,7 @@ import random
 from datetime import datetime, timedelta
 
 from helpdesk_tui.data.demo.rows import (
+    DEMO_PORTAL_PASSWORD_HASH,
     DISABLED_REASON,
     KEY_VALID_DAYS,
     STATES,
@@ -98,6 +99,7 @@ class PortalHistory:
                 security,
                 verified,
                 created + timedelta(hours=2) if verified else None,
+                DEMO_PORTAL_PASSWORD_HASH,
             )
         )
 

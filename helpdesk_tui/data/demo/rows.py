@@ -44,6 +44,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "is_guardian",
         "portal_access",
         "restricted",
+        "sis_restricted",
     ),
     "portal_account": (
         "id",
@@ -61,6 +62,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "security_email",
         "security_email_verified",
         "security_email_verified_at",
+        "password_hash",
     ),
     "activation_key": (
         "id",
@@ -93,6 +95,11 @@ TABLE_ORDER = tuple(COLUMNS)
 SCHOOL_COUNTS = {"elementary": 14, "middle": 5, "high": 3}
 GRADES = {"elementary": (0, 5), "middle": (6, 8), "high": (9, 12)}
 DEMO_PASSWORD = "demo-password"
+# Every demo guardian login has this portal password, so `helpdesk portal login --demo`
+# can be rehearsed. Its argon2 hash is a constant: hashing at each seed would cost time
+# and make two seeds of one district differ.
+DEMO_PORTAL_PASSWORD = "Portal-demo-1"
+DEMO_PORTAL_PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$hzG2FWeepCXG99Z36xnA8A$4nNex9SlNFl3VexCP6/cBwUys+/5g6C5SN3G4szH5jA"
 DISABLED_REASON = "5 consecutive failed logins"
 KEY_VALID_DAYS = 90
 # Account states by share of guardians (the rest have no account and no key).

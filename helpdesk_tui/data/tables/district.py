@@ -47,6 +47,7 @@ class School(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    sourced_id: str | None = Field(default=None, max_length=255, unique=True)
     code: str = Field(max_length=16, unique=True)
     name: str = Field(max_length=120)
     level: str = Field(max_length=16, description="elementary, middle or high")

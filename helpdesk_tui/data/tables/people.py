@@ -1,4 +1,8 @@
-"""Students, guardians, households and the guardian-student relationships."""
+"""Students, guardians, households and the guardian-student relationships.
+
+``sourced_id`` is the record's id in the district's SIS (OneRoster ``sourcedId``): a
+roster import matches on it. Records made by hand or by the demo generator have none.
+"""
 
 from datetime import date
 
@@ -11,10 +15,12 @@ class Student(SQLModel, table=True):
     __table_args__ = (CheckConstraint("grade BETWEEN 0 AND 12", name="ck_student_grade"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    sourced_id: str | None = Field(default=None, max_length=255, unique=True)
     student_number: str = Field(max_length=20, unique=True)
     first_name: str = Field(max_length=80)
     last_name: str = Field(max_length=80)
-    birth_date: date
+    # An SIS export may leave it out (no demographics.csv).
+    birth_date: date | None = None
     grade: int = Field(description="0 is kindergarten, 1-12 the grades")
     school_id: int = Field(foreign_key="school.id", index=True)
     enrolled_this_year: bool = True
@@ -26,6 +32,7 @@ class Guardian(SQLModel, table=True):
     __tablename__ = "guardian"
 
     id: int | None = Field(default=None, primary_key=True)
+    sourced_id: str | None = Field(default=None, max_length=255, unique=True)
     first_name: str = Field(max_length=80)
     last_name: str = Field(max_length=80)
     email: str | None = Field(default=None, max_length=254)
@@ -38,6 +45,8 @@ class Guardian(SQLModel, table=True):
     state: str | None = Field(default=None, max_length=8)
     postal_code: str | None = Field(default=None, max_length=12)
     preferred_language: str = Field(default="en", max_length=8)
+    # Staff set the language at the guardian's request: a roster import leaves it be.
+    language_set_by_staff: bool = False
     active: bool = True
 
 
@@ -45,6 +54,8 @@ class Household(SQLModel, table=True):
     __tablename__ = "household"
 
     id: int | None = Field(default=None, primary_key=True)
+    # The roster's household key (an import derives households; see data/oneroster).
+    sourced_key: str | None = Field(default=None, max_length=255, unique=True)
     name: str = Field(max_length=120)
     address_line: str | None = Field(default=None, max_length=200)
     city: str | None = Field(default=None, max_length=80)
@@ -88,3 +99,6 @@ class GuardianStudent(SQLModel, table=True):
     portal_access: bool = True
     # Custody or court order: a hard stop for portal actions until a supervisor clears it.
     restricted: bool = False
+    # What the SIS said at the last import: a re-import sets ``restricted`` only when
+    # this changes, so a supervisor's reviewed clearance survives re-importing.
+    sis_restricted: bool = False

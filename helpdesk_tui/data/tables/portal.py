@@ -10,7 +10,8 @@ ACCOUNT_STATUSES = ("active", "disabled")
 
 
 class PortalAccount(SQLModel, table=True):
-    """A guardian's or a student's portal login. Passwords never reach this database."""
+    """A guardian's or a student's portal login. Staff never see or set a password; the
+    portal side keeps only its argon2 hash (student passwords live in the SIS)."""
 
     __tablename__ = "portal_account"
     __table_args__ = (
@@ -30,6 +31,7 @@ class PortalAccount(SQLModel, table=True):
     username: str = Field(max_length=64)
     # Casefolded username: uniqueness is case-insensitive on every database.
     username_key: str = Field(max_length=64, unique=True)
+    password_hash: str | None = Field(default=None, max_length=200)
     status: str = Field(default="active", max_length=10)
     failed_login_count: int = 0
     disabled_at: datetime | None = None

@@ -1,0 +1,161 @@
+"""`helpdesk portal ...`: each function a parent portal calls, runnable from the command
+line so a district can wire its portal to them or rehearse a call (registered in cli.py).
+
+A refusal prints what the parent would be shown and exits 1; a usage problem exits 2.
+Passwords are asked for (never echoed) or read from HELPDESK_PORTAL_PASSWORD.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+_ip_option = click.option(
+    "--ip", default="127.0.0.1", show_default=True, help="The client's address, for the access log."
+)
+_demo_option = click.option("--demo", is_flag=True, help="Act on the demo database.")
+
+
+def _portal_password(*, new: bool) -> str:
+    return os.environ.get("HELPDESK_PORTAL_PASSWORD") or click.prompt(
+        "New password" if new else "Password", hide_input=True, confirmation_prompt=new, err=True
+    )
+
+
+def _run(ctx: click.Context, demo: bool, call: Callable[[Any], Any], *, session: bool = True):  # type: ignore[no-untyped-def]
+    """``call`` in one write transaction (or with the database, for calls that own theirs);
+    a portal refusal ends the command with the parent's message and exit code 1."""
+    from helpdesk_tui.cli_admin import _database
+    from helpdesk_tui.services.errors import DomainError
+
+    _, database = _database(ctx, demo)
+    try:
+        if not session:
+            return call(database)
+        with database.write() as s:
+            return call(s)
+    except DomainError as exc:
+        click.echo(f"Refused: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def portal() -> None:
+    """The parent portal's side: redeem a key, sign in, recover a login."""
+
+
+@portal.command("redeem")
+@click.argument("key")
+@click.option("--username", required=True, help="The login name the parent chooses.")
+@_ip_option
+@_demo_option
+@click.pass_context
+def portal_redeem(ctx: click.Context, key: str, username: str, ip: str, demo: bool) -> None:
+    """Create a guardian's login with their activation KEY (any case; spaces, braces and
+    dashes optional)."""
+    from helpdesk_tui.services.portal import redeem_key
+
+    password = _portal_password(new=True)
+    done = _run(
+        ctx,
+        demo,
+        lambda s: redeem_key(s, key_text=key, username=username, password=password, ip=ip),
+    )
+    click.echo(f"Login {done.username} created for {done.guardian_name}.")
+    if done.replaced_login:
+        click.echo(f"Their earlier login {done.replaced_login} no longer signs in.")
+
+
+@portal.command("login")
+@click.argument("username")
+@_ip_option
+@_demo_option
+@click.pass_context
+def portal_login(ctx: click.Context, username: str, ip: str, demo: bool) -> None:
+    """One sign-in attempt; every attempt goes to the access log."""
+    from helpdesk_tui.services.portal import sign_in
+
+    password = _portal_password(new=False)
+    done = _run(ctx, demo, lambda s: sign_in(s, username=username, password=password, ip=ip))
+    last = f"{done.last_login_at:%Y-%m-%d %H:%M} UTC" if done.last_login_at else "never"
+    click.echo(f"Signed in as {done.username} ({done.kind}); previous sign-in: {last}.")
+
+
+@portal.command("security-email")
+@click.argument("username")
+@click.argument("email")
+@_ip_option
+@_demo_option
+@click.pass_context
+def portal_security_email(
+    ctx: click.Context, username: str, email: str, ip: str, demo: bool
+) -> None:
+    """Set the login's security email (current password required); a verification link
+    is sent to it."""
+    from helpdesk_tui.services.portal_recovery import set_security_email
+
+    password = _portal_password(new=False)
+    masked = _run(
+        ctx,
+        demo,
+        lambda s: set_security_email(s, username=username, password=password, email=email, ip=ip),
+    )
+    click.echo(f"Security email set to {masked}; open the link sent there to verify it.")
+
+
+@portal.command("verify-email")
+@click.argument("link")
+@_demo_option
+@click.pass_context
+def portal_verify_email(ctx: click.Context, link: str, demo: bool) -> None:
+    """Open a security-email verification LINK (the whole link or its token)."""
+    from helpdesk_tui.services.portal_recovery import verify_security_email
+
+    masked = _run(ctx, demo, lambda s: verify_security_email(s, link=link))
+    click.echo(f"{masked} is verified: Forgot password and Forgot username now work.")
+
+
+@portal.command("forgot-password")
+@click.argument("username")
+@_ip_option
+@_demo_option
+@click.pass_context
+def portal_forgot_password(ctx: click.Context, username: str, ip: str, demo: bool) -> None:
+    """Send a reset link to the login's verified security email (same answer either way)."""
+    from helpdesk_tui.services.portal_recovery import forgot_password
+
+    click.echo(
+        _run(ctx, demo, lambda d: forgot_password(d, username=username, ip=ip), session=False)
+    )
+
+
+@portal.command("forgot-username")
+@click.argument("email")
+@_ip_option
+@_demo_option
+@click.pass_context
+def portal_forgot_username(ctx: click.Context, email: str, ip: str, demo: bool) -> None:
+    """Send the username to EMAIL if it is a verified security email (same answer either way)."""
+    from helpdesk_tui.services.portal_recovery import forgot_username
+
+    click.echo(_run(ctx, demo, lambda d: forgot_username(d, email=email, ip=ip), session=False))
+
+
+@portal.command("reset-password")
+@click.argument("link")
+@_ip_option
+@_demo_option
+@click.pass_context
+def portal_reset_password(ctx: click.Context, link: str, ip: str, demo: bool) -> None:
+    """Choose a new password with a reset LINK (the whole link or its token)."""
+    from helpdesk_tui.services.portal_recovery import reset_password
+
+    password = _portal_password(new=True)
+    username = _run(
+        ctx, demo, lambda s: reset_password(s, link=link, new_password=password, ip=ip)
+    )
+    click.echo(f"Password changed; sign in as {username}.")
