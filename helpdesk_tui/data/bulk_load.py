@@ -37,13 +37,15 @@ def _sqlite_converters(table: Table, columns: Sequence[str]) -> list[Any]:
 class BulkWriter:
     """Writes batches of row tuples to tables on one dedicated connection."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, extra_tables: Sequence[Table] = ()) -> None:
         self.connection = connection
         self.dialect = connection.dialect.name
         self._converters: dict[str, list[Any]] = {}
+        self._extra = {t.name: t for t in extra_tables}
 
     def table(self, name: str) -> Table:
-        return SQLModel.metadata.tables[name]
+        extra = self._extra.get(name)
+        return extra if extra is not None else SQLModel.metadata.tables[name]
 
     def write(self, name: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
         if not rows:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -70,6 +70,12 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def as_writer(connection: Connection) -> Connection:
+    """Make the connection's next transactions writers (SQLite: BEGIN IMMEDIATE), for
+    work that must stay on one connection (a roster import and its temporary tables)."""
+    return connection.execution_options(**{_WRITE: True})
 
 
 class CommitThenRaise(Exception):

@@ -1,11 +1,12 @@
 """Builds the rows of the lookup index (``search_term``) for guardians."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Connection, delete, insert, text
 from sqlmodel import Session, col, select
 
+from helpdesk_tui.data.bulk_load import BulkWriter
 from helpdesk_tui.data.normalize import fold, name_pairs, name_words, phone_words
 from helpdesk_tui.data.tables import Guardian, GuardianStudent, PortalAccount, SearchTerm, Student
 
@@ -82,3 +83,69 @@ def reindex_guardian(session: Session, guardian_id: int) -> None:
     ]
     if rows:
         session.exec(insert(SearchTerm), params=rows)
+
+
+def reindex_guardians(
+    connection: Connection,
+    id_table: str,
+    *,
+    batch: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Rewrite the lookup rows of every guardian whose id is in the table ``id_table``
+    (one ``id`` column), a batch at a time, in the caller's transaction. Returns how many."""
+    writer = BulkWriter(connection)
+    done, last = 0, 0
+    while True:
+        ids = [
+            row[0]
+            for row in connection.execute(
+                text(f"SELECT id FROM {id_table} WHERE id > :last ORDER BY id LIMIT :n"),
+                {"last": last, "n": batch},
+            )
+        ]
+        if not ids:
+            return done
+        span = {"a": last, "b": ids[-1]}
+        inside = f"IN (SELECT id FROM {id_table} WHERE id > :a AND id <= :b)"
+        connection.execute(text(f"DELETE FROM search_term WHERE guardian_id {inside}"), span)
+        students: dict[int, list[tuple[str, str, str]]] = {}
+        for gid, first, last_name, number in connection.execute(
+            text(
+                "SELECT gs.guardian_id, s.first_name, s.last_name, s.student_number "
+                "FROM guardian_student gs JOIN student s ON s.id = gs.student_id "
+                f"WHERE gs.guardian_id {inside}"
+            ),
+            span,
+        ):
+            students.setdefault(gid, []).append((first, last_name, number))
+        usernames: dict[int, str] = dict(
+            connection.execute(
+                text(
+                    f"SELECT guardian_id, username FROM portal_account WHERE guardian_id {inside}"
+                ),
+                span,
+            ).all()
+        )
+        rows: list[tuple[str, int, str]] = []
+        for g in connection.execute(
+            text(
+                "SELECT id, first_name, last_name, email, alt_email, mobile_phone, home_phone, "
+                f"work_phone FROM guardian WHERE id {inside}"
+            ),
+            span,
+        ):
+            guardian_text = GuardianText(
+                first_name=g.first_name,
+                last_name=g.last_name,
+                emails=(g.email, g.alt_email),
+                phones=(g.mobile_phone, g.home_phone, g.work_phone),
+                username=usernames.get(g.id),
+                students=students.get(g.id, ()),
+            )
+            rows.extend((term, g.id, kind) for term, kind in guardian_terms(guardian_text).items())
+        writer.write("search_term", ("term", "guardian_id", "kind"), rows)
+        done += len(ids)
+        last = ids[-1]
+        if progress:
+            progress(len(ids))

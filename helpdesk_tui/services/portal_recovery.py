@@ -230,15 +230,9 @@ def forgot_password(
         if guardian is None or account is None or _too_many_links(session, account.id, now):
             return
         district = get_district(session)
-        _send_link(
-            session,
-            account,
-            guardian,
-            district,
-            purpose="reset",
-            to=account.security_email or "",
-            now=now,
-        )
+        to = account.security_email or ""
+        _send_link(session, account, guardian, district, purpose="reset", to=to, now=now)
+        _audit_sent(session, guardian, "password_reset_sent", to, ip, now)
 
     return _answer_after_floor(database, work)
 
@@ -290,5 +284,21 @@ def forgot_username(database: Database, *, email: str, ip: str, now: datetime | 
                 guardian_id=guardian.id,
                 secret=account.username,
             )
+            _audit_sent(session, guardian, "username_sent", account.security_email or "", ip, now)
 
     return _answer_after_floor(database, work)
+
+
+def _audit_sent(
+    session: Session, guardian: Guardian, action: str, to: str, ip: str, now: datetime
+) -> None:
+    """Self-service sends are in the guardian's history, so staff can answer "the email
+    never came" (the same action names as the helpdesk's own sends)."""
+    audit.record(
+        session,
+        actor=PORTAL,
+        action=action,
+        guardian_id=guardian.id,
+        detail=f"self-service request from {client_ip(ip)}; sent to {mask_email(to)}",
+        now=now,
+    )

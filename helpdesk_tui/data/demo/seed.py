@@ -93,7 +93,7 @@ def _seed_district_and_staff(database: Database, now: datetime) -> dict[str, lis
     with database.write() as session:
         session.add(
             DistrictSettings(
-                name="Riverbend Community Unit School District 88",
+                name=DEMO_DISTRICT_NAME,
                 portal_url="https://parentportal.riverbend88.example.org",
                 helpdesk_email="portalhelp@riverbend88.example.org",
                 helpdesk_phone="(630) 555-0188",
@@ -105,29 +105,10 @@ def _seed_district_and_staff(database: Database, now: datetime) -> dict[str, lis
             )
         )
         school_ids: dict[str, list[int]] = {}
-        labels = {"elementary": ELEMENTARY_NAMES, "middle": MIDDLE_NAMES, "high": HIGH_NAMES}
-        suffix = {
-            "elementary": "Elementary School",
-            "middle": "Middle School",
-            "high": "High School",
-        }
-        code = 100
-        for level, count in SCHOOL_COUNTS.items():
-            low, high = GRADES[level]
-            for i in range(count):
-                code += 1
-                school = School(
-                    code=str(code),
-                    name=f"{labels[level][i]} {suffix[level]}",
-                    level=level,
-                    low_grade=low,
-                    high_grade=high,
-                    city=CITIES[i % len(CITIES)][0],
-                    phone=f"(630) 555-{code:04d}",
-                )
-                session.add(school)
-                session.flush()
-                school_ids.setdefault(level, []).append(school.id)  # type: ignore[arg-type]
+        for school in demo_schools():
+            session.add(school)
+            session.flush()
+            school_ids.setdefault(school.level, []).append(school.id)  # type: ignore[arg-type]
         password_hash = hash_password(DEMO_PASSWORD)
         for username, full_name, role in DEMO_STAFF:
             session.add(
@@ -141,6 +122,32 @@ def _seed_district_and_staff(database: Database, now: datetime) -> dict[str, lis
                 )
             )
     return school_ids
+
+
+DEMO_DISTRICT_NAME = "Riverbend Community Unit School District 88"
+
+
+def demo_schools() -> list[School]:
+    """The demo district's 22 schools, in the order they get their ids."""
+    labels = {"elementary": ELEMENTARY_NAMES, "middle": MIDDLE_NAMES, "high": HIGH_NAMES}
+    suffix = {"elementary": "Elementary School", "middle": "Middle School", "high": "High School"}
+    schools, code = [], 100
+    for level, count in SCHOOL_COUNTS.items():
+        low, high = GRADES[level]
+        for i in range(count):
+            code += 1
+            schools.append(
+                School(
+                    code=str(code),
+                    name=f"{labels[level][i]} {suffix[level]}",
+                    level=level,
+                    low_grade=low,
+                    high_grade=high,
+                    city=CITIES[i % len(CITIES)][0],
+                    phone=f"(630) 555-{code:04d}",
+                )
+            )
+    return schools
 
 
 def wipe_district(engine: Engine) -> None:

@@ -1,0 +1,519 @@
+"""The export, streamed into temporary tables on the import's own connection.
+
+Rows are checked one by one (parse.py) and written in batches, so memory stays flat
+whatever the export's size; what needs several rows (unknown students, duplicate ids,
+roles from roles.csv, birth dates from demographics.csv) is then settled in SQL.
+Nothing here touches the roster: a failed check leaves the database as it was.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+from helpdesk_tui.data.bulk_load import BulkWriter
+from helpdesk_tui.data.oneroster import parse
+from helpdesk_tui.data.oneroster.files import ExportFiles, ExportUnreadable, Manifest
+
+BATCH = 5000
+MAX_LISTED_PROBLEMS = 200
+
+_meta = MetaData()
+
+
+def _temp(name: str, *columns: Column) -> Table:
+    return Table(name, _meta, *columns, prefixes=["TEMPORARY"])
+
+
+def _s(name: str, length: int = 255) -> Column:
+    return Column(name, String(length))
+
+
+STAGE_USER = _temp(
+    "stage_user",
+    _s("sid"),
+    Column("line", Integer),
+    _s("status", 12),
+    _s("role", 30),
+    _s("kind", 10),
+    _s("school_sid"),
+    _s("given", 80),
+    _s("family", 80),
+    _s("email", 254),
+    _s("email_problem", 400),
+    _s("alt_email", 254),
+    _s("alt_email_problem", 400),
+    _s("sms", 40),
+    _s("phone", 40),
+    _s("work_phone", 40),
+    _s("address", 200),
+    _s("city", 80),
+    _s("state", 8),
+    _s("postal", 12),
+    _s("language", 8),
+    _s("number", 20),
+    Column("grade", Integer),
+    _s("grade_problem", 200),
+    _s("relationship", 40),
+    Column("portal_default", Boolean),
+    Column("this_year", Boolean),
+    Column("next_year", Boolean),
+    Column("birth_date", Date),
+)
+STAGE_LINK = _temp("stage_link", _s("user_sid"), _s("agent_sid"), Column("line", Integer))
+STAGE_FLAG = _temp("stage_flag", _s("guardian_sid"), _s("student_sid"), _s("flag", 12))
+STAGE_ROLE = _temp(
+    "stage_role",
+    _s("user_sid"),
+    _s("role", 30),
+    _s("role_type", 12),
+    _s("org_sid"),
+    Column("line", Integer),
+)
+STAGE_MEMBER = _temp("stage_member", _s("hkey"), _s("sid"))
+STAGE_BIRTH = _temp("stage_birth", _s("sid"), Column("birth_date", Date), Column("line", Integer))
+STAGE_TABLES = (STAGE_USER, STAGE_LINK, STAGE_FLAG, STAGE_ROLE, STAGE_MEMBER, STAGE_BIRTH)
+_INDEXES = (
+    "CREATE INDEX ix_stage_user_sid ON stage_user (sid)",
+    "CREATE INDEX ix_stage_link_user ON stage_link (user_sid)",
+    "CREATE INDEX ix_stage_role_user ON stage_role (user_sid)",
+    "CREATE INDEX ix_stage_flag_pair ON stage_flag (guardian_sid, student_sid)",
+    "CREATE INDEX ix_stage_birth_sid ON stage_birth (sid)",
+    "CREATE INDEX ix_stage_member_key ON stage_member (hkey)",
+)
+
+
+@dataclass
+class Org:
+    sid: str
+    kind: str  # district, school or another OneRoster org type
+    name: str
+    identifier: str | None
+    status: str
+    line: int
+    city: str = ""
+    phone: str = ""
+    low_grade: int | None = None
+    high_grade: int | None = None
+
+
+@dataclass
+class Staged:
+    """What reading the export found, before anything is applied."""
+
+    manifest: Manifest
+    orgs: dict[str, Org] = field(default_factory=dict)
+    problems: list[parse.Problem] = field(default_factory=list)
+    problem_count: int = 0
+    rows_read: dict[str, int] = field(default_factory=dict)
+    ignored_roles: dict[str, int] = field(default_factory=dict)
+    skipped_students: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def problem(self, file: str, line: int, reason: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(parse.Problem(file, line, reason))
+
+    def mode(self, stem: str) -> str:
+        return self.manifest.modes.get(stem, "absent")
+
+
+class Progress(Protocol):
+    """How a long import tells the person running it where it is."""
+
+    def phase(self, label: str, total: int | None) -> None: ...
+
+    def advance(self, amount: int) -> None: ...
+
+
+class NoProgress:
+    def phase(self, label: str, total: int | None) -> None:
+        pass
+
+    def advance(self, amount: int) -> None:
+        pass
+
+
+class Stager:
+    """Reads the export's files into the stage tables on ``connection``."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        files: ExportFiles,
+        manifest: Manifest,
+        *,
+        known_schools: set[str],
+        encoding: str | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.conn = connection
+        self.files = files
+        self.encoding = encoding
+        self.progress: Progress = progress or NoProgress()
+        self.known_schools = known_schools
+        self.staged = Staged(manifest)
+        self.writer = BulkWriter(connection, STAGE_TABLES)
+        self.pending: dict[str, list[tuple]] = {t.name: [] for t in STAGE_TABLES}
+        self._row_bytes: dict[str, int] = {}
+
+    # -- plumbing ------------------------------------------------------------------
+    def create_tables(self) -> None:
+        with self.conn.begin():
+            for table in STAGE_TABLES:
+                table.drop(self.conn, checkfirst=True)
+                table.create(self.conn)
+
+    def _add(self, table: Table, row: tuple) -> None:
+        rows = self.pending[table.name]
+        rows.append(row)
+        if len(rows) >= BATCH:
+            self._flush(table.name)
+
+    def _flush(self, name: str | None = None) -> None:
+        names = [name] if name else list(self.pending)
+        with self.conn.begin():
+            for n in names:
+                columns = [c.name for c in self.writer.table(n).columns]
+                self.writer.write(n, columns, self.pending[n])
+                self.pending[n] = []
+
+    def _rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+        """The file's rows, after its header was checked; progress in bytes read."""
+        encoding = self.files.encoding_of(name, self.encoding)
+        header = self.files.header(name, encoding)
+        missing = parse.missing_columns(name, self.staged.manifest.version, header)
+        if missing:
+            self.staged.problem(
+                name, 1, f"missing required column(s): {', '.join(missing)}; nothing was read"
+            )
+            return
+        size = max(self.files.size(name), 1)
+        self.progress.phase(f"Reading {name}", size)
+        count, done = 0, 0
+        for line, row in self.files.rows(name, encoding):
+            count += 1
+            yield line, row
+            if count % 2000 == 0:
+                # Rows are about the same size: advance by the share read so far.
+                share = int(size * min(count / max(self._estimate(name, size), 1), 1.0))
+                self.progress.advance(share - done)
+                done = share
+        self.progress.advance(size - done)
+        self.staged.rows_read[name] = count
+
+    def _estimate(self, name: str, size: int) -> int:
+        """Rough row count from the first 64 KB (for a smooth progress bar)."""
+        if name not in self._row_bytes:
+            with self.files._binary(name) as raw:
+                sample = raw.read(65536)
+            self._row_bytes[name] = max(len(sample) // max(sample.count(b"\n"), 1), 1)
+        return size // self._row_bytes[name]
+
+    # -- the files -----------------------------------------------------------------
+    def read_all(self) -> Staged:
+        if self.staged.mode("users") == "absent":
+            raise ExportUnreadable(
+                "The manifest lists no users.csv (file.users is absent): there are no "
+                "students or guardians to import."
+            )
+        self.create_tables()
+        if self.staged.mode("orgs") != "absent":
+            self._read_orgs()
+        version = self.staged.manifest.version
+        self._read_users(version)
+        if self.staged.mode("roles") != "absent":
+            self._read_roles()
+        if self.staged.mode("demographics") != "absent":
+            self._read_demographics()
+        self._flush()
+        with self.conn.begin():
+            for statement in _INDEXES:
+                self.conn.exec_driver_sql(statement)
+        return self.staged
+
+    def _read_orgs(self) -> None:
+        for line, row in self._rows("orgs.csv"):
+            try:
+                parse.check_modified(row)
+                sid = parse.cell(row, "sourcedId", required=True) or ""
+                low = _grade_bound(row.get("metadata.lowGrade"), "metadata.lowGrade")
+                high = _grade_bound(row.get("metadata.highGrade"), "metadata.highGrade")
+                org = Org(
+                    sid=sid,
+                    kind=(parse.cell(row, "type", required=True) or "").lower(),
+                    name=parse.cell(row, "name", required=True) or "",
+                    identifier=(row.get("identifier") or "").strip()[:16] or None,
+                    status=parse.status_of(row),
+                    line=line,
+                    city=parse.cell(row, "metadata.city") or "",
+                    phone=parse.cell(row, "metadata.phone") or "",
+                    low_grade=low,
+                    high_grade=high,
+                )
+            except parse.RowProblem as exc:
+                self.staged.problem("orgs.csv", line, str(exc))
+                continue
+            if sid in self.staged.orgs:
+                self.staged.problem("orgs.csv", line, f"sourcedId {sid} appears twice")
+            self.staged.orgs[sid] = org
+
+    def _known_org(self, sid: str) -> bool:
+        return sid in self.staged.orgs or sid in self.known_schools
+
+    def _is_school(self, sid: str) -> bool:
+        org = self.staged.orgs.get(sid)
+        return org.kind == "school" if org else sid in self.known_schools
+
+    def _read_users(self, version: str) -> None:
+        for line, row in self._rows("users.csv"):
+            try:
+                self._user(line, row, version)
+            except parse.RowProblem as exc:
+                self.staged.problem("users.csv", line, str(exc))
+
+    def _user(self, line: int, row: dict[str, str], version: str) -> None:
+        parse.check_modified(row)
+        sid = parse.cell(row, "sourcedId", required=True) or ""
+        status = parse.status_of(row)
+        role = (row.get("role") or "").strip().lower() or None
+        if version == "1.1" and role is None:
+            raise parse.RowProblem("role is blank; it is required")
+        if role and role not in parse.STUDENT_ROLES + parse.GUARDIAN_ROLES:
+            self.staged.ignored_roles[role] = self.staged.ignored_roles.get(role, 0) + 1
+            return
+        orgs = parse.id_list(row, "orgSourcedIds") + parse.id_list(row, "primaryOrgSourcedId")
+        unknown = [o for o in orgs if not self._known_org(o)]
+        if unknown:
+            raise parse.RowProblem(f"unknown org {unknown[0]} (not in orgs.csv)")
+        schools = [o for o in orgs if self._is_school(o)]
+        given = parse.cell(row, "givenName", required=status == "active")
+        family = parse.cell(row, "familyName", required=status == "active")
+        agents = parse.id_list(row, "agentSourcedIds")
+        email, email_problem = parse.checked_email(parse.cell(row, "email"), "email")
+        alt, alt_problem = parse.checked_email(
+            parse.cell(row, "metadata.altEmail"), "metadata.altEmail"
+        )
+        grade, grade_problem = parse.grade_of((row.get("grades") or "").strip())
+        portal = (row.get("metadata.portalAccess") or "").strip()
+        portal_default = {"": None, "all": True, "none": False}.get(portal.lower(), False)
+        self._add(
+            STAGE_USER,
+            (
+                sid,
+                line,
+                status,
+                role,
+                None,
+                schools[0] if schools else None,
+                given,
+                family,
+                email,
+                email_problem,
+                alt,
+                alt_problem,
+                parse.cell(row, "sms"),
+                parse.cell(row, "phone"),
+                parse.cell(row, "metadata.workPhone"),
+                parse.cell(row, "metadata.address"),
+                parse.cell(row, "metadata.city"),
+                parse.cell(row, "metadata.state"),
+                parse.cell(row, "metadata.postalCode"),
+                parse.language(row.get("metadata.preferredLanguage")),
+                parse.cell(row, "identifier"),
+                grade,
+                grade_problem or None,
+                parse.cell(row, "metadata.relationship"),
+                portal_default,
+                parse.flag(row, "metadata.enrolledThisYear"),
+                parse.flag(row, "metadata.enrolledNextYear"),
+                None,
+            ),
+        )
+        for agent in agents:
+            self._add(STAGE_LINK, (sid, agent, line))
+        if portal.lower() not in ("", "all", "none"):
+            for student in parse.id_list(row, "metadata.portalAccess"):
+                self._add(STAGE_FLAG, (sid, student, "portal"))
+        for student in parse.id_list(row, "metadata.restrictedStudents"):
+            self._add(STAGE_FLAG, (sid, student, "restricted"))
+        if role in parse.GUARDIAN_ROLES or (role is None and not row.get("grades")):
+            keys = parse.household_key(row, agents, sid)
+        else:
+            keys = parse.id_list(row, "metadata.household")
+        for key in keys:
+            self._add(STAGE_MEMBER, (key[:255], sid))
+
+    def _read_roles(self) -> None:
+        for line, row in self._rows("roles.csv"):
+            try:
+                parse.check_modified(row)
+                if parse.status_of(row) != "active":
+                    continue
+                user = parse.cell(row, "userSourcedId", required=True) or ""
+                org = parse.cell(row, "orgSourcedId", required=True) or ""
+                role = (row.get("role") or "").strip().lower()
+                if not self._known_org(org):
+                    raise parse.RowProblem(f"unknown org {org} (not in orgs.csv)")
+                role_type = (row.get("roleType") or "primary").strip().lower()
+            except parse.RowProblem as exc:
+                self.staged.problem("roles.csv", line, str(exc))
+                continue
+            school = org if role == "student" and self._is_school(org) else None
+            self._add(STAGE_ROLE, (user, role[:30], role_type[:12], school, line))
+
+    def _read_demographics(self) -> None:
+        for line, row in self._rows("demographics.csv"):
+            value = (row.get("birthDate") or "").strip()
+            if not value:
+                continue
+            try:
+                sid = parse.cell(row, "sourcedId", required=True) or ""
+                born = parse.birth_date(value)
+            except parse.RowProblem as exc:
+                self.staged.problem("demographics.csv", line, str(exc))
+                continue
+            self._add(STAGE_BIRTH, (sid, born, line))
+
+
+def _grade_bound(value: str | None, column: str) -> int | None:
+    if not value or not value.strip():
+        return None
+    grade, problem = parse.grade_of(value)
+    if grade is None:
+        raise parse.RowProblem(f"{column} {value.strip()!r} is not a grade from KG to 12")
+    return grade
+
+
+def settle(conn: Connection, staged: Staged, *, delta_users: bool) -> None:
+    """Fill in roles, kinds, schools and birth dates across files, then record every
+    problem that needs more than one row to see."""
+    with conn.begin():
+        if staged.mode("roles") != "absent":
+            conn.exec_driver_sql(_ROLE_FROM_ROLES)
+        conn.exec_driver_sql(_KIND)
+        if staged.mode("demographics") != "absent":
+            conn.exec_driver_sql(_BIRTH)
+        staged.skipped_students = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM stage_user WHERE kind = 'skipped'"
+        ).scalar_one()
+        for role, n in conn.exec_driver_sql(
+            "SELECT role, COUNT(*) FROM stage_user WHERE kind = 'ignored' GROUP BY role"
+        ):
+            staged.ignored_roles[role] = staged.ignored_roles.get(role, 0) + n
+        for file, line, reason in _cross_problems(conn, delta_users=delta_users):
+            staged.problem(file, line, reason)
+
+
+_ROLE_FROM_ROLES = """
+UPDATE stage_user SET
+  role = COALESCE(role, (
+    SELECT r.role FROM stage_role r WHERE r.user_sid = stage_user.sid
+    ORDER BY CASE r.role WHEN 'student' THEN 0 WHEN 'parent' THEN 1 WHEN 'guardian' THEN 2
+             ELSE 3 END, CASE r.role_type WHEN 'primary' THEN 0 ELSE 1 END
+    LIMIT 1)),
+  school_sid = COALESCE((
+    SELECT r.org_sid FROM stage_role r
+    WHERE r.user_sid = stage_user.sid AND r.role = 'student' AND r.org_sid IS NOT NULL
+    ORDER BY CASE r.role_type WHEN 'primary' THEN 0 ELSE 1 END LIMIT 1), school_sid)
+"""
+_KIND = """
+UPDATE stage_user SET kind = CASE
+  WHEN role = 'student' AND grade_problem = 'skip' THEN 'skipped'
+  WHEN role = 'student' THEN 'student'
+  WHEN role IN ('parent', 'guardian', 'relative') THEN 'guardian'
+  WHEN role IS NOT NULL THEN 'ignored'
+  ELSE 'other' END
+"""
+_BIRTH = """
+UPDATE stage_user SET birth_date = (
+  SELECT MAX(b.birth_date) FROM stage_birth b WHERE b.sid = stage_user.sid)
+WHERE kind = 'student'
+"""
+
+
+def _cross_problems(conn: Connection, *, delta_users: bool) -> Iterator[tuple[str, int, str]]:
+    def rows(sql: str) -> Any:
+        return conn.exec_driver_sql(sql + f" LIMIT {MAX_LISTED_PROBLEMS}")
+
+    for sid, line in rows(
+        "SELECT u.sid, u.line FROM stage_user u WHERE EXISTS (SELECT 1 FROM stage_user v "
+        "WHERE v.sid = u.sid AND v.line < u.line) ORDER BY u.line"
+    ):
+        yield "users.csv", line, f"sourcedId {sid} appears more than once"
+    for sid, line in rows("SELECT sid, line FROM stage_user WHERE kind = 'other' ORDER BY line"):
+        yield "users.csv", line, f"{sid} has no role (no row for it in roles.csv)"
+    for line, reason in rows(
+        "SELECT line, grade_problem FROM stage_user WHERE kind = 'student' AND status = 'active' "
+        "AND grade_problem IS NOT NULL ORDER BY line"
+    ):
+        yield "users.csv", line, reason
+    for sid, line in rows(
+        "SELECT sid, line FROM stage_user WHERE kind = 'student' AND status = 'active' "
+        "AND number IS NULL ORDER BY line"
+    ):
+        yield "users.csv", line, f"student {sid} has no identifier (the student number)"
+    for sid, line in rows(
+        "SELECT sid, line FROM stage_user WHERE kind = 'student' AND status = 'active' "
+        "AND school_sid IS NULL ORDER BY line"
+    ):
+        yield "users.csv", line, f"student {sid} is not at any school in orgs.csv"
+    for line, reason in rows(
+        "SELECT line, COALESCE(email_problem, alt_email_problem) FROM stage_user "
+        "WHERE kind = 'guardian' AND status = 'active' "
+        "AND (email_problem IS NOT NULL OR alt_email_problem IS NOT NULL) ORDER BY line"
+    ):
+        yield "users.csv", line, reason
+    for number, line in rows(
+        "SELECT u.number, u.line FROM stage_user u WHERE u.kind = 'student' AND u.status = "
+        "'active' AND EXISTS (SELECT 1 FROM stage_user v WHERE v.kind = 'student' AND "
+        "v.status = 'active' AND v.number = u.number AND v.line < u.line) ORDER BY u.line"
+    ):
+        yield "users.csv", line, f"student number {number} is given to two students"
+    for number, line in rows(
+        "SELECT u.number, u.line FROM stage_user u JOIN student s ON s.student_number = u.number "
+        "WHERE u.kind = 'student' AND u.status = 'active' "
+        "AND (s.sourced_id IS NULL OR s.sourced_id <> u.sid) "
+        "AND NOT EXISTS (SELECT 1 FROM stage_user o WHERE o.sid = s.sourced_id "
+        "AND o.kind = 'student' AND o.status = 'active') ORDER BY u.line"
+    ):
+        yield (
+            "users.csv",
+            line,
+            f"student number {number} already belongs to another student in this database",
+        )
+    in_db = (
+        " OR EXISTS (SELECT 1 FROM student s WHERE s.sourced_id = l.agent_sid)"
+        " OR EXISTS (SELECT 1 FROM guardian g WHERE g.sourced_id = l.agent_sid)"
+        if delta_users
+        else ""
+    )
+    for kind, sid, agent, line in rows(
+        "SELECT u.kind, l.user_sid, l.agent_sid, l.line FROM stage_link l "
+        "JOIN stage_user u ON u.sid = l.user_sid "
+        "WHERE u.kind IN ('guardian', 'student') AND NOT (EXISTS "
+        "(SELECT 1 FROM stage_user a WHERE a.sid = l.agent_sid)" + in_db + ") ORDER BY l.line"
+    ):
+        wanted = "student" if kind == "guardian" else "parent or guardian"
+        yield (
+            "users.csv",
+            line,
+            f"{kind} {sid} lists {agent} in agentSourcedIds, but there is no such {wanted}",
+        )
+    if not delta_users:
+        for sid, line in rows(
+            "SELECT r.user_sid, r.line FROM stage_role r WHERE NOT EXISTS "
+            "(SELECT 1 FROM stage_user u WHERE u.sid = r.user_sid) ORDER BY r.line"
+        ):
+            yield "roles.csv", line, f"a role for {sid}, who is not in users.csv"
