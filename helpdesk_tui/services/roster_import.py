@@ -150,8 +150,7 @@ def _run(
     )
     staged = stager.read_all()
     delta = manifest.modes.get("users") == "delta"
-    if not staged.problem_count:
-        settle(conn, staged, delta_users=delta)
+    settle(conn, staged, delta_users=delta)
     report.rows_read = dict(staged.rows_read)
     report.problem_count = staged.problem_count
     report.problems = [str(p) for p in staged.problems]

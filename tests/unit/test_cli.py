@@ -119,3 +119,53 @@ def test_portal_commands_redeem_sign_in_and_refuse_with_exit_1(action_db: Databa
     assert wrong.exit_code == 1 and "do not match" in wrong.output
     forgot = _run(action_db, "portal", "forgot-password", "nobody1")
     assert forgot.exit_code == 0 and "If that matches" in forgot.output
+
+
+def test_import_oneroster_prints_counts_problems_and_exit_codes(db: Database, tmp_path) -> None:
+    from tests.oneroster_helpers import edit, export_copy
+
+    first_time = [
+        "--portal-url",
+        "https://portal.example.org",
+        "--helpdesk-email",
+        "help@example.org",
+        "--helpdesk-phone",
+        "(630) 555-0100",
+    ]
+    export = export_copy(tmp_path)
+    no_district = _run(db, "import", "oneroster", str(export))
+    assert no_district.exit_code == 1 and "--portal-url" in no_district.output
+    dry = _run(db, "import", "oneroster", str(export), "--dry-run", *first_time)
+    assert dry.exit_code == 0, dry.output
+    assert "guardians       6 added" in dry.output and "DRY RUN" in dry.output
+    done = _run(db, "import", "oneroster", str(export), *first_time)
+    assert done.exit_code == 0 and "Changed:" in done.output
+    again = _run(db, "import", "oneroster", str(export))
+    assert "Nothing to change" in again.output
+    edit(export, "users.csv", "liam@example.net", "liam at example")
+    bad = _run(db, "import", "oneroster", str(export))
+    assert bad.exit_code == 1
+    assert "NOT IMPORTED: 1 problem(s)" in bad.output and "users.csv line 10: email" in bad.output
+
+
+def test_export_demo_writes_a_zip_that_imports(db: Database, tmp_path) -> None:
+    target = tmp_path / "district.zip"
+    made = CliRunner().invoke(
+        main, ["db", "export-demo", str(target), "--guardians", "50", "--version", "1.1"]
+    )
+    assert made.exit_code == 0 and "50 guardians" in made.output
+    refused = CliRunner().invoke(main, ["db", "export-demo", str(target)])
+    assert refused.exit_code == 2 and "already exists" in refused.output
+    imported = _run(
+        db,
+        "import",
+        "oneroster",
+        str(target),
+        "--portal-url",
+        "https://p.example.org",
+        "--helpdesk-email",
+        "h@example.org",
+        "--helpdesk-phone",
+        "1",
+    )
+    assert imported.exit_code == 0 and "guardians       50 added" in imported.output

@@ -282,6 +282,11 @@ class Stager:
                 self._user(line, row, version)
             except parse.RowProblem as exc:
                 self.staged.problem("users.csv", line, str(exc))
+                # Kept as a placeholder so rows naming it are not also reported as
+                # naming someone unknown: one problem, reported once.
+                sid = (row.get("sourcedId") or "").strip()[:255]
+                if sid:
+                    self._add(STAGE_USER, (sid, line, "invalid") + (None,) * 25)
 
     def _user(self, line: int, row: dict[str, str], version: str) -> None:
         parse.check_modified(row)
@@ -414,6 +419,8 @@ def settle(conn: Connection, staged: Staged, *, delta_users: bool) -> None:
             staged.ignored_roles[role] = staged.ignored_roles.get(role, 0) + n
         for file, line, reason in _cross_problems(conn, delta_users=delta_users):
             staged.problem(file, line, reason)
+    order = ("manifest.csv", "orgs.csv", "users.csv", "roles.csv", "demographics.csv")
+    staged.problems.sort(key=lambda p: (order.index(p.file) if p.file in order else 9, p.line))
 
 
 _ROLE_FROM_ROLES = """
@@ -430,6 +437,7 @@ UPDATE stage_user SET
 """
 _KIND = """
 UPDATE stage_user SET kind = CASE
+  WHEN status = 'invalid' THEN 'invalid'
   WHEN role = 'student' AND grade_problem = 'skip' THEN 'skipped'
   WHEN role = 'student' THEN 'student'
   WHEN role IN ('parent', 'guardian', 'relative') THEN 'guardian'
