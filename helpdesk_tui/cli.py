@@ -339,10 +339,12 @@ def _register_more_commands() -> None:
     from helpdesk_tui.cli_admin import audit, calendar_group, mail, policy, tickets
     from helpdesk_tui.cli_import import export_demo, import_group
     from helpdesk_tui.cli_portal import portal
+    from helpdesk_tui.cli_staff import staff
 
     main.add_command(mail)
     main.add_command(portal)
     main.add_command(import_group)
+    main.add_command(staff)
     db.add_command(export_demo)
     main.add_command(audit)
     main.add_command(policy)

@@ -12,10 +12,12 @@ from textual.screen import Screen
 from helpdesk_tui.screens.account_help import AccountHelpModal
 from helpdesk_tui.screens.background import run_action, run_in_thread
 from helpdesk_tui.screens.key_shown import KeyShownModal
+from helpdesk_tui.screens.language_picker import LanguagePicker
 from helpdesk_tui.screens.reason_prompt import Prompt, ReasonPrompt
 from helpdesk_tui.screens.reissue_key import ReissueChoice, ReissueKeyModal
 from helpdesk_tui.screens.verify_caller import VerifyCallerScreen
 from helpdesk_tui.services import accounts, keys, supervision, tickets
+from helpdesk_tui.services.guardian_language import set_preferred_language
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.widgets.formatting import when
 
@@ -76,6 +78,23 @@ class GuardianActions(Screen[None]):
                 VerifyCallerScreen(self.detail, clerk=self.app.staff.is_clerk),  # type: ignore[attr-defined]
                 callback=lambda _passed: self.action_refresh(),
             )
+
+    def action_language(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        self.app.push_screen(
+            LanguagePicker(d.name, d.preferred_language), callback=self._language_chosen
+        )
+
+    def _language_chosen(self, language: str | None) -> None:
+        if language is None:
+            return
+        actor, gid = self.app.staff, self.guardian_id  # type: ignore[attr-defined]
+        self._act(
+            lambda s: set_preferred_language(s, actor=actor, guardian_id=gid, language=language),
+            lambda message: self.notify(message, timeout=6),
+        )
 
     def action_reissue(self) -> None:
         if self.detail and self.allowed("reissue"):

@@ -11,7 +11,11 @@ from textual.worker import get_current_worker
 
 from helpdesk_tui.screens.guardian_actions import GuardianActions
 from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.guardians import GuardianDetail, get_guardian_detail
+from helpdesk_tui.services.guardians import (
+    GuardianDetail,
+    get_guardian_detail,
+    portal_fingerprint,
+)
 from helpdesk_tui.services.presence import target_for
 from helpdesk_tui.widgets.formatting import day, short_school, when
 from helpdesk_tui.widgets.presence_line import PresenceLine
@@ -99,6 +103,14 @@ class GuardianDetailScreen(GuardianActions):
             tooltip="Send the username or a reset link, change the username, reset the account",
         ),
         Binding(
+            "l",
+            "language",
+            "Language",
+            id="detail.language",
+            tooltip="The language of this guardian's letters and emails (English or Spanish)",
+            show=False,  # occasional; the title line names the key, the palette has it
+        ),
+        Binding(
             "t",
             "phone_ticket",
             "Ticket",
@@ -121,11 +133,14 @@ class GuardianDetailScreen(GuardianActions):
         ),
     ]
 
+    WATCH_SECONDS = 3.0
+
     def __init__(self, guardian_id: int) -> None:
         super().__init__()
         self.guardian_id = guardian_id
         self.detail: GuardianDetail | None = None
         self.loads = 0  # bumped when a load reaches the screen; tests wait on it
+        self.reloaded_for_change = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -151,7 +166,8 @@ class GuardianDetailScreen(GuardianActions):
             yield Label("Recent portal sign-ins", classes="section-title")
             yield DataTable(id="access-log", cursor_type="row", zebra_stripes=True)
             yield Label(
-                "Audit history (helpdesk actions on this guardian)", classes="section-title"
+                "Audit history (helpdesk and portal actions on this guardian)",
+                classes="section-title",
             )
             yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -166,6 +182,9 @@ class GuardianDetailScreen(GuardianActions):
         self.action_refresh()
         # A pass lasts minutes: re-check what is allowed so actions grey out when it ends.
         self.set_interval(20, self._tick)
+        # The portal (and other desks) change this record while it is open: a redeemed
+        # key, failed sign-ins, a lockout. A cheap check every few seconds reloads it.
+        self.set_interval(self.WATCH_SECONDS, self.check_for_changes)
 
     def _tick(self) -> None:
         if self.detail is not None:
@@ -207,17 +226,35 @@ class GuardianDetailScreen(GuardianActions):
         if not get_current_worker().is_cancelled:  # a newer load supersedes this one
             self.app.call_from_thread(self._show, detail)
 
+    @work(thread=True, exclusive=True, group="detail-watch")
+    def check_for_changes(self) -> None:
+        shown = self.detail
+        if shown is None:
+            return
+        with self.app.database.read() as session:  # type: ignore[attr-defined]
+            now = portal_fingerprint(session, guardian_id=self.guardian_id)
+        if now != shown.fingerprint:
+            self.app.call_from_thread(self._changed_elsewhere)
+
+    def _changed_elsewhere(self) -> None:
+        self.reloaded_for_change = True
+        self._load()
+
     def _refused(self, message: str) -> None:
         self.app.notify(message, title="Cannot open guardian", severity="error", timeout=8)
         self.app.pop_screen()
 
     def _show(self, d: GuardianDetail) -> None:
+        if self.reloaded_for_change and self.detail is not None:
+            self._tell_what_changed(self.detail, d)
+        self.reloaded_for_change = False
         self.detail = d
         self.query_one("#detail-loading").display = False
         self.query_one("#detail").display = True
         inactive = "" if d.active else "  [bold red](inactive in the roster)[/]"
         self.query_one("#detail-title", Static).update(
-            f"{d.name}  ·  guardian #{d.guardian_id}  ·  prefers {d.preferred_language}  ·  "
+            f"{d.name}  ·  guardian #{d.guardian_id}  ·  prefers {d.preferred_language}"
+            f"{' (set by staff)' if d.language_set_by_staff else ' (l to change)'}  ·  "
             f"portal: {d.portal_status}{inactive}"
         )
         self.query_one("#verify-status", Static).update(self._verify_text(d))
@@ -249,6 +286,20 @@ class GuardianDetailScreen(GuardianActions):
         self._fill_audit(d)
         self.refresh_bindings()
         self.loads += 1
+
+    def _tell_what_changed(self, before: GuardianDetail, after: GuardianDetail) -> None:
+        """Name what just happened elsewhere, so staff on the phone notice it."""
+        was, now = before.account, after.account
+        if now and now.status == "disabled" and (was is None or was.status != "disabled"):
+            message, severity = f"The login was just disabled: {now.disabled_reason}.", "warning"
+        elif now and (was is None or was.username != now.username):
+            message, severity = f"A login ({now.username}) was just created with a key.", "information"
+        elif now and was and now.failed_login_count > was.failed_login_count:
+            message = f"A failed sign-in just now ({now.failed_login_count} in a row)."
+            severity = "warning"
+        else:
+            message, severity = "Updated with what just happened on the portal or another desk.", "information"
+        self.notify(message, title=after.name, severity=severity, timeout=10)  # type: ignore[arg-type]
 
     def _verify_text(self, d: GuardianDetail) -> str:
         if d.blocked:

@@ -6,13 +6,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import (
     ActivationKey,
+    AuditEvent,
     Guardian,
     GuardianStudent,
     Household,
@@ -124,6 +125,7 @@ class GuardianDetail:
     phones: tuple[tuple[str, str], ...]  # (label, number)
     address: str
     preferred_language: str
+    language_set_by_staff: bool
     active: bool
     students: tuple[StudentLink, ...]
     households: tuple[HouseholdView, ...]
@@ -136,6 +138,7 @@ class GuardianDetail:
     verified_until: datetime | None = None
     verified_by: str = ""
     blocked: bool = False
+    fingerprint: tuple[object, ...] = ()
 
     @property
     def portal_status(self) -> str:
@@ -210,6 +213,7 @@ def get_guardian_detail(
         preferred_language={"en": "English", "es": "Spanish"}.get(
             guardian.preferred_language, guardian.preferred_language
         ),
+        language_set_by_staff=guardian.language_set_by_staff,
         active=guardian.active,
         students=_students(session, guardian_id),
         households=_households(session, guardian_id),
@@ -224,6 +228,7 @@ def get_guardian_detail(
         verified_until=local(passed.valid_until) if passed else None,
         verified_by=verification_summary(session, passed, actor) if passed else "",
         blocked=open_block(session, guardian_id) is not None,
+        fingerprint=portal_fingerprint(session, guardian_id=guardian_id),
     )
 
 
@@ -352,3 +357,28 @@ def _access_log(
         )
         for r in rows
     )
+
+
+def portal_fingerprint(session: Session, *, guardian_id: int) -> tuple[object, ...]:
+    """A cheap summary of what the portal and other desks may change on this guardian
+    (audit rows, sign-in attempts, the account's state): a desk polls it and reloads the
+    guardian screen when it moves."""
+    account = session.exec(
+        select(
+            PortalAccount.id,
+            PortalAccount.status,
+            PortalAccount.failed_login_count,
+            PortalAccount.username,
+        ).where(col(PortalAccount.guardian_id) == guardian_id)
+    ).first()
+    last_attempt = (
+        session.exec(
+            select(func.max(LoginAttempt.id)).where(col(LoginAttempt.account_id) == account[0])
+        ).one()
+        if account
+        else None
+    )
+    last_audit = session.exec(
+        select(func.max(AuditEvent.id)).where(col(AuditEvent.guardian_id) == guardian_id)
+    ).one()
+    return (tuple(account) if account else None, last_attempt, last_audit)

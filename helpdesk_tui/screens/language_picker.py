@@ -1,0 +1,42 @@
+"""Choose the language a guardian reads our letters and emails in."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from helpdesk_tui.services.guardian_language import LANGUAGE_NAMES
+
+
+class LanguagePicker(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="language.cancel", tooltip="Keep it")]
+
+    def __init__(self, name: str, current: str) -> None:
+        super().__init__()
+        self.guardian_name = name
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Letters and emails to {self.guardian_name} in", classes="dialog-title")
+            yield OptionList(
+                *(
+                    Option(f"{label}{'  (now)' if label == self.current else ''}", id=code)
+                    for code, label in LANGUAGE_NAMES.items()
+                ),
+                id="language-options",
+            )
+            yield Label("A roster import will not change what you choose here.", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#language-options", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#language-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,85 @@
+"""What the portal does shows on an open guardian screen without a reload: a key
+redeemed, a lockout; and staff set the guardian's language from the same screen."""
+
+from sqlmodel import col, select
+
+from helpdesk_tui.data.tables import Guardian
+from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.screens.language_picker import LanguagePicker
+from helpdesk_tui.services.portal import AccountDisabled, SignInRefused, redeem_key, sign_in
+from tests.conftest import first_row
+from tests.recovery import audit_rows, demo_key_of, pick_guardian
+from tests.ui.helpers import SIZE, make_app, settle, text_of
+from tests.ui.helpers import sign_in as staff_sign_in
+
+PASSWORD = "Portal#Story1"
+
+
+async def watch(pilot, screen: GuardianDetailScreen) -> None:  # type: ignore[no-untyped-def]
+    """What the screen's timer does every few seconds, run now."""
+    screen.check_for_changes()
+    await settle(pilot)
+
+
+async def test_a_redeem_and_a_lockout_appear_on_the_open_screen(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    guardian = pick_guardian(sqlite_seeded, account="none", key_status="active")
+    key = demo_key_of(sqlite_seeded, guardian.id, "active")
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await staff_sign_in(pilot)
+        await pilot.press(*guardian.email, "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, GuardianDetailScreen)
+        assert "Never activated" in text_of(pilot, "#account")
+        loads = screen.loads
+        await watch(pilot, screen)
+        assert screen.loads == loads  # nothing happened: no reload
+
+        with sqlite_seeded.write() as session:  # the parent, on the portal
+            redeem_key(session, key_text=key, username="Watched1", password=PASSWORD, ip="192.0.2.9")
+        await watch(pilot, screen)
+        assert "username: Watched1" in text_of(pilot, "#account")
+        assert "A login (Watched1) was just created" in _notices(app)
+
+        for _ in range(4):
+            try:
+                with sqlite_seeded.write() as session:
+                    sign_in(session, username="watched1", password="nope", ip="192.0.2.9")
+            except SignInRefused:
+                pass
+        await watch(pilot, screen)
+        assert "failed logins in a row: 4 of 5" in text_of(pilot, "#account")
+        try:
+            with sqlite_seeded.write() as session:
+                sign_in(session, username="watched1", password="nope", ip="192.0.2.9")
+        except AccountDisabled:
+            pass
+        await watch(pilot, screen)
+        assert "status: disabled" in text_of(pilot, "#account")
+        assert "The login was just disabled: 5 consecutive failed logins" in _notices(app)
+        assert "portal: disabled" in text_of(pilot, "#detail-title")
+
+
+async def test_staff_set_the_language_and_it_is_marked_as_theirs(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    guardian = pick_guardian(sqlite_seeded, account=None)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await staff_sign_in(pilot)
+        await pilot.press(*guardian.email, "enter")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LanguagePicker)
+        target = "es" if guardian.preferred_language == "en" else "en"
+        await pilot.press("down" if target == "es" else "up", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GuardianDetailScreen)
+        assert "(set by staff)" in text_of(pilot, "#detail-title")
+    stored = first_row(sqlite_seeded, select(Guardian).where(col(Guardian.id) == guardian.id))
+    assert (stored.preferred_language, stored.language_set_by_staff) == (target, True)
+    assert audit_rows(sqlite_seeded, guardian.id)[-1].action == "language_set"
+
+
+def _notices(app) -> str:  # type: ignore[no-untyped-def]
+    return " | ".join(str(n.message) for n in app._notifications)

@@ -1,0 +1,90 @@
+"""The whole story on both databases: the district's roster is imported, an agent
+verifies a caller and reissues her key, she redeems it on the portal, five bad sign-ins
+disable the login, the agent sees it and unlocks it, and she signs in."""
+
+import pytest
+
+from helpdesk_tui.services import accounts, keys
+from helpdesk_tui.services.guardians import get_guardian_detail
+from helpdesk_tui.services.portal import AccountDisabled, SignInRefused, redeem_key, sign_in
+from helpdesk_tui.services.staff import authenticate
+from helpdesk_tui.services.staff_admin import add_staff
+from tests.oneroster_helpers import export_copy, guardian, run
+from tests.recovery import outbox_for, verify
+
+PASSWORD = "Siobhán#2026"
+
+
+def test_import_reissue_redeem_lockout_unlock_sign_in(db, tmp_path):
+    assert run(db, export_copy(tmp_path, "1.2")).applied
+    with db.write() as session:
+        add_staff(
+            session,
+            actor=None,
+            username="boss",
+            full_name="Bea Ortiz",
+            role="supervisor",
+            password="Super#2026x",
+        )
+    with db.read() as session:
+        boss = authenticate(session, username="boss", password="Super#2026x")
+    with db.write() as session:
+        add_staff(
+            session,
+            actor=boss,
+            username="ana",
+            full_name="Ana Ruiz",
+            role="agent",
+            password="Agent#2026x",
+        )
+    with db.read() as session:
+        agent = authenticate(session, username="ana", password="Agent#2026x")
+    siobhan = guardian(db, "g3")
+
+    # The call: verified, and a new key by email to an address on file.
+    verify(db, agent, siobhan)
+    with db.write() as session:
+        issued = keys.reissue_activation_key(
+            session,
+            actor=agent,
+            guardian_id=siobhan.id,
+            delivery="email",
+            email_to="siobhan.obrien@example.com",
+        )
+    # She reads it off the email into the portal, in lower case with spaces.
+    typed = " ".join(issued.key.strip("{}").lower().split("-"))
+    with db.write() as session:
+        redeem_key(
+            session, key_text=typed, username="Siobhan2026", password=PASSWORD, ip="198.51.100.23"
+        )
+    for _ in range(4):
+        with pytest.raises(SignInRefused), db.write() as session:
+            sign_in(session, username="siobhan2026", password="siobhan2026", ip="198.51.100.23")
+    with pytest.raises(AccountDisabled), db.write() as session:
+        sign_in(session, username="siobhan2026", password="Siobhan2026", ip="198.51.100.23")
+
+    # She calls back: the agent's screen shows the lockout and where it came from.
+    with db.read() as session:
+        seen = get_guardian_detail(session, actor=agent, guardian_id=siobhan.id)
+    assert seen.portal_status == "disabled: 5 consecutive failed logins"
+    assert [a.success for a in seen.access_log] == [False] * 5
+    assert seen.access_log[0].ip_address == "198.51.100.23"
+    assert [(e.staff, e.action) for e in seen.audit[:2]] == [
+        ("portal", "account_locked"),
+        ("portal", "key_redeemed"),
+    ]
+    assert seen.keys[0].status == "redeemed" and seen.keys[0].redeemed_by_username == "Siobhan2026"
+    with db.write() as session:
+        accounts.unlock_account(session, actor=agent, guardian_id=siobhan.id)
+    with db.write() as session:
+        signed = sign_in(session, username="Siobhan2026", password=PASSWORD, ip="198.51.100.23")
+    assert signed.username == "Siobhan2026"
+
+    with db.read() as session:
+        after = get_guardian_detail(session, actor=agent, guardian_id=siobhan.id)
+    assert after.portal_status == "active" and after.account.failed_login_count == 0
+    assert after.access_log[0].success
+    kinds = [m.kind for m in outbox_for(db, siobhan.id)]
+    assert kinds.count("activation_key") == 1
+    for notice in ("key_reissued", "key_redeemed", "account_locked", "account_unlocked"):
+        assert f"notice:{notice}" in kinds
