@@ -36,6 +36,7 @@ class HelpdeskApp(App[None]):
         self.staff: StaffMember | None = None
         base = settings.data_dir if settings else Path(tempfile.gettempdir()) / "helpdesk_tui"
         self.letters_dir = base / "letters"
+        self.reports_dir = base / "reports"
         self.mail_line = ""
         self._last_mail_error: str | None = None
         self.mailbox_error: str | None = None  # shown in the header until the mailbox works

@@ -40,6 +40,13 @@ class GuardianLookupScreen(Screen[None]):
             tooltip="Whose key is this? Type a key a parent reads out ('already used')",
         ),
         Binding("f3", "queue", "Queue", id="lookup.queue", tooltip="The ticket queues"),
+        Binding(
+            "f4",
+            "portal_usage",
+            "Portal usage",
+            id="lookup.portal-usage",
+            tooltip="Supervisors: accounts, keys and lockouts per school, with CSV export",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -149,9 +156,12 @@ class GuardianLookupScreen(Screen[None]):
         self._open_row(event.cursor_row)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Open is shown greyed out while there is nothing to open."""
+        """Open is shown greyed out while there is nothing to open; the usage report is
+        for supervisors only, and hidden from everyone else."""
         if action == "open":
             return True if self.result and self.result.hits else None
+        if action == "portal_usage":
+            return self.app.staff is not None and self.app.staff.role == "supervisor"  # type: ignore[attr-defined]
         return True
 
     def action_open(self) -> None:
@@ -173,6 +183,11 @@ class GuardianLookupScreen(Screen[None]):
         from helpdesk_tui.screens.ticket_queue import TicketQueueScreen
 
         self.app.push_screen(TicketQueueScreen())
+
+    def action_portal_usage(self) -> None:
+        from helpdesk_tui.screens.portal_usage import PortalUsageScreen
+
+        self.app.push_screen(PortalUsageScreen())
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

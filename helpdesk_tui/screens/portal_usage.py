@@ -1,0 +1,225 @@
+"""The portal usage report for supervisors (F4 from the lookup): per school, guardians
+with portal rights and no account, keys outstanding longer than N days, disabled
+accounts and accounts never used; the guardians behind the highlighted school's numbers
+below; Enter opens one; E writes both tables as CSV."""
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.worker import get_current_worker
+
+from helpdesk_tui.screens.background import run_in_thread
+from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.portal_report import (
+    CONDITIONS,
+    MAX_DAYS,
+    SchoolUsage,
+    UsageEntry,
+    export_usage_csv,
+    portal_usage,
+    usage_entries,
+)
+from helpdesk_tui.widgets.formatting import short_school
+
+SCHOOL_COLUMNS = (
+    "School",
+    "With rights",
+    "No account",
+    "Key > {days} days",
+    "Disabled",
+    "Never used",
+)
+GUARDIAN_ROWS = 500  # the screen lists this many; the CSV has them all
+
+
+class PortalUsageScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="usage.back", tooltip="Back to the lookup"),
+        Binding("f5", "reload", "Refresh", id="usage.refresh", tooltip="Count again"),
+        Binding(
+            "e",
+            "export",
+            "Export CSV",
+            id="usage.export",
+            tooltip="Write the school counts and the guardian lists as CSV files",
+        ),
+        Binding(
+            "d",
+            "days",
+            "Days",
+            id="usage.days",
+            tooltip="How old an unused key must be to count as outstanding",
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.days = 30
+        self.schools: list[SchoolUsage] = []
+        self.entries: list[UsageEntry] = []
+        self.loads = 0  # bumped when counts reach the screen; tests wait on it
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="usage-bar"):
+            yield Label("Portal usage · keys outstanding longer than", classes="hint")
+            yield Input(str(self.days), id="usage-days", max_length=4, restrict=r"[0-9]*")
+            yield Label("days (d to change, Enter to count again)", classes="hint")
+        yield DataTable(id="usage-schools", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="usage-list-title", classes="section-title")
+        yield DataTable(id="usage-guardians", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="usage-status", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        schools = self.query_one("#usage-schools", DataTable)
+        schools.add_columns(*(label.format(days=self.days) for label in SCHOOL_COLUMNS))
+        guardians = self.query_one("#usage-guardians", DataTable)
+        guardians.add_columns("List", "Guardian", "Detail")
+        schools.focus()
+        self.action_reload()
+
+    # -- counting ----------------------------------------------------------------------
+    def action_reload(self) -> None:
+        self.query_one("#usage-status", Static).update("Counting…")
+        self._count(self.days)
+
+    @work(thread=True, exclusive=True, group="usage")
+    def _count(self, days: int) -> None:
+        try:
+            with self.app.database.read() as session:  # type: ignore[attr-defined]
+                rows = portal_usage(session, actor=self.app.staff, days=days)  # type: ignore[attr-defined]
+        except DomainError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_schools, rows)
+
+    def _refused(self, message: str) -> None:
+        self.notify(message, title="Portal usage", severity="error", timeout=8)
+        if not self.schools:
+            self.app.pop_screen()
+
+    def _show_schools(self, rows: list[SchoolUsage]) -> None:
+        self.schools = rows
+        table = self.query_one("#usage-schools", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(*(label.format(days=self.days) for label in SCHOOL_COLUMNS))
+        # The district's line first, where it stays in view.
+        rows = rows[-1:] + rows[:-1]
+        self.schools = rows
+        for row in rows:
+            district = row.school_id is None
+            table.add_row(
+                Text(
+                    row.school if district else short_school(row.school),
+                    style="bold" if district else "",
+                ),
+                _number(row.with_rights),
+                _number(row.no_account, "yellow"),
+                _number(row.key_outstanding, "yellow"),
+                _number(row.disabled, "red"),
+                _number(row.never_used, "yellow"),
+            )
+        table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
+        self.query_one("#usage-status", Static).update(
+            "↑↓ choose a school · Tab to its guardians, Enter opens one · e exports CSV"
+        )
+        self.loads += 1
+        self._list_for_cursor()
+
+    @on(DataTable.RowHighlighted, "#usage-schools")
+    def _school_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._list_for_cursor()
+
+    def _list_for_cursor(self) -> None:
+        table = self.query_one("#usage-schools", DataTable)
+        if not self.schools or not 0 <= table.cursor_row < len(self.schools):
+            return
+        chosen = self.schools[table.cursor_row]
+        self.query_one("#usage-list-title", Static).update(
+            f"Guardians behind the numbers: {chosen.school}"
+        )
+        self._list(chosen.school_id, self.days)
+
+    @work(thread=True, exclusive=True, group="usage-list")
+    def _list(self, school_id: int | None, days: int) -> None:
+        with self.app.database.read() as session:  # type: ignore[attr-defined]
+            entries = list(
+                usage_entries(
+                    session,
+                    actor=self.app.staff,  # type: ignore[attr-defined]
+                    days=days,
+                    school_id=school_id,
+                    whole_district=school_id is None,
+                    limit=GUARDIAN_ROWS,
+                )
+            )
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_entries, entries)
+
+    def _show_entries(self, entries: list[UsageEntry]) -> None:
+        self.entries = entries
+        table = self.query_one("#usage-guardians", DataTable)
+        table.clear()
+        for e in entries:
+            table.add_row(CONDITIONS[e.condition], e.guardian, e.detail)
+        if not entries:
+            table.add_row("nobody", "", "")
+        elif len(entries) == GUARDIAN_ROWS:
+            table.add_row("…", f"first {GUARDIAN_ROWS} shown", "the CSV export has them all")
+
+    @on(DataTable.RowSelected, "#usage-guardians")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.entries):
+            self.app.push_screen(GuardianDetailScreen(self.entries[event.cursor_row].guardian_id))
+
+    # -- days and export ---------------------------------------------------------------
+    def action_days(self) -> None:
+        self.query_one("#usage-days", Input).focus()
+
+    @on(Input.Submitted, "#usage-days")
+    def _days_entered(self, event: Input.Submitted) -> None:
+        value = int(event.value) if event.value.isdigit() else 0
+        if not 1 <= value <= MAX_DAYS:
+            self.notify(f"Give the number of days as 1 to {MAX_DAYS}.", severity="error")
+            return
+        self.days = value
+        self.query_one("#usage-schools", DataTable).focus()
+        self.action_reload()
+
+    def action_export(self) -> None:
+        folder: Path = self.app.reports_dir  # type: ignore[attr-defined]
+        actor, days = self.app.staff, self.days  # type: ignore[attr-defined]
+        self.query_one("#usage-status", Static).update("Writing the CSV files…")
+        run_in_thread(
+            self,
+            lambda s: export_usage_csv(s, actor=actor, folder=folder, days=days),
+            done=self._exported,
+            failed=lambda exc: self._refused(str(exc)),
+            write=False,
+            group="usage-export",
+        )
+
+    def _exported(self, paths: tuple[Path, Path]) -> None:
+        summary, details = paths
+        self.query_one("#usage-status", Static).update(f"Saved {summary} and {details.name}.")
+        self.notify(
+            f"{summary.name} and {details.name} are in {summary.parent} (readable only by "
+            "you: they hold guardians' names).",
+            title="Exported",
+            timeout=10,
+        )
+
+
+def _number(n: int, colour: str = "") -> Text:
+    """Counts right-aligned; a non-zero count that needs attention in colour."""
+    return Text(f"{n:,}", style=colour if n else "", justify="right")
