@@ -294,6 +294,8 @@ class GuardianDetailScreen(GuardianActions):
             message, severity = f"The login was just disabled: {now.disabled_reason}.", "warning"
         elif now and (was is None or was.username != now.username):
             message, severity = f"A login ({now.username}) was just created with a key.", "information"
+        elif now and was and now.last_login_at != was.last_login_at:
+            message, severity = f"{now.username} just signed in on the portal.", "information"
         elif now and was and now.failed_login_count > was.failed_login_count:
             message = f"A failed sign-in just now ({now.failed_login_count} in a row)."
             severity = "warning"

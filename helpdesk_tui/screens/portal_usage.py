@@ -50,6 +50,18 @@ class PortalUsageScreen(Screen[None]):
             id="usage.export",
             tooltip="Write the school counts and the guardian lists as CSV files",
         ),
+        *[
+            Binding(
+                str(i),
+                f"only('{condition}')",
+                label,
+                id=f"usage.only-{condition}",
+                show=False,
+                tooltip=f"List only: {label}",
+            )
+            for i, (condition, label) in enumerate(CONDITIONS.items(), 1)
+        ],
+        Binding("0", "only('')", "All lists", id="usage.all", show=False, tooltip="List all"),
         Binding(
             "d",
             "days",
@@ -64,6 +76,7 @@ class PortalUsageScreen(Screen[None]):
         self.days = 30
         self.schools: list[SchoolUsage] = []
         self.entries: list[UsageEntry] = []
+        self.only = ""  # one list (a key of CONDITIONS), or all
         self.loads = 0  # bumped when counts reach the screen; tests wait on it
 
     def compose(self) -> ComposeResult:
@@ -131,7 +144,8 @@ class PortalUsageScreen(Screen[None]):
             )
         table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
         self.query_one("#usage-status", Static).update(
-            "↑↓ choose a school · Tab to its guardians, Enter opens one · e exports CSV"
+            "↑↓ choose a school · 1-4 list only no account / key outstanding / disabled / "
+            "never used, 0 all · Tab, Enter opens a guardian · e exports CSV"
         )
         self.loads += 1
         self._list_for_cursor()
@@ -145,13 +159,18 @@ class PortalUsageScreen(Screen[None]):
         if not self.schools or not 0 <= table.cursor_row < len(self.schools):
             return
         chosen = self.schools[table.cursor_row]
+        which = CONDITIONS[self.only].lower() if self.only else "all four lists"
         self.query_one("#usage-list-title", Static).update(
-            f"Guardians behind the numbers: {chosen.school}"
+            f"Guardians behind the numbers: {chosen.school} · {which} (1-4 one list, 0 all)"
         )
-        self._list(chosen.school_id, self.days)
+        self._list(chosen.school_id, self.days, self.only)
+
+    def action_only(self, condition: str) -> None:
+        self.only = condition
+        self._list_for_cursor()
 
     @work(thread=True, exclusive=True, group="usage-list")
-    def _list(self, school_id: int | None, days: int) -> None:
+    def _list(self, school_id: int | None, days: int, only: str) -> None:
         with self.app.database.read() as session:  # type: ignore[attr-defined]
             entries = list(
                 usage_entries(
@@ -160,6 +179,7 @@ class PortalUsageScreen(Screen[None]):
                     days=days,
                     school_id=school_id,
                     whole_district=school_id is None,
+                    only=only or None,
                     limit=GUARDIAN_ROWS,
                 )
             )

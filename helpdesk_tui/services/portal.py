@@ -90,6 +90,27 @@ def call_us(district: DistrictInfo) -> str:
     )
 
 
+def portal_audit(
+    session: Session,
+    action: str,
+    guardian_id: int | None,
+    detail: str,
+    now: datetime,
+    *,
+    outcome: str = "done",
+) -> None:
+    """An audit row whose actor is the portal: it shows in the guardian's history."""
+    audit.record(
+        session,
+        actor=PORTAL,
+        action=action,
+        guardian_id=guardian_id,
+        outcome=outcome,
+        detail=detail,
+        now=now,
+    )
+
+
 def notify_portal_event(
     session: Session,
     guardian: Guardian,
@@ -183,14 +204,13 @@ def redeem_key(
     retire_tokens(session, account_id=account.id or 0, purpose="verify_email", now=now)
     key.status, key.redeemed_at, key.redeemed_by_account_id = "redeemed", now, account.id
     reindex_guardian(session, guardian.id or 0)
-    audit.record(
+    portal_audit(
         session,
-        actor=PORTAL,
-        action="key_redeemed",
-        guardian_id=guardian.id,
-        detail=f"key …{key.last4} made login {username} from {ip}"
+        "key_redeemed",
+        guardian.id,
+        f"key …{key.last4} made login {username} from {ip}"
         + (f"; replaced login {replaced}" if replaced else ""),
-        now=now,
+        now,
     )
     notify_portal_event(
         session, guardian, event="key_redeemed", detail=username, district=district, now=now
@@ -231,25 +251,20 @@ def _refuse_unusable_key(
             f"This activation key has expired. For a new one, {call}.",
             f"key …{key.last4} expired",
         )
-    elif not guardian.active or portal_refusal(session, guardian.id or 0):
-        # The parent is not told why (a custody order is not theirs to read here).
-        reason = portal_refusal(session, guardian.id or 0) or "guardian inactive in the roster"
-        problem = (
-            PortalRefusal,
-            f"This activation key cannot be used at the moment. Please {call}.",
-            f"key …{key.last4}: {reason}",
-        )
+    else:
+        reason = portal_refusal(session, guardian.id or 0)
+        if reason is None and not guardian.active:
+            reason = "guardian inactive in the roster"
+        if reason:
+            # The parent is not told why (a custody order is not theirs to read here).
+            problem = (
+                PortalRefusal,
+                f"This activation key cannot be used at the moment. Please {call}.",
+                f"key …{key.last4}: {reason}",
+            )
     if problem:
         error, message, detail = problem
-        audit.record(
-            session,
-            actor=PORTAL,
-            action="key_redeemed",
-            guardian_id=guardian.id,
-            outcome="denied",
-            detail=detail,
-            now=now,
-        )
+        portal_audit(session, "key_redeemed", guardian.id, detail, now, outcome="denied")
         raise error(message)
 
 
@@ -323,14 +338,13 @@ def sign_in(
         raise SignInRefused(BAD_CREDENTIALS)
     account.status, account.disabled_at = "disabled", now
     account.disabled_reason = f"{account.failed_login_count} consecutive failed logins"
-    audit.record(
+    portal_audit(
         session,
-        actor=PORTAL,
-        action="account_locked",
-        guardian_id=account.guardian_id,
-        detail=f"login {account.username} disabled after "
+        "account_locked",
+        account.guardian_id,
+        f"login {account.username} disabled after "
         f"{account.failed_login_count} failed sign-ins (last from {ip})",
-        now=now,
+        now,
     )
     if guardian is not None:
         notify_portal_event(

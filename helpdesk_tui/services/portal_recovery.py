@@ -17,7 +17,6 @@ from helpdesk_tui.data.email_check import email_problem, normalized_email
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.passwords import hash_password
 from helpdesk_tui.data.tables import AccountToken, Guardian, PortalAccount
-from helpdesk_tui.services import audit
 from helpdesk_tui.services.account_tokens import TOKEN_HOURS, issue_token, spend_token
 from helpdesk_tui.services.district import DistrictInfo, get_district
 from helpdesk_tui.services.guardian_texts import language_of, link_email, username_email
@@ -27,10 +26,10 @@ from helpdesk_tui.services.portal import (
     call_us,
     client_ip,
     notify_portal_event,
+    portal_audit,
     sign_in,
 )
 from helpdesk_tui.services.portal_rules import password_problem, username_key
-from helpdesk_tui.services.staff import PORTAL
 from helpdesk_tui.services.verification import resolve_now
 
 
@@ -74,13 +73,12 @@ def set_security_email(
     account.security_email = address
     account.security_email_verified, account.security_email_verified_at = False, None
     _send_link(session, account, guardian, district, purpose="verify_email", to=address, now=now)
-    audit.record(
+    portal_audit(
         session,
-        actor=PORTAL,
-        action="security_email_set",
-        guardian_id=guardian.id,
-        detail=f"set to {mask_email(address)} (not yet verified)",
-        now=now,
+        "security_email_set",
+        guardian.id,
+        f"set to {mask_email(address)} (not yet verified)",
+        now,
     )
     return mask_email(address)
 
@@ -126,13 +124,12 @@ def verify_security_email(session: Session, *, link: str, now: datetime | None =
     account = session.get(PortalAccount, token.account_id)
     assert account is not None and account.security_email
     account.security_email_verified, account.security_email_verified_at = True, now
-    audit.record(
+    portal_audit(
         session,
-        actor=PORTAL,
-        action="security_email_verified",
-        guardian_id=account.guardian_id,
-        detail=f"{mask_email(account.security_email)} verified",
-        now=now,
+        "security_email_verified",
+        account.guardian_id,
+        f"{mask_email(account.security_email)} verified",
+        now,
     )
     return mask_email(account.security_email)
 
@@ -163,13 +160,12 @@ def reset_password(
     account.password_hash = hash_password(new_password)
     account.failed_login_count = 0
     guardian = session.get(Guardian, account.guardian_id) if account.guardian_id else None
-    audit.record(
+    portal_audit(
         session,
-        actor=PORTAL,
-        action="password_reset_done",
-        guardian_id=account.guardian_id,
-        detail=f"login {account.username}, from {ip}",
-        now=now,
+        "password_reset_done",
+        account.guardian_id,
+        f"login {account.username}, from {ip}",
+        now,
     )
     if guardian is not None:
         notify_portal_event(
@@ -294,11 +290,5 @@ def _audit_sent(
 ) -> None:
     """Self-service sends are in the guardian's history, so staff can answer "the email
     never came" (the same action names as the helpdesk's own sends)."""
-    audit.record(
-        session,
-        actor=PORTAL,
-        action=action,
-        guardian_id=guardian.id,
-        detail=f"self-service request from {client_ip(ip)}; sent to {mask_email(to)}",
-        now=now,
-    )
+    detail = f"self-service request from {client_ip(ip)}; sent to {mask_email(to)}"
+    portal_audit(session, action, guardian.id, detail, now)

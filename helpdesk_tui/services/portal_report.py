@@ -125,11 +125,12 @@ def usage_entries(
     days: int = 30,
     school_id: int | None = None,
     whole_district: bool = False,
+    only: str | None = None,
     now: datetime | None = None,
     limit: int | None = None,
 ) -> Iterator[UsageEntry]:
-    """The guardians behind the numbers, school by school and list by list; with
-    ``whole_district`` each guardian once, as the district's line counts them."""
+    """The guardians behind the numbers, school by school and list by list (``only`` one
+    list); with ``whole_district`` each guardian once, as the district's line counts them."""
     _check(session, actor, days)
     cutoff = resolve_now(now) - timedelta(days=days)
     zone = get_district(session).zone
@@ -168,6 +169,8 @@ def usage_entries(
             created = _aware(created)
             found.append(("never_used", created, f"{username}, created {_day(created, zone)}"))
         for condition, since, detail in found:
+            if only and condition != only:
+                continue
             yield UsageEntry(school, gid, name, condition, since, detail)
             made += 1
             if limit and made >= limit:

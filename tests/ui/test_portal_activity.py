@@ -1,6 +1,7 @@
 """What the portal does shows on an open guardian screen without a reload: a key
 redeemed, a lockout; and staff set the guardian's language from the same screen."""
 
+import pytest
 from sqlmodel import col, select
 
 from helpdesk_tui.data.tables import Guardian
@@ -21,6 +22,11 @@ async def watch(pilot, screen: GuardianDetailScreen) -> None:  # type: ignore[no
     await settle(pilot)
 
 
+def wrong_password(database, refusal) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(refusal), database.write() as session:
+        sign_in(session, username="watched1", password="nope", ip="192.0.2.9")
+
+
 async def test_a_redeem_and_a_lockout_appear_on_the_open_screen(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
     guardian = pick_guardian(sqlite_seeded, account="none", key_status="active")
     key = demo_key_of(sqlite_seeded, guardian.id, "active")
@@ -37,24 +43,18 @@ async def test_a_redeem_and_a_lockout_appear_on_the_open_screen(sqlite_seeded) -
         assert screen.loads == loads  # nothing happened: no reload
 
         with sqlite_seeded.write() as session:  # the parent, on the portal
-            redeem_key(session, key_text=key, username="Watched1", password=PASSWORD, ip="192.0.2.9")
+            redeem_key(
+                session, key_text=key, username="Watched1", password=PASSWORD, ip="192.0.2.9"
+            )
         await watch(pilot, screen)
         assert "username: Watched1" in text_of(pilot, "#account")
         assert "A login (Watched1) was just created" in _notices(app)
 
         for _ in range(4):
-            try:
-                with sqlite_seeded.write() as session:
-                    sign_in(session, username="watched1", password="nope", ip="192.0.2.9")
-            except SignInRefused:
-                pass
+            wrong_password(sqlite_seeded, SignInRefused)
         await watch(pilot, screen)
         assert "failed logins in a row: 4 of 5" in text_of(pilot, "#account")
-        try:
-            with sqlite_seeded.write() as session:
-                sign_in(session, username="watched1", password="nope", ip="192.0.2.9")
-        except AccountDisabled:
-            pass
+        wrong_password(sqlite_seeded, AccountDisabled)
         await watch(pilot, screen)
         assert "status: disabled" in text_of(pilot, "#account")
         assert "The login was just disabled: 5 consecutive failed logins" in _notices(app)

@@ -33,6 +33,14 @@ async def test_a_supervisor_reads_exports_and_drills_into_the_report(sqlite_seed
         )
         listed = rows(pilot, "#usage-guardians")
         assert sum(r[0] == "No account" for r in listed) == first_school.no_account
+        await pilot.press("3")  # only the disabled accounts
+        await settle(pilot)
+        disabled = rows(pilot, "#usage-guardians")
+        assert {r[0] for r in disabled} <= {"Disabled", "nobody"}
+        assert sum(r[0] == "Disabled" for r in disabled) == first_school.disabled
+        await pilot.press("0")
+        await settle(pilot)
+        assert rows(pilot, "#usage-guardians") == listed
 
         await pilot.press("d", "backspace", "backspace", "7", "enter")
         await settle(pilot)

@@ -17,28 +17,21 @@ PASSWORD = "Siobhán#2026"
 
 def test_import_reissue_redeem_lockout_unlock_sign_in(db, tmp_path):
     assert run(db, export_copy(tmp_path, "1.2")).applied
-    with db.write() as session:
-        add_staff(
-            session,
-            actor=None,
-            username="boss",
-            full_name="Bea Ortiz",
-            role="supervisor",
-            password="Super#2026x",
-        )
-    with db.read() as session:
-        boss = authenticate(session, username="boss", password="Super#2026x")
-    with db.write() as session:
-        add_staff(
-            session,
-            actor=boss,
-            username="ana",
-            full_name="Ana Ruiz",
-            role="agent",
-            password="Agent#2026x",
-        )
-    with db.read() as session:
-        agent = authenticate(session, username="ana", password="Agent#2026x")
+    # The first account needs no sign-in; that supervisor then adds the agent.
+    actor = None
+    for username, name, role in (("boss", "Bea Ortiz", "supervisor"), ("ana", "Ana Ruiz", "agent")):
+        with db.write() as session:
+            add_staff(
+                session,
+                actor=actor,
+                username=username,
+                full_name=name,
+                role=role,
+                password="Staff#2026x",
+            )
+        with db.read() as session:
+            actor = authenticate(session, username=username, password="Staff#2026x")
+    agent = actor
     siobhan = guardian(db, "g3")
 
     # The call: verified, and a new key by email to an address on file.

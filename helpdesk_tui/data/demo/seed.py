@@ -43,6 +43,19 @@ def school_year_start(now: datetime) -> int:
     return now.year if now.month >= 8 else now.year - 1
 
 
+def demo_generator(
+    *, seed: int, guardians: int, now: datetime, school_ids: dict[str, list[int]]
+) -> DistrictGenerator:
+    """The generator seed-demo and export-demo share: same arguments, same district."""
+    return DistrictGenerator(
+        seed=seed,
+        guardians=guardians,
+        now=now,
+        school_ids=school_ids,
+        school_year_start=school_year_start(now),
+    )
+
+
 def seed_demo_district(
     database: Database,
     *,
@@ -69,13 +82,7 @@ def seed_demo_district(
     wipe_district(database.write_engine)
     try:
         school_ids = _seed_district_and_staff(database, now)
-        generator = DistrictGenerator(
-            seed=seed,
-            guardians=guardians,
-            now=now,
-            school_ids=school_ids,
-            school_year_start=school_year_start(now),
-        )
+        generator = demo_generator(seed=seed, guardians=guardians, now=now, school_ids=school_ids)
         with bulk_session(database.write_engine, TABLE_ORDER) as writer:
             for batch in generator.batches():
                 for table in TABLE_ORDER:

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from helpdesk_tui.data.demo.generator import DistrictGenerator
 from helpdesk_tui.data.demo.rows import COLUMNS, Batch
-from helpdesk_tui.data.demo.seed import DEMO_DISTRICT_NAME, demo_schools, school_year_start
+from helpdesk_tui.data.demo.seed import DEMO_DISTRICT_NAME, demo_generator, demo_schools
 
 
 def _header(columns: str) -> list[str]:
@@ -162,13 +161,7 @@ def write_demo_export(
                 "metadata.highGrade": GRADE_CODES[school.high_grade],
             },
         )
-    generator = DistrictGenerator(
-        seed=seed,
-        guardians=guardians,
-        now=now,
-        school_ids=school_ids,
-        school_year_start=school_year_start(now),
-    )
+    generator = demo_generator(seed=seed, guardians=guardians, now=now, school_ids=school_ids)
     students = written_guardians = 0
     for batch in generator.batches():
         students += _write_batch(out, batch, codes)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from helpdesk_tui.data.oneroster.staging import NoProgress, Progress, Staged
+from helpdesk_tui.data.oneroster.staging import NoProgress, Progress, Staged, analyze
 
 SAMPLES = 8
 ENTITIES = ("school", "student", "guardian", "relationship", "household", "student login")
@@ -269,6 +269,9 @@ class Merger:
     # -- relationships -----------------------------------------------------------------
     def _links(self) -> None:
         self.sql(_WANT_LINK)
+        self.sql("CREATE INDEX ix_want_link_pair ON want_link (guardian_id, student_id)")
+        self.sql("CREATE INDEX ix_want_link_gsid ON want_link (gsid)")
+        analyze(self.conn, "want_link")
         pair = (
             "w.guardian_id = guardian_student.guardian_id "
             "AND w.student_id = guardian_student.student_id"
@@ -309,36 +312,38 @@ class Merger:
             "COALESCE(w.portal, TRUE), COALESCE(w.restricted, FALSE), "
             f"COALESCE(w.restricted, FALSE) FROM want_link w WHERE {new}",
         )
-        in_file = (
-            "gs.guardian_id IN (SELECT g.id FROM guardian g JOIN stage_user u ON "
-            f"u.sid = g.sourced_id WHERE {ACTIVE_GUARDIAN})"
-        )
-        if not self.delta:
-            in_file += (
-                " AND gs.student_id IN (SELECT s.id FROM student s JOIN stage_user u ON "
-                f"u.sid = s.sourced_id WHERE {ACTIVE_STUDENT})"
-            )
+        # Links of guardians in the file (bulk: and of students in it) that it no longer
+        # asserts: the relationship ended in the SIS.
         unwanted = (
-            f"{in_file} AND NOT EXISTS (SELECT 1 FROM want_link w WHERE "
+            "guardian_student gs JOIN guardian g ON g.id = gs.guardian_id "
+            "JOIN stage_user gu ON gu.sid = g.sourced_id AND gu.kind = 'guardian' "
+            "AND gu.status = 'active' JOIN student s ON s.id = gs.student_id "
+            + (
+                ""
+                if self.delta
+                else "JOIN stage_user su ON su.sid = s.sourced_id AND su.kind = 'student' "
+                "AND su.status = 'active' "
+            )
+            + "WHERE NOT EXISTS (SELECT 1 FROM want_link w WHERE "
             "w.guardian_id = gs.guardian_id AND w.student_id = gs.student_id)"
         )
         self.sql(
-            "INSERT INTO touched_guardian (id) SELECT DISTINCT gs.guardian_id FROM "
-            f"guardian_student gs WHERE {unwanted} ON CONFLICT DO NOTHING"
+            f"INSERT INTO touched_guardian (id) SELECT DISTINCT gs.guardian_id FROM {unwanted} "
+            "ON CONFLICT DO NOTHING"
         )
         self._step(
             "relationship",
             "removed",
             "SELECT g.first_name || ' ' || g.last_name || ' - ' || s.first_name || ' ' || "
-            "s.last_name FROM guardian_student gs JOIN guardian g ON g.id = gs.guardian_id "
-            f"JOIN student s ON s.id = gs.student_id WHERE {unwanted}",
-            f"DELETE FROM guardian_student WHERE id IN (SELECT gs.id FROM guardian_student gs "
-            f"WHERE {unwanted})",
+            f"s.last_name FROM {unwanted}",
+            f"DELETE FROM guardian_student WHERE id IN (SELECT gs.id FROM {unwanted})",
         )
 
     # -- households --------------------------------------------------------------------
     def _households(self) -> None:
         self.sql(_WANT_MEMBER)
+        self.sql("CREATE INDEX ix_want_member_key ON want_member (hkey)")
+        analyze(self.conn, "want_member")
         first = (
             "(SELECT hkey, MIN(guardian_id) AS gid FROM want_member "
             "WHERE guardian_id IS NOT NULL GROUP BY hkey) m JOIN guardian g ON g.id = m.gid"

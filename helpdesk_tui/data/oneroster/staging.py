@@ -90,6 +90,8 @@ _INDEXES = (
     "CREATE INDEX ix_stage_flag_pair ON stage_flag (guardian_sid, student_sid)",
     "CREATE INDEX ix_stage_birth_sid ON stage_birth (sid)",
     "CREATE INDEX ix_stage_member_key ON stage_member (hkey)",
+    "CREATE INDEX ix_stage_member_sid ON stage_member (sid)",
+    "CREATE INDEX ix_stage_user_number ON stage_user (number)",
 )
 
 
@@ -241,6 +243,7 @@ class Stager:
         with self.conn.begin():
             for statement in _INDEXES:
                 self.conn.exec_driver_sql(statement)
+            analyze(self.conn, *(t.name for t in STAGE_TABLES))
         return self.staged
 
     def _read_orgs(self) -> None:
@@ -390,6 +393,14 @@ class Stager:
                 self.staged.problem("demographics.csv", line, str(exc))
                 continue
             self._add(STAGE_BIRTH, (sid, born, line))
+
+
+def analyze(conn: Connection, *tables: str) -> None:
+    """PostgreSQL never gathers statistics on temporary tables by itself; without them
+    it plans joins over a million staged rows blind."""
+    if conn.dialect.name == "postgresql":
+        for table in tables:
+            conn.exec_driver_sql(f"ANALYZE {table}")
 
 
 def _grade_bound(value: str | None, column: str) -> int | None:

@@ -1,0 +1,146 @@
+"""Portal-side timings on a 2,000-guardian demo district (SQLite and PostgreSQL):
+
+- "forgot password" and "forgot username" for a login with a verified security email
+  (a message is queued) beside an unknown one (nothing happens): the answer must not
+  tell them apart, in words or in time;
+- a sign-in with a wrong password for a real username beside an unknown username;
+- a successful sign-in, and redeeming a key.
+
+    .venv/bin/python benchmarks/portal.py [--runs 30]
+"""
+
+import argparse
+import contextlib
+import os
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlmodel import col, select
+
+from helpdesk_tui.data import migrate
+from helpdesk_tui.data.demo.rows import DEMO_PORTAL_PASSWORD, demo_key
+from helpdesk_tui.data.demo.seed import seed_demo_district
+from helpdesk_tui.data.engine import Database, build_engine
+from helpdesk_tui.data.tables import ActivationKey, PortalAccount
+from helpdesk_tui.services.portal import PortalError, redeem_key, sign_in
+from helpdesk_tui.services.portal_recovery import forgot_password, forgot_username
+
+DATA = Path(__file__).parent / ".data"
+PG_ADMIN = os.environ.get(
+    "HELPDESK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SEED, GUARDIANS = 5, 2000
+
+
+def fresh(backend: str) -> Database:
+    if backend == "sqlite":
+        for old in DATA.glob("portal-bench.sqlite3*"):
+            old.unlink()
+        url = f"sqlite:///{DATA / 'portal-bench.sqlite3'}"
+    else:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_portal_bench" WITH (FORCE)'))
+            conn.execute(text('CREATE DATABASE "helpdesk_portal_bench"'))
+        admin.dispose()
+        url = PG_ADMIN.rsplit("/", 1)[0] + "/helpdesk_portal_bench"
+    engine = build_engine(url)
+    migrate.upgrade(engine)
+    database = Database(engine)
+    seed_demo_district(database, guardians=GUARDIANS, seed=SEED)
+    return database
+
+
+def timed(call: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with contextlib.suppress(PortalError):  # a refusal takes its time too
+            call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def line(label: str, times: list[float]) -> str:
+    return (
+        f"  {label:<44} mean {statistics.mean(times):7.1f} ms  sd {statistics.stdev(times):5.1f}"
+        f"  min {min(times):7.1f}  max {max(times):7.1f}"
+    )
+
+
+def measure(backend: str, runs: int) -> None:
+    database = fresh(backend)
+    with database.read() as s:
+        verified = s.exec(
+            select(PortalAccount).where(
+                col(PortalAccount.security_email_verified),
+                col(PortalAccount.status) == "active",
+                col(PortalAccount.kind) == "guardian",
+            )
+        ).all()
+        keys = s.exec(select(ActivationKey.id).where(col(ActivationKey.status) == "active")).all()
+    # A different login each time, so the hourly limit on reset links never applies.
+    logins = iter(a.username for a in verified)
+    emails = iter(a.security_email for a in verified[runs:])
+    users = iter(a.username for a in verified[2 * runs :])
+    key_ids, counter = iter(keys), iter(range(10**6))
+    ip = "192.0.2.1"
+
+    def attempt(username: str, password: str) -> None:
+        with database.write() as session:
+            sign_in(session, username=username, password=password, ip=ip)
+
+    def redeem() -> None:
+        with database.write() as session:
+            redeem_key(
+                session,
+                key_text=demo_key(SEED, next(key_ids)),
+                username=f"Bench{next(counter)}",
+                password="Bench#2026x",
+                ip=ip,
+                now=datetime.now(UTC),
+            )
+
+    cases: list[tuple[str, Callable[[], object]]] = [
+        (
+            "forgot password, verified login (sends)",
+            lambda: forgot_password(database, username=next(logins), ip=ip),
+        ),
+        (
+            "forgot password, unknown login (nothing)",
+            lambda: forgot_password(database, username="nobody1", ip=ip),
+        ),
+        (
+            "forgot username, verified email (sends)",
+            lambda: forgot_username(database, email=next(emails) or "", ip=ip),
+        ),
+        (
+            "forgot username, unknown email (nothing)",
+            lambda: forgot_username(database, email="no@example.com", ip=ip),
+        ),
+        ("sign-in, real username, wrong password", lambda: attempt(next(users), "x1!")),
+        ("sign-in, unknown username", lambda: attempt("ghost99", "x1!")),
+        ("sign-in, right password", lambda: attempt(next(users), DEMO_PORTAL_PASSWORD)),
+        ("redeem a key", redeem),
+    ]
+    print(f"{backend} ({GUARDIANS:,} guardians, {runs} runs each)")
+    for label, call in cases:
+        print(line(label, timed(call, runs)))
+    database.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    runs = parser.parse_args().runs
+    DATA.mkdir(exist_ok=True)
+    for backend in ("sqlite", "postgresql"):
+        measure(backend, runs)
+
+
+if __name__ == "__main__":
+    main()
