@@ -1,6 +1,7 @@
 """Builds the rows of the lookup index (``search_term``) for guardians."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, text
@@ -149,3 +150,18 @@ def reindex_guardians(
         last = ids[-1]
         if progress:
             progress(len(ids))
+
+
+@contextmanager
+def rebuilt_lookup_indexes(connection: Connection, *, when: bool) -> Iterator[None]:
+    """With ``when``, drop the lookup table's indexes for the block and build them again
+    at its end, in the caller's transaction. Only for a table nobody is searching yet:
+    on PostgreSQL dropping an index locks the table until commit."""
+    indexes = list(SearchTerm.__table__.indexes) if when else []  # type: ignore[attr-defined]
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
+    if when and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ANALYZE search_term")

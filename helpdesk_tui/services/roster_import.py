@@ -27,7 +27,7 @@ from helpdesk_tui.data.oneroster.files import (
 )
 from helpdesk_tui.data.oneroster.merge import Merger
 from helpdesk_tui.data.oneroster.staging import NoProgress, Progress, Staged, Stager, settle
-from helpdesk_tui.data.search_index import reindex_guardians
+from helpdesk_tui.data.search_index import rebuilt_lookup_indexes, reindex_guardians
 from helpdesk_tui.data.tables import DistrictSettings
 from helpdesk_tui.services import audit
 from helpdesk_tui.services.errors import DomainError
@@ -166,15 +166,19 @@ def _run(
         return
     as_writer(conn)
     with conn.begin() as transaction:
+        # Nobody searches a lookup index that is still empty: load it without its
+        # indexes and build them once, as the demo generator does (several times faster).
+        first_lookup_load = conn.execute(text("SELECT 1 FROM search_term LIMIT 1")).first() is None
         if not has_district and new_district is not None:
             _create_district(conn, staged, new_district)
         merger = Merger(conn, staged, now=now, progress=progress)
         merged = merger.run(demographics=staged.mode("demographics") != "absent")
         touched = conn.execute(text("SELECT COUNT(*) FROM touched_guardian")).scalar_one()
         progress.phase("Updating the lookup index", touched)
-        report.reindexed_guardians = reindex_guardians(
-            conn, "touched_guardian", progress=progress.advance
-        )
+        with rebuilt_lookup_indexes(conn, when=first_lookup_load):
+            report.reindexed_guardians = reindex_guardians(
+                conn, "touched_guardian", progress=progress.advance
+            )
         report.counts = {k: dict(v) for k, v in merged.counts.items()}
         report.samples = dict(merged.samples)
         with Session(bind=conn) as session:

@@ -52,3 +52,28 @@ def test_formatting_round_trips(raw: bytes, case: str, sep: str, braces: bool) -
         typed = "{" + typed + "}"
     assert canonical_hex(typed) == raw.hex().upper()
     assert key_digest(typed) == key_digest(canonical)
+
+
+@given(
+    st.binary(min_size=16, max_size=16),
+    st.lists(st.sampled_from(["", " ", "-", "  ", " - "]), min_size=33, max_size=33),
+    st.lists(st.booleans(), min_size=32, max_size=32),
+    st.booleans(),
+)
+def test_a_key_typed_with_any_spacing_and_case_is_that_key(
+    raw: bytes, gaps: list[str], upper: list[bool], braces: bool
+) -> None:
+    """What a parent types into the portal or reads over the phone: any mix of case,
+    spaces and dashes between any characters, braces or not."""
+    digits = [c.upper() if up else c.lower() for c, up in zip(raw.hex(), upper, strict=True)]
+    typed = gaps[0] + "".join(d + g for d, g in zip(digits, gaps[1:], strict=True))
+    if braces:
+        typed = "{" + typed + "}"
+    assert canonical_hex(typed) == raw.hex().upper()
+    assert key_digest(typed) == key_digest(format_key(raw.hex()))
+
+
+@given(st.text(alphabet="0123456789abcdefABCDEF -{}", max_size=60))
+def test_only_exactly_32_hex_digits_make_a_key(text: str) -> None:
+    hex_digits = [c for c in text if c not in " -{}"]
+    assert (canonical_hex(text) is not None) == (len(hex_digits) == 32)

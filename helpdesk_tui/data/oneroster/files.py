@@ -62,11 +62,18 @@ class ExportFiles:
             return self.zip.getinfo(real).file_size
         return (self.path / real).stat().st_size
 
-    def _binary(self, name: str) -> IO[bytes]:
+    def open_binary(self, name: str) -> IO[bytes]:
         real = self.names[name.lower()]
         if self.zip is not None:
             return self.zip.open(real)
         return (self.path / real).open("rb")
+
+    def estimated_rows(self, name: str) -> int:
+        """Roughly how many rows, from the first 64 KB (for a steady progress bar)."""
+        with self.open_binary(name) as raw:
+            sample = raw.read(65536)
+        per_row = max(len(sample) // max(sample.count(b"\n"), 1), 1)
+        return max(self.size(name) // per_row, 1)
 
     def close(self) -> None:
         if self.zip is not None:
@@ -83,7 +90,7 @@ class ExportFiles:
                     f"Unknown encoding {forced!r}; use utf-8 or cp1252."
                 ) from None
             return forced
-        with self._binary(name) as stream:
+        with self.open_binary(name) as stream:
             head = stream.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise ExportUnreadable(
@@ -107,7 +114,7 @@ class ExportFiles:
     def _first_bad_byte(self, name: str, encoding: str) -> str | None:
         decoder = codecs.getincrementaldecoder(encoding)()
         line = 1
-        with self._binary(name) as stream:
+        with self.open_binary(name) as stream:
             while chunk := stream.read(CHUNK):
                 try:
                     decoder.decode(chunk)
@@ -125,7 +132,7 @@ class ExportFiles:
         """(line number, row) for each record; a header cell is trimmed, values are kept
         as written (the parser trims). Line numbers count the header as line 1 and point
         at where a record starts, also when a quoted cell spans lines."""
-        with self._binary(name) as raw:
+        with self.open_binary(name) as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
             reader = csv.reader(text)
             try:
@@ -142,7 +149,7 @@ class ExportFiles:
                 start = reader.line_num + 1
 
     def header(self, name: str, encoding: str) -> list[str]:
-        with self._binary(name) as raw:
+        with self.open_binary(name) as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
             first = next(csv.reader(text), [])
         return [h.strip().lstrip("\ufeff") for h in first]

@@ -250,9 +250,8 @@ class Merger:
                 "ON CONFLICT DO NOTHING",
                 before=before,
             )
-        kind = table
         gone = (
-            f"{table}.sourced_id IN (SELECT u.sid FROM stage_user u WHERE u.kind = '{kind}' "
+            f"{table}.sourced_id IN (SELECT u.sid FROM stage_user u WHERE u.kind = '{table}' "
             f"AND u.status = 'tobedeleted')"
             if self.delta
             else f"{table}.sourced_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stage_user u "

@@ -168,7 +168,6 @@ class Stager:
         self.staged = Staged(manifest)
         self.writer = BulkWriter(connection, STAGE_TABLES)
         self.pending: dict[str, list[tuple]] = {t.name: [] for t in STAGE_TABLES}
-        self._row_bytes: dict[str, int] = {}
 
     # -- plumbing ------------------------------------------------------------------
     def create_tables(self) -> None:
@@ -201,27 +200,17 @@ class Stager:
                 name, 1, f"missing required column(s): {', '.join(missing)}; nothing was read"
             )
             return
-        size = max(self.files.size(name), 1)
-        self.progress.phase(f"Reading {name}", size)
-        count, done = 0, 0
+        expected = self.files.estimated_rows(name)
+        self.progress.phase(f"Reading {name}", expected)
+        count = shown = 0
         for line, row in self.files.rows(name, encoding):
             count += 1
             yield line, row
-            if count % 2000 == 0:
-                # Rows are about the same size: advance by the share read so far.
-                share = int(size * min(count / max(self._estimate(name, size), 1), 1.0))
-                self.progress.advance(share - done)
-                done = share
-        self.progress.advance(size - done)
+            if count % 2000 == 0 and count <= expected:
+                self.progress.advance(count - shown)
+                shown = count
+        self.progress.advance(expected - shown)  # the bar ends full, however good the guess
         self.staged.rows_read[name] = count
-
-    def _estimate(self, name: str, size: int) -> int:
-        """Rough row count from the first 64 KB (for a smooth progress bar)."""
-        if name not in self._row_bytes:
-            with self.files._binary(name) as raw:
-                sample = raw.read(65536)
-            self._row_bytes[name] = max(len(sample) // max(sample.count(b"\n"), 1), 1)
-        return size // self._row_bytes[name]
 
     # -- the files -----------------------------------------------------------------
     def read_all(self) -> Staged:
