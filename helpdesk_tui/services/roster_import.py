@@ -166,9 +166,13 @@ def _run(
         return
     as_writer(conn)
     with conn.begin() as transaction:
-        # Nobody searches a lookup index that is still empty: load it without its
-        # indexes and build them once, as the demo generator does (several times faster).
-        first_lookup_load = conn.execute(text("SELECT 1 FROM search_term LIMIT 1")).first() is None
+        # Nobody searches a lookup index that is still empty: PostgreSQL loads it faster
+        # without its indexes, built once at the end (1M users: 509 s -> 445 s). SQLite,
+        # with its small page cache, is faster keeping them (210 s against 285 s).
+        first_lookup_load = (
+            conn.dialect.name == "postgresql"
+            and conn.execute(text("SELECT 1 FROM search_term LIMIT 1")).first() is None
+        )
         if not has_district and new_district is not None:
             _create_district(conn, staged, new_district)
         merger = Merger(conn, staged, now=now, progress=progress)
