@@ -11,14 +11,12 @@
 
 import argparse
 import contextlib
-import os
 import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from bench_db import empty_database_url
 from sqlmodel import col, select
 
 from helpdesk_tui.data import migrate
@@ -29,25 +27,11 @@ from helpdesk_tui.data.tables import ActivationKey, PortalAccount
 from helpdesk_tui.services.portal import PortalError, redeem_key, sign_in
 from helpdesk_tui.services.portal_recovery import forgot_password, forgot_username
 
-DATA = Path(__file__).parent / ".data"
-PG_ADMIN = os.environ.get(
-    "HELPDESK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 SEED, GUARDIANS = 5, 2000
 
 
 def fresh(backend: str) -> Database:
-    if backend == "sqlite":
-        for old in DATA.glob("portal-bench.sqlite3*"):
-            old.unlink()
-        url = f"sqlite:///{DATA / 'portal-bench.sqlite3'}"
-    else:
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_portal_bench" WITH (FORCE)'))
-            conn.execute(text('CREATE DATABASE "helpdesk_portal_bench"'))
-        admin.dispose()
-        url = PG_ADMIN.rsplit("/", 1)[0] + "/helpdesk_portal_bench"
+    url = empty_database_url(backend, "helpdesk_portal_bench")
     engine = build_engine(url)
     migrate.upgrade(engine)
     database = Database(engine)
@@ -137,7 +121,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     runs = parser.parse_args().runs
-    DATA.mkdir(exist_ok=True)
     for backend in ("sqlite", "postgresql"):
         measure(backend, runs)
 

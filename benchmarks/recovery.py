@@ -14,10 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_db import empty_database_url  # noqa: E402
 
 from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
@@ -29,24 +28,9 @@ from helpdesk_tui.services import verification_proofs as proofs
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
 from tests.recovery import birth_date_of, pick_guardian  # noqa: E402
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DATA = Path(__file__).with_name(".data")
-
 
 def fresh(backend: str, guardians: int) -> Database:
-    if backend == "sqlite":
-        DATA.mkdir(exist_ok=True)
-        path = DATA / "recovery.sqlite3"
-        for old in DATA.glob("recovery.sqlite3*"):
-            old.unlink()
-        url = f"sqlite:///{path}"
-    else:
-        admin = create_engine(PG_DEFAULT, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "helpdesk_bench_recovery" WITH (FORCE)'))
-            conn.execute(text('CREATE DATABASE "helpdesk_bench_recovery"'))
-        admin.dispose()
-        url = make_url(PG_DEFAULT).set(database="helpdesk_bench_recovery").render_as_string(False)
+    url = empty_database_url(backend, "helpdesk_bench_recovery")
     engine = build_engine(url)
     migrate.upgrade(engine)
     database = Database(engine)

@@ -10,7 +10,6 @@ Exports are written once to benchmarks/.data/ and reused.
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -18,10 +17,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-DATA = Path(__file__).parent / ".data"
-PG_ADMIN = os.environ.get(
-    "HELPDESK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+from bench_db import DATA, empty_database_url
+
 NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 USERS_PER_GUARDIAN = 1.92  # the demo district has ~0.92 students per guardian
 
@@ -41,23 +38,6 @@ def export_for(users: int) -> Path:
             flush=True,
         )
     return path
-
-
-def database_url(backend: str, users: int) -> str:
-    if backend == "sqlite":
-        path = DATA / f"import-{users}.sqlite3"
-        for leftover in DATA.glob(f"import-{users}.sqlite3*"):
-            leftover.unlink()
-        return f"sqlite:///{path}"
-    from sqlalchemy import create_engine, text
-
-    name = f"helpdesk_import_bench_{users}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
 
 
 def one_import(url: str, export: str, fresh: bool) -> None:
@@ -111,13 +91,14 @@ def main() -> None:
         url, export, fresh = args.child
         one_import(url, export, fresh == "1")
         return
-    DATA.mkdir(exist_ok=True)
     print("Roster import (OneRoster 1.2, demo district), one process per import")
-    print(f"{'backend':<11} {'users':>10} {'run':<12} {'seconds':>8} {'users/s':>9} {'peak RSS':>9}")
+    print(
+        f"{'backend':<11} {'users':>10} {'run':<12} {'seconds':>8} {'users/s':>9} {'peak RSS':>9}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         export = export_for(size)
         for backend in args.backends.split(","):
-            url = database_url(backend, size)
+            url = empty_database_url(backend, f"helpdesk_import_bench_{size}")
             for run, fresh in (("first", True), ("re-import", False)):
                 r = run_child(url, export, fresh=fresh)
                 assert r["problems"] == 0

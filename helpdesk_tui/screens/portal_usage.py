@@ -92,8 +92,7 @@ class PortalUsageScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        schools = self.query_one("#usage-schools", DataTable)
-        schools.add_columns(*(label.format(days=self.days) for label in SCHOOL_COLUMNS))
+        schools = self.query_one("#usage-schools", DataTable)  # its columns come with the counts
         guardians = self.query_one("#usage-guardians", DataTable)
         guardians.add_columns("List", "Guardian", "Detail")
         schools.focus()

@@ -34,13 +34,15 @@ def issue_token(session: Session, *, account_id: int, purpose: str, now: datetim
     return token
 
 
-def retire_tokens(session: Session, *, account_id: int, purpose: str, now: datetime) -> None:
+def retire_tokens(session: Session, *, account_id: int, purpose: str | None, now: datetime) -> None:
+    """Spend the account's unused tokens of ``purpose`` (None: of every purpose)."""
+    which = [col(AccountToken.purpose) == purpose] if purpose else []
     session.exec(
         update(AccountToken)
         .where(
             col(AccountToken.account_id) == account_id,
-            col(AccountToken.purpose) == purpose,
             col(AccountToken.used_at).is_(None),
+            *which,
         )
         .values(used_at=now)
     )

@@ -15,18 +15,17 @@ from sqlmodel import Session, col, select
 from helpdesk_tui.data.search_index import reindex_guardian
 from helpdesk_tui.data.tables import PortalAccount
 from helpdesk_tui.services import audit
-from helpdesk_tui.services.account_tokens import TOKEN_HOURS, issue_token
 from helpdesk_tui.services.district import get_district
 from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.guardian_texts import language_of, link_email, username_email
 from helpdesk_tui.services.keys import (
     IssuedKey,
     issue_key,
     lock_guardian,
     portal_refusal,
 )
-from helpdesk_tui.services.outbox import mask_email, notify_all, queue
+from helpdesk_tui.services.outbox import mask_email, notify_all
 from helpdesk_tui.services.portal_rules import username_key, username_problem
+from helpdesk_tui.services.recovery_mail import queue_link, queue_username
 from helpdesk_tui.services.staff import StaffMember
 from helpdesk_tui.services.verification import (
     require_pass,
@@ -121,12 +120,6 @@ class _Action:
         )
         return ActionResult(message, notices)
 
-    def name(self) -> str:
-        return f"{self.guardian.first_name} {self.guardian.last_name}"
-
-    def lang(self) -> str:
-        return language_of(self.guardian.preferred_language)
-
 
 def unlock_account(
     session: Session,
@@ -175,42 +168,26 @@ def send_username(
 ) -> ActionResult:
     act = _Action(session, actor, guardian_id, "username_sent", now)
     to = act.verified_email()
-    account = act.account()
-    queue(
+    queue_username(
         session,
-        kind="username",
+        account=act.account(),
+        guardian=act.guardian,
+        district=act.district,
         to=to,
-        letter=username_email(
-            act.lang(),
-            name=act.name(),
-            district=act.district.name,
-            portal_url=act.district.portal_url,
-        ),
         now=act.now,
-        guardian_id=guardian_id,
-        secret=account.username,
     )
     return act.done(f"Username sent to {mask_email(to)}.")
 
 
 def _send_link(act: _Action, purpose: str, to: str) -> None:
-    account = act.account()
-    token = issue_token(act.session, account_id=account.id or 0, purpose=purpose, now=act.now)
-    param = "reset" if purpose == "reset" else "verify"
-    queue(
+    queue_link(
         act.session,
-        kind=f"link:{purpose}",
+        account=act.account(),
+        guardian=act.guardian,
+        district=act.district,
+        purpose=purpose,
         to=to,
-        letter=link_email(
-            act.lang(),
-            purpose=purpose,
-            name=act.name(),
-            district=act.district.name,
-            hours=TOKEN_HOURS[purpose],
-        ),
         now=act.now,
-        guardian_id=act.guardian.id,
-        secret=f"{act.district.portal_url}?{param}={token}",
     )
 
 

@@ -167,6 +167,9 @@ def get_guardian_detail(
             "This family has no student at your school. Refer them to the district helpdesk "
             "or to their own school's office."
         )
+    # Read before the record: a change landing while it loads then shows as a change at
+    # the next check (one extra reload) instead of hiding behind a newer fingerprint.
+    fingerprint = portal_fingerprint(session, guardian_id=guardian_id)
     district = get_district(session)
     local = district.local
     passed = current_pass(session, actor=actor, guardian_id=guardian_id)
@@ -228,7 +231,7 @@ def get_guardian_detail(
         verified_until=local(passed.valid_until) if passed else None,
         verified_by=verification_summary(session, passed, actor) if passed else "",
         blocked=open_block(session, guardian_id) is not None,
-        fingerprint=portal_fingerprint(session, guardian_id=guardian_id),
+        fingerprint=fingerprint,
     )
 
 

@@ -62,9 +62,17 @@ def addresses_on_file(session: Session, guardian: Guardian) -> list[str]:
     return list(seen.values())
 
 
-def local_minute(now: datetime, district: DistrictInfo) -> str:
-    """A moment as a guardian reads it in a notice: the district's local time."""
-    return now.astimezone(district.zone).strftime("%Y-%m-%d %H:%M")
+def notice_fields(guardian: Guardian, district: DistrictInfo, now: datetime) -> dict[str, str]:
+    """What every notice to a guardian names: their language and name, when (district
+    time), and the district with its helpdesk's phone and email."""
+    return {
+        "lang": language_of(guardian.preferred_language),
+        "when": now.astimezone(district.zone).strftime("%Y-%m-%d %H:%M"),
+        "district": district.name,
+        "phone": district.helpdesk_phone,
+        "email": district.helpdesk_email,
+        "name": f"{guardian.first_name} {guardian.last_name}",
+    }
 
 
 def notify_all(
@@ -79,15 +87,7 @@ def notify_all(
     """Queue a notice of ``action`` (the helpdesk's wording, unless ``letter`` is given)
     to every address on file; returns how many."""
     if letter is None:
-        letter = notice(
-            language_of(guardian.preferred_language),
-            action=action,
-            when=local_minute(now, district),
-            district=district.name,
-            phone=district.helpdesk_phone,
-            email=district.helpdesk_email,
-            name=f"{guardian.first_name} {guardian.last_name}",
-        )
+        letter = notice(action=action, **notice_fields(guardian, district, now))
     addresses = addresses_on_file(session, guardian)
     for address in addresses:
         queue(

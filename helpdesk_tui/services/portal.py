@@ -25,9 +25,8 @@ from helpdesk_tui.services import audit
 from helpdesk_tui.services.account_tokens import retire_tokens
 from helpdesk_tui.services.district import DistrictInfo, get_district
 from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.guardian_texts import language_of
 from helpdesk_tui.services.keys import lock_guardian, portal_refusal
-from helpdesk_tui.services.outbox import local_minute, notify_all
+from helpdesk_tui.services.outbox import notice_fields, notify_all
 from helpdesk_tui.services.portal_rules import password_problem, username_key, username_problem
 from helpdesk_tui.services.portal_texts import portal_notice
 from helpdesk_tui.services.staff import PORTAL
@@ -69,6 +68,7 @@ class Redeemed:
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
+    account_id: int
     username: str
     kind: str  # guardian or student
     last_login_at: datetime | None  # the previous successful sign-in
@@ -81,6 +81,16 @@ def client_ip(ip: str) -> str:
         raise PortalError(
             f"{ip[:60]!r} is not an IP address; the portal passes the client's address."
         ) from None
+
+
+def _taken(username: str) -> UsernameTaken:
+    return UsernameTaken(f"The username {username} is already taken. Choose another one.")
+
+
+def _how_to_unlock(district: DistrictInfo) -> str:
+    return (
+        f"To have it unlocked, {call_us(district)}, or visit your school's office with a photo ID."
+    )
 
 
 def call_us(district: DistrictInfo) -> str:
@@ -120,16 +130,7 @@ def notify_portal_event(
     district: DistrictInfo,
     now: datetime,
 ) -> int:
-    letter = portal_notice(
-        language_of(guardian.preferred_language),
-        event=event,
-        detail=detail,
-        when=local_minute(now, district),
-        district=district.name,
-        phone=district.helpdesk_phone,
-        email=district.helpdesk_email,
-        name=f"{guardian.first_name} {guardian.last_name}",
-    )
+    letter = portal_notice(event=event, detail=detail, **notice_fields(guardian, district, now))
     return notify_all(
         session, guardian=guardian, action=event, district=district, now=now, letter=letter
     )
@@ -178,7 +179,7 @@ def redeem_key(
         select(PortalAccount).where(col(PortalAccount.username_key) == username_key(username))
     ).first()
     if taken is not None and taken.guardian_id != guardian.id:
-        raise UsernameTaken(f"The username {username} is already taken. Choose another one.")
+        raise _taken(username)
     account = session.exec(
         select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian.id)
     ).first()
@@ -197,11 +198,8 @@ def redeem_key(
         with session.begin_nested():
             session.flush()
     except IntegrityError:  # taken in the instant since the check, by another request
-        raise UsernameTaken(
-            f"The username {username} is already taken. Choose another one."
-        ) from None
-    retire_tokens(session, account_id=account.id or 0, purpose="reset", now=now)
-    retire_tokens(session, account_id=account.id or 0, purpose="verify_email", now=now)
+        raise _taken(username) from None
+    retire_tokens(session, account_id=account.id or 0, purpose=None, now=now)  # the old login's
     key.status, key.redeemed_at, key.redeemed_by_account_id = "redeemed", now, account.id
     reindex_guardian(session, guardian.id or 0)
     portal_audit(
@@ -324,14 +322,13 @@ def sign_in(
         attempt(False)
         raise AccountDisabled(
             "This login is disabled, so it cannot sign in even with the right password. "
-            f"To have it unlocked, {call_us(district)}, or visit your school's office "
-            "with a photo ID."
+            + _how_to_unlock(district)
         )
     if ok:
         previous = account.last_login_at
         account.failed_login_count, account.last_login_at = 0, now
         attempt(True)
-        return SignedIn(account.username, account.kind, previous)
+        return SignedIn(account.id or 0, account.username, account.kind, previous)
     account.failed_login_count += 1
     attempt(False)
     if account.failed_login_count < district.lockout_threshold:
@@ -357,6 +354,5 @@ def sign_in(
         )
     raise AccountDisabled(
         f"That was failed sign-in number {account.failed_login_count} in a row, so this "
-        f"login is now disabled. To have it unlocked, {call_us(district)}, or visit your "
-        "school's office with a photo ID."
+        "login is now disabled. " + _how_to_unlock(district)
     )

@@ -17,10 +17,9 @@ from helpdesk_tui.data.email_check import email_problem, normalized_email
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.passwords import hash_password
 from helpdesk_tui.data.tables import AccountToken, Guardian, PortalAccount
-from helpdesk_tui.services.account_tokens import TOKEN_HOURS, issue_token, spend_token
-from helpdesk_tui.services.district import DistrictInfo, get_district
-from helpdesk_tui.services.guardian_texts import language_of, link_email, username_email
-from helpdesk_tui.services.outbox import mask_email, queue
+from helpdesk_tui.services.account_tokens import spend_token
+from helpdesk_tui.services.district import get_district
+from helpdesk_tui.services.outbox import mask_email
 from helpdesk_tui.services.portal import (
     PortalError,
     call_us,
@@ -30,6 +29,7 @@ from helpdesk_tui.services.portal import (
     sign_in,
 )
 from helpdesk_tui.services.portal_rules import password_problem, username_key
+from helpdesk_tui.services.recovery_mail import queue_link, queue_username
 from helpdesk_tui.services.verification import resolve_now
 
 
@@ -50,11 +50,8 @@ def set_security_email(
     if problem:
         raise PortalError(f"That email address cannot be used: {problem}.")
     signed = sign_in(session, username=username, password=password, ip=ip, now=now)
-    account = session.exec(
-        select(PortalAccount).where(
-            col(PortalAccount.username_key) == username_key(signed.username)
-        )
-    ).one()
+    account = session.get(PortalAccount, signed.account_id)  # loaded by sign_in
+    assert account is not None
     if account.guardian_id is None:
         raise PortalError("Student logins are managed by the school, not the parent portal.")
     guardian = session.get(Guardian, account.guardian_id)
@@ -72,7 +69,15 @@ def set_security_email(
     )
     account.security_email = address
     account.security_email_verified, account.security_email_verified_at = False, None
-    _send_link(session, account, guardian, district, purpose="verify_email", to=address, now=now)
+    queue_link(
+        session,
+        account=account,
+        guardian=guardian,
+        district=district,
+        purpose="verify_email",
+        to=address,
+        now=now,
+    )
     portal_audit(
         session,
         "security_email_set",
@@ -81,35 +86,6 @@ def set_security_email(
         now,
     )
     return mask_email(address)
-
-
-def _send_link(
-    session: Session,
-    account: PortalAccount,
-    guardian: Guardian,
-    district: DistrictInfo,
-    *,
-    purpose: str,
-    to: str,
-    now: datetime,
-) -> None:
-    token = issue_token(session, account_id=account.id or 0, purpose=purpose, now=now)
-    param = "reset" if purpose == "reset" else "verify"
-    queue(
-        session,
-        kind=f"link:{purpose}",
-        to=to,
-        letter=link_email(
-            language_of(guardian.preferred_language),
-            purpose=purpose,
-            name=f"{guardian.first_name} {guardian.last_name}",
-            district=district.name,
-            hours=TOKEN_HOURS[purpose],
-        ),
-        now=now,
-        guardian_id=guardian.id,
-        secret=f"{district.portal_url}?{param}={token}",
-    )
 
 
 def verify_security_email(session: Session, *, link: str, now: datetime | None = None) -> str:
@@ -214,7 +190,7 @@ def forgot_password(
 ) -> str:
     """Send a reset link to the login's verified security email, if there is one."""
     now = resolve_now(now)
-    client_ip(ip)
+    ip = client_ip(ip)
 
     def work(session: Session) -> None:
         account = session.exec(
@@ -225,9 +201,16 @@ def forgot_password(
         guardian = _recovery_account(session, account)
         if guardian is None or account is None or _too_many_links(session, account.id, now):
             return
-        district = get_district(session)
         to = account.security_email or ""
-        _send_link(session, account, guardian, district, purpose="reset", to=to, now=now)
+        queue_link(
+            session,
+            account=account,
+            guardian=guardian,
+            district=get_district(session),
+            purpose="reset",
+            to=to,
+            now=now,
+        )
         _audit_sent(session, guardian, "password_reset_sent", to, ip, now)
 
     return _answer_after_floor(database, work)
@@ -249,7 +232,7 @@ def _too_many_links(session: Session, account_id: int | None, now: datetime) -> 
 def forgot_username(database: Database, *, email: str, ip: str, now: datetime | None = None) -> str:
     """Send the username of each login whose verified security email this is."""
     now = resolve_now(now)
-    client_ip(ip)
+    ip = client_ip(ip)
     wanted = email.strip()[:254].casefold()
 
     def work(session: Session) -> None:
@@ -266,21 +249,11 @@ def forgot_username(database: Database, *, email: str, ip: str, now: datetime | 
             guardian = _recovery_account(session, account)
             if guardian is None or district is None:
                 continue
-            queue(
-                session,
-                kind="username",
-                to=account.security_email or "",
-                letter=username_email(
-                    language_of(guardian.preferred_language),
-                    name=f"{guardian.first_name} {guardian.last_name}",
-                    district=district.name,
-                    portal_url=district.portal_url,
-                ),
-                now=now,
-                guardian_id=guardian.id,
-                secret=account.username,
+            to = account.security_email or ""
+            queue_username(
+                session, account=account, guardian=guardian, district=district, to=to, now=now
             )
-            _audit_sent(session, guardian, "username_sent", account.security_email or "", ip, now)
+            _audit_sent(session, guardian, "username_sent", to, ip, now)
 
     return _answer_after_floor(database, work)
 
@@ -290,5 +263,5 @@ def _audit_sent(
 ) -> None:
     """Self-service sends are in the guardian's history, so staff can answer "the email
     never came" (the same action names as the helpdesk's own sends)."""
-    detail = f"self-service request from {client_ip(ip)}; sent to {mask_email(to)}"
+    detail = f"self-service request from {ip}; sent to {mask_email(to)}"
     portal_audit(session, action, guardian.id, detail, now)

@@ -11,7 +11,7 @@ Runs without a staff sign-in (from cron, say): it is audited as "roster-import".
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, text
@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from helpdesk_tui.data.demo.seed import school_year_start
 from helpdesk_tui.data.engine import Database, as_writer
+from helpdesk_tui.data.oneroster.checks import settle
 from helpdesk_tui.data.oneroster.files import (
     ExportFiles,
     ExportUnreadable,
@@ -26,7 +27,7 @@ from helpdesk_tui.data.oneroster.files import (
     read_manifest,
 )
 from helpdesk_tui.data.oneroster.merge import Merger
-from helpdesk_tui.data.oneroster.staging import NoProgress, Progress, Staged, Stager, settle
+from helpdesk_tui.data.oneroster.staging import NoProgress, Progress, Staged, Stager
 from helpdesk_tui.data.search_index import rebuilt_lookup_indexes, reindex_guardians
 from helpdesk_tui.data.tables import DistrictSettings
 from helpdesk_tui.services import audit
@@ -73,7 +74,7 @@ class ImportReport:
         return sum(n for per in self.counts.values() for n in per.values())
 
     def summary(self) -> str:
-        """One line for the audit trail and the status bar."""
+        """One line for the audit trail."""
         parts = [
             f"{entity}s {', '.join(f'{what} {n:,}' for what, n in per.items())}"
             for entity, per in self.counts.items()
@@ -174,7 +175,7 @@ def _run(
             and conn.execute(text("SELECT 1 FROM search_term LIMIT 1")).first() is None
         )
         if not has_district and new_district is not None:
-            _create_district(conn, staged, new_district)
+            _create_district(conn, staged, new_district, now)
         merger = Merger(conn, staged, now=now, progress=progress)
         merged = merger.run(demographics=staged.mode("demographics") != "absent")
         touched = conn.execute(text("SELECT COUNT(*) FROM touched_guardian")).scalar_one()
@@ -201,11 +202,11 @@ def _run(
             report.applied = True
 
 
-def _create_district(conn: Connection, staged: Staged, new_district: NewDistrict) -> None:
-    name = next(
-        (o.name for o in staged.orgs.values() if o.kind == "district" and o.status == "active"),
-        "School district",
-    )
+def _create_district(
+    conn: Connection, staged: Staged, new_district: NewDistrict, now: datetime
+) -> None:
+    org = staged.district()
+    name = org.name if org else "School district"
     with Session(bind=conn) as session:
         session.add(
             DistrictSettings(
@@ -216,7 +217,7 @@ def _create_district(conn: Connection, staged: Staged, new_district: NewDistrict
                 time_zone=new_district.time_zone,
                 country=new_district.country,
                 subdivision=new_district.subdivision,
-                school_year_start=school_year_start(datetime.now(UTC)),
+                school_year_start=school_year_start(now),
             )
         )
         session.flush()

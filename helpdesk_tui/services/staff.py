@@ -42,7 +42,6 @@ class SystemActor:
 
     username: str
     id: None = None
-    role: str = "system"
 
 
 PORTAL = SystemActor("portal")

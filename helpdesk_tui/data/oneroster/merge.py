@@ -20,7 +20,6 @@ from sqlalchemy import Connection, text
 from helpdesk_tui.data.oneroster.staging import NoProgress, Progress, Staged, analyze
 
 SAMPLES = 8
-ENTITIES = ("school", "student", "guardian", "relationship", "household", "student login")
 
 
 @dataclass
@@ -29,10 +28,6 @@ class MergeReport:
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
     samples: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    reindexed_guardians: int = 0
-
-    def total(self) -> int:
-        return sum(n for per in self.counts.values() for n in per.values())
 
 
 ACTIVE_STUDENT = "u.kind = 'student' AND u.status = 'active'"
@@ -132,15 +127,11 @@ class Merger:
                 "SELECT id, code, name, city, phone FROM school WHERE sourced_id = :sid",
                 sid=org.sid,
             ).first()
-            if row is None:
-                low, high = org.low_grade or 0, org.high_grade if org.high_grade is not None else 12
+            if row is None:  # its grade span is set once its students are in
                 self.sql(
                     "INSERT INTO school (sourced_id, code, name, level, low_grade, high_grade, "
-                    "city, phone) VALUES (:sid, :code, :name, :level, :low, :high, :city, :phone)",
+                    "city, phone) VALUES (:sid, :code, :name, 'high', 0, 12, :city, :phone)",
                     **values,
-                    level=_level(high),
-                    low=low,
-                    high=max(low, high),
                 )
                 self._count("school", "added", org.name)
             elif (row.code, row.name, row.city, row.phone) != (
@@ -155,10 +146,7 @@ class Merger:
                     **values,
                 )
                 self._count("school", "changed", org.name)
-        district = next(
-            (o for o in self.staged.orgs.values() if o.kind == "district" and o.status == "active"),
-            None,
-        )
+        district = self.staged.district()
         if district is not None:
             changed = self.sql(
                 "UPDATE district_settings SET name = :name WHERE id = 1 AND name <> :name",

@@ -48,7 +48,6 @@ LIMITS = {
     "metadata.state": 8,
     "metadata.postalCode": 12,
     "metadata.relationship": 40,
-    "username": 64,
     "name": 120,
     "metadata.phone": 40,
 }

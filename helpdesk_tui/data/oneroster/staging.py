@@ -2,13 +2,13 @@
 
 Rows are checked one by one (parse.py) and written in batches, so memory stays flat
 whatever the export's size; what needs several rows (unknown students, duplicate ids,
-roles from roles.csv, birth dates from demographics.csv) is then settled in SQL.
+roles from roles.csv, birth dates from demographics.csv) is then settled in SQL (checks.py).
 Nothing here touches the roster: a failed check leaves the database as it was.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import (
     Boolean,
@@ -120,7 +120,6 @@ class Staged:
     rows_read: dict[str, int] = field(default_factory=dict)
     ignored_roles: dict[str, int] = field(default_factory=dict)
     skipped_students: int = 0
-    notes: list[str] = field(default_factory=list)
 
     def problem(self, file: str, line: int, reason: str) -> None:
         self.problem_count += 1
@@ -129,6 +128,12 @@ class Staged:
 
     def mode(self, stem: str) -> str:
         return self.manifest.modes.get(stem, "absent")
+
+    def district(self) -> Org | None:
+        """The export's (active) district org, if it names one."""
+        return next(
+            (o for o in self.orgs.values() if o.kind == "district" and o.status == "active"), None
+        )
 
 
 class Progress(Protocol):
@@ -191,7 +196,7 @@ class Stager:
                 self.pending[n] = []
 
     def _rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-        """The file's rows, after its header was checked; progress in bytes read."""
+        """The file's rows, after its header was checked; progress in rows read."""
         encoding = self.files.encoding_of(name, self.encoding)
         header = self.files.header(name, encoding)
         missing = parse.missing_columns(name, self.staged.manifest.version, header)
@@ -278,7 +283,8 @@ class Stager:
                 # naming someone unknown: one problem, reported once.
                 sid = (row.get("sourcedId") or "").strip()[:255]
                 if sid:
-                    self._add(STAGE_USER, (sid, line, "invalid") + (None,) * 25)
+                    blank = (None,) * (len(STAGE_USER.columns) - 3)
+                    self._add(STAGE_USER, (sid, line, "invalid", *blank))
 
     def _user(self, line: int, row: dict[str, str], version: str) -> None:
         parse.check_modified(row)
@@ -395,133 +401,7 @@ def analyze(conn: Connection, *tables: str) -> None:
 def _grade_bound(value: str | None, column: str) -> int | None:
     if not value or not value.strip():
         return None
-    grade, problem = parse.grade_of(value)
+    grade, _ = parse.grade_of(value)
     if grade is None:
         raise parse.RowProblem(f"{column} {value.strip()!r} is not a grade from KG to 12")
     return grade
-
-
-def settle(conn: Connection, staged: Staged, *, delta_users: bool) -> None:
-    """Fill in roles, kinds, schools and birth dates across files, then record every
-    problem that needs more than one row to see."""
-    with conn.begin():
-        if staged.mode("roles") != "absent":
-            conn.exec_driver_sql(_ROLE_FROM_ROLES)
-        conn.exec_driver_sql(_KIND)
-        if staged.mode("demographics") != "absent":
-            conn.exec_driver_sql(_BIRTH)
-        staged.skipped_students = conn.exec_driver_sql(
-            "SELECT COUNT(*) FROM stage_user WHERE kind = 'skipped'"
-        ).scalar_one()
-        for role, n in conn.exec_driver_sql(
-            "SELECT role, COUNT(*) FROM stage_user WHERE kind = 'ignored' GROUP BY role"
-        ):
-            staged.ignored_roles[role] = staged.ignored_roles.get(role, 0) + n
-        for file, line, reason in _cross_problems(conn, delta_users=delta_users):
-            staged.problem(file, line, reason)
-    order = ("manifest.csv", "orgs.csv", "users.csv", "roles.csv", "demographics.csv")
-    staged.problems.sort(key=lambda p: (order.index(p.file) if p.file in order else 9, p.line))
-
-
-_ROLE_FROM_ROLES = """
-UPDATE stage_user SET
-  role = COALESCE(role, (
-    SELECT r.role FROM stage_role r WHERE r.user_sid = stage_user.sid
-    ORDER BY CASE r.role WHEN 'student' THEN 0 WHEN 'parent' THEN 1 WHEN 'guardian' THEN 2
-             ELSE 3 END, CASE r.role_type WHEN 'primary' THEN 0 ELSE 1 END
-    LIMIT 1)),
-  school_sid = COALESCE((
-    SELECT r.org_sid FROM stage_role r
-    WHERE r.user_sid = stage_user.sid AND r.role = 'student' AND r.org_sid IS NOT NULL
-    ORDER BY CASE r.role_type WHEN 'primary' THEN 0 ELSE 1 END LIMIT 1), school_sid)
-"""
-_KIND = """
-UPDATE stage_user SET kind = CASE
-  WHEN status = 'invalid' THEN 'invalid'
-  WHEN role = 'student' AND grade_problem = 'skip' THEN 'skipped'
-  WHEN role = 'student' THEN 'student'
-  WHEN role IN ('parent', 'guardian', 'relative') THEN 'guardian'
-  WHEN role IS NOT NULL THEN 'ignored'
-  ELSE 'other' END
-"""
-_BIRTH = """
-UPDATE stage_user SET birth_date = (
-  SELECT MAX(b.birth_date) FROM stage_birth b WHERE b.sid = stage_user.sid)
-WHERE kind = 'student'
-"""
-
-
-def _cross_problems(conn: Connection, *, delta_users: bool) -> Iterator[tuple[str, int, str]]:
-    def rows(sql: str) -> Any:
-        return conn.exec_driver_sql(sql + f" LIMIT {MAX_LISTED_PROBLEMS}")
-
-    for sid, line in rows(
-        "SELECT u.sid, u.line FROM stage_user u WHERE EXISTS (SELECT 1 FROM stage_user v "
-        "WHERE v.sid = u.sid AND v.line < u.line) ORDER BY u.line"
-    ):
-        yield "users.csv", line, f"sourcedId {sid} appears more than once"
-    for sid, line in rows("SELECT sid, line FROM stage_user WHERE kind = 'other' ORDER BY line"):
-        yield "users.csv", line, f"{sid} has no role (no row for it in roles.csv)"
-    for line, reason in rows(
-        "SELECT line, grade_problem FROM stage_user WHERE kind = 'student' AND status = 'active' "
-        "AND grade_problem IS NOT NULL ORDER BY line"
-    ):
-        yield "users.csv", line, reason
-    for sid, line in rows(
-        "SELECT sid, line FROM stage_user WHERE kind = 'student' AND status = 'active' "
-        "AND number IS NULL ORDER BY line"
-    ):
-        yield "users.csv", line, f"student {sid} has no identifier (the student number)"
-    for sid, line in rows(
-        "SELECT sid, line FROM stage_user WHERE kind = 'student' AND status = 'active' "
-        "AND school_sid IS NULL ORDER BY line"
-    ):
-        yield "users.csv", line, f"student {sid} is not at any school in orgs.csv"
-    for line, reason in rows(
-        "SELECT line, COALESCE(email_problem, alt_email_problem) FROM stage_user "
-        "WHERE kind = 'guardian' AND status = 'active' "
-        "AND (email_problem IS NOT NULL OR alt_email_problem IS NOT NULL) ORDER BY line"
-    ):
-        yield "users.csv", line, reason
-    for number, line in rows(
-        "SELECT u.number, u.line FROM stage_user u WHERE u.kind = 'student' AND u.status = "
-        "'active' AND EXISTS (SELECT 1 FROM stage_user v WHERE v.kind = 'student' AND "
-        "v.status = 'active' AND v.number = u.number AND v.line < u.line) ORDER BY u.line"
-    ):
-        yield "users.csv", line, f"student number {number} is given to two students"
-    for number, line in rows(
-        "SELECT u.number, u.line FROM stage_user u JOIN student s ON s.student_number = u.number "
-        "WHERE u.kind = 'student' AND u.status = 'active' "
-        "AND (s.sourced_id IS NULL OR s.sourced_id <> u.sid) "
-        "AND NOT EXISTS (SELECT 1 FROM stage_user o WHERE o.sid = s.sourced_id "
-        "AND o.kind = 'student' AND o.status = 'active') ORDER BY u.line"
-    ):
-        yield (
-            "users.csv",
-            line,
-            f"student number {number} already belongs to another student in this database",
-        )
-    in_db = (
-        " OR EXISTS (SELECT 1 FROM student s WHERE s.sourced_id = l.agent_sid)"
-        " OR EXISTS (SELECT 1 FROM guardian g WHERE g.sourced_id = l.agent_sid)"
-        if delta_users
-        else ""
-    )
-    for kind, sid, agent, line in rows(
-        "SELECT u.kind, l.user_sid, l.agent_sid, l.line FROM stage_link l "
-        "JOIN stage_user u ON u.sid = l.user_sid "
-        "WHERE u.kind IN ('guardian', 'student') AND NOT (EXISTS "
-        "(SELECT 1 FROM stage_user a WHERE a.sid = l.agent_sid)" + in_db + ") ORDER BY l.line"
-    ):
-        wanted = "student" if kind == "guardian" else "parent or guardian"
-        yield (
-            "users.csv",
-            line,
-            f"{kind} {sid} lists {agent} in agentSourcedIds, but there is no such {wanted}",
-        )
-    if not delta_users:
-        for sid, line in rows(
-            "SELECT r.user_sid, r.line FROM stage_role r WHERE NOT EXISTS "
-            "(SELECT 1 FROM stage_user u WHERE u.sid = r.user_sid) ORDER BY r.line"
-        ):
-            yield "roles.csv", line, f"a role for {sid}, who is not in users.csv"
