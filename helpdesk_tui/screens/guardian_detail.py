@@ -296,6 +296,11 @@ class GuardianDetailScreen(GuardianActions):
             message, severity = f"A login ({now.username}) was just created with a key.", "information"
         elif now and was and now.last_login_at != was.last_login_at:
             message, severity = f"{now.username} just signed in on the portal.", "information"
+        elif now and was and now.security_email_verified and not was.security_email_verified:
+            message, severity = f"{now.security_email} was just verified.", "information"
+        elif now and was and now.security_email != was.security_email:
+            message = f"The security email was just set to {now.security_email} (not verified)."
+            severity = "information"
         elif now and was and now.failed_login_count > was.failed_login_count:
             message = f"A failed sign-in just now ({now.failed_login_count} in a row)."
             severity = "warning"
