@@ -29,8 +29,9 @@ from helpdesk_tui.data.demo.seed import district_guardian_count, seed_demo_distr
 from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
 from helpdesk_tui.data.normalize import fold  # noqa: E402
 from helpdesk_tui.data.tables import Guardian, GuardianStudent, Student  # noqa: E402
-from helpdesk_tui.services.lookup import search_guardians  # noqa: E402
-from helpdesk_tui.services.staff import StaffMember, authenticate  # noqa: E402
+from helpdesk_tui.services.guardians import search_guardians  # noqa: E402
+from helpdesk_tui.services.kernel.actors import StaffMember  # noqa: E402
+from helpdesk_tui.services.staff import authenticate  # noqa: E402
 
 DATA = ROOT / "benchmarks" / ".data"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

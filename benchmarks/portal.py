@@ -24,8 +24,13 @@ from helpdesk_tui.data.demo.rows import DEMO_PORTAL_PASSWORD, demo_key
 from helpdesk_tui.data.demo.seed import seed_demo_district
 from helpdesk_tui.data.engine import Database, build_engine
 from helpdesk_tui.data.tables import ActivationKey, PortalAccount
-from helpdesk_tui.services.portal import PortalError, redeem_key, sign_in
-from helpdesk_tui.services.portal_recovery import forgot_password, forgot_username
+from helpdesk_tui.services.portal import (
+    PortalError,
+    forgot_password,
+    forgot_username,
+    redeem_key,
+    sign_in,
+)
 
 SEED, GUARDIANS = 5, 2000
 

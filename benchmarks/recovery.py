@@ -21,11 +21,11 @@ from bench_db import empty_database_url  # noqa: E402
 from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
 from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
-from helpdesk_tui.services import audit, keys  # noqa: E402
+from helpdesk_tui.services import recovery as keys
 from helpdesk_tui.services import verification as v  # noqa: E402
-from helpdesk_tui.services import verification_answers as answers
-from helpdesk_tui.services import verification_proofs as proofs
+from helpdesk_tui.services.kernel import audit  # noqa: E402
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
+from helpdesk_tui.services.verification import answers, proofs
 from tests.recovery import birth_date_of, pick_guardian  # noqa: E402
 
 

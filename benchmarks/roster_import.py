@@ -44,7 +44,7 @@ def one_import(url: str, export: str, fresh: bool) -> None:
     """Child process: one import, its figures as JSON on stdout."""
     from helpdesk_tui.data import migrate
     from helpdesk_tui.data.engine import Database, build_engine
-    from helpdesk_tui.services.roster_import import NewDistrict, import_oneroster
+    from helpdesk_tui.services.roster import NewDistrict, import_oneroster
 
     engine = build_engine(url)
     if fresh:

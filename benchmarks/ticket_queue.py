@@ -23,10 +23,13 @@ from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
 from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
 from helpdesk_tui.data.tables import Guardian, Staff, Ticket  # noqa: E402
-from helpdesk_tui.services.demo_tickets import seed_tickets  # noqa: E402
-from helpdesk_tui.services.queue import QueueFilter, queue_page  # noqa: E402
 from helpdesk_tui.services.sla import load_calendar  # noqa: E402
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
+from helpdesk_tui.services.tickets import (  # noqa: E402
+    QueueFilter,
+    queue_page,
+    seed_tickets,  # noqa: E402
+)
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DATA = Path(__file__).with_name(".data")

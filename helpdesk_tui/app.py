@@ -12,7 +12,7 @@ from textual.screen import Screen
 from helpdesk_tui.config import ConfigError, Settings
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.screens.sign_in import SignInScreen
-from helpdesk_tui.services.staff import StaffMember
+from helpdesk_tui.services.kernel.actors import StaffMember
 
 
 class HelpdeskApp(App[None]):
@@ -116,7 +116,7 @@ class HelpdeskApp(App[None]):
             self.run_worker(self._fetch_mail, thread=True, exclusive=True, group="mail-in")
 
     def _fetch_mail(self) -> None:
-        from helpdesk_tui.services.mail_in import MailboxUnavailable, fetch_mail
+        from helpdesk_tui.services.tickets import MailboxUnavailable, fetch_mail
 
         assert self.settings is not None and self.settings.imap is not None
         try:
@@ -153,7 +153,7 @@ class HelpdeskApp(App[None]):
             self.run_worker(self._alert_supervisor, thread=True, exclusive=True, group="alerts")
 
     def _alert_supervisor(self) -> None:
-        from helpdesk_tui.services.supervision import open_alerts
+        from helpdesk_tui.services.verification import open_alerts
 
         with self.database.read() as session:
             alerts = [a for a in open_alerts(session) if a.guardian_id not in self._alerted]

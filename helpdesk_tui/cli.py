@@ -158,7 +158,7 @@ def _seed_with_progress(database: Database, *, guardians: int, seed: int, replac
         )
     except KeyboardInterrupt:
         _fail("Stopped; the partly generated district was removed.")
-    from helpdesk_tui.services.demo_tickets import seed_tickets
+    from helpdesk_tui.services.tickets import seed_tickets
 
     tickets = seed_tickets(database, count=max(guardians // 5, 1), seed=seed)
     console.print(
@@ -287,8 +287,8 @@ def guardians() -> None:
 @click.pass_context
 def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, staff: str) -> None:
     """Search as the lookup screen does: names, emails, phones, student numbers, usernames, keys."""
-    from helpdesk_tui.services.errors import DomainError
-    from helpdesk_tui.services.lookup import search_guardians
+    from helpdesk_tui.services.guardians import search_guardians
+    from helpdesk_tui.services.kernel.errors import DomainError
     from helpdesk_tui.services.staff import authenticate
 
     password = staff_password()

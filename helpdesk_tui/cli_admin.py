@@ -27,7 +27,7 @@ def _as_supervisor(ctx: click.Context, staff: str, change, *, demo: bool = False
     """Sign ``staff`` in, run ``change(session, actor)`` in one transaction and return
     its result; a domain error (a refusal included) ends the command with its message."""
     from helpdesk_tui.cli import _fail
-    from helpdesk_tui.services.errors import DomainError
+    from helpdesk_tui.services.kernel.errors import DomainError
     from helpdesk_tui.services.staff import authenticate
 
     password = staff_password()
@@ -74,7 +74,7 @@ def mail_send(ctx: click.Context, demo: bool) -> None:
 def mail_fetch(ctx: click.Context) -> None:
     """Read new messages from the support mailbox into tickets."""
     from helpdesk_tui.cli import _fail
-    from helpdesk_tui.services.mail_in import MailboxUnavailable, fetch_mail
+    from helpdesk_tui.services.tickets import MailboxUnavailable, fetch_mail
 
     settings, database = _database(ctx, False)
     if settings.imap is None:
@@ -133,7 +133,7 @@ def audit() -> None:
 @click.pass_context
 def audit_verify(ctx: click.Context, demo: bool) -> None:
     """Recompute the hash chain; exit 1 and name the first broken row if any."""
-    from helpdesk_tui.services.audit import verify_chain
+    from helpdesk_tui.services.kernel.audit import verify_chain
 
     _, database = _database(ctx, demo)
     with database.read() as session:
@@ -161,8 +161,8 @@ def policy(ctx: click.Context, demo: bool) -> None:
     ctx.obj["policy_demo"] = demo
     if ctx.invoked_subcommand is None:
         from helpdesk_tui.cli import _fail
-        from helpdesk_tui.services.errors import DomainError
-        from helpdesk_tui.services.policy import get_policy
+        from helpdesk_tui.services.kernel.errors import DomainError
+        from helpdesk_tui.services.verification import get_policy
 
         _, database = _database(ctx, demo)
         try:
@@ -188,7 +188,7 @@ def policy_set(
     staff: str,
 ) -> None:
     """Change the policy (supervisors; audited)."""
-    from helpdesk_tui.services.policy import set_policy
+    from helpdesk_tui.services.verification import set_policy
 
     after = _as_supervisor(
         ctx,
@@ -239,7 +239,7 @@ def calendar_group() -> None:
 @click.pass_context
 def calendar_close(ctx: click.Context, day, name: str, staff: str) -> None:  # type: ignore[no-untyped-def]
     """Add a district closure day (YYYY-MM-DD NAME)."""
-    from helpdesk_tui.services.calendar_admin import add_closure
+    from helpdesk_tui.services.sla import add_closure
 
     _as_supervisor(ctx, staff, lambda s, a: add_closure(s, actor=a, day=day.date(), name=name))
     click.echo(f"Closed on {day:%Y-%m-%d} ({name}); due times of new tickets skip it.")
@@ -258,7 +258,7 @@ def calendar_busy(
     ctx: click.Context, name: str, first_day, last_day, stretch: int, staff: str
 ) -> None:  # type: ignore[no-untyped-def]
     """Add a busy period (NAME FIRST_DAY LAST_DAY): targets stretch, the queue shows a banner."""
-    from helpdesk_tui.services.calendar_admin import add_busy_period
+    from helpdesk_tui.services.sla import add_busy_period
 
     _as_supervisor(
         ctx,
@@ -293,7 +293,7 @@ def calendar_target(
     staff: str,
 ) -> None:
     """Set business-minute targets for CATEGORY (or *) and PRIORITY."""
-    from helpdesk_tui.services.calendar_admin import set_target
+    from helpdesk_tui.services.sla import set_target
 
     _as_supervisor(
         ctx,

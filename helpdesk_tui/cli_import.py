@@ -13,7 +13,7 @@ import click
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from helpdesk_tui.services.roster_import import ImportReport
+    from helpdesk_tui.services.roster import ImportReport
 
 COLUMNS = ("added", "changed", "deactivated", "removed", "members added", "members removed")
 
@@ -88,7 +88,7 @@ def import_oneroster_command(
     from rich.console import Console
 
     from helpdesk_tui.cli import _fail, _settings, open_database
-    from helpdesk_tui.services.roster_import import ImportRefused, NewDistrict, import_oneroster
+    from helpdesk_tui.services.roster import ImportRefused, NewDistrict, import_oneroster
 
     new_district = None
     if portal_url or helpdesk_email or helpdesk_phone:

@@ -30,7 +30,7 @@ def _run(ctx: click.Context, demo: bool, call: Callable[[Any], Any], *, session:
     """``call`` in one write transaction (or with the database, for calls that own theirs);
     a portal refusal ends the command with the parent's message and exit code 1."""
     from helpdesk_tui.cli_admin import _database
-    from helpdesk_tui.services.errors import DomainError
+    from helpdesk_tui.services.kernel.errors import DomainError
 
     _, database = _database(ctx, demo)
     try:
@@ -96,7 +96,7 @@ def portal_security_email(
 ) -> None:
     """Set the login's security email (current password required); a verification link
     is sent to it."""
-    from helpdesk_tui.services.portal_recovery import set_security_email
+    from helpdesk_tui.services.portal import set_security_email
 
     password = _portal_password(new=False)
     masked = _run(
@@ -113,7 +113,7 @@ def portal_security_email(
 @click.pass_context
 def portal_verify_email(ctx: click.Context, link: str, demo: bool) -> None:
     """Open a security-email verification LINK (the whole link or its token)."""
-    from helpdesk_tui.services.portal_recovery import verify_security_email
+    from helpdesk_tui.services.portal import verify_security_email
 
     masked = _run(ctx, demo, lambda s: verify_security_email(s, link=link))
     click.echo(f"{masked} is verified: Forgot password and Forgot username now work.")
@@ -126,7 +126,7 @@ def portal_verify_email(ctx: click.Context, link: str, demo: bool) -> None:
 @click.pass_context
 def portal_forgot_password(ctx: click.Context, username: str, ip: str, demo: bool) -> None:
     """Send a reset link to the login's verified security email (same answer either way)."""
-    from helpdesk_tui.services.portal_recovery import forgot_password
+    from helpdesk_tui.services.portal import forgot_password
 
     click.echo(
         _run(ctx, demo, lambda d: forgot_password(d, username=username, ip=ip), session=False)
@@ -140,7 +140,7 @@ def portal_forgot_password(ctx: click.Context, username: str, ip: str, demo: boo
 @click.pass_context
 def portal_forgot_username(ctx: click.Context, email: str, ip: str, demo: bool) -> None:
     """Send the username to EMAIL if it is a verified security email (same answer either way)."""
-    from helpdesk_tui.services.portal_recovery import forgot_username
+    from helpdesk_tui.services.portal import forgot_username
 
     click.echo(_run(ctx, demo, lambda d: forgot_username(d, email=email, ip=ip), session=False))
 
@@ -152,10 +152,8 @@ def portal_forgot_username(ctx: click.Context, email: str, ip: str, demo: bool) 
 @click.pass_context
 def portal_reset_password(ctx: click.Context, link: str, ip: str, demo: bool) -> None:
     """Choose a new password with a reset LINK (the whole link or its token)."""
-    from helpdesk_tui.services.portal_recovery import reset_password
+    from helpdesk_tui.services.portal import reset_password
 
     password = _portal_password(new=True)
-    username = _run(
-        ctx, demo, lambda s: reset_password(s, link=link, new_password=password, ip=ip)
-    )
+    username = _run(ctx, demo, lambda s: reset_password(s, link=link, new_password=password, ip=ip))
     click.echo(f"Password changed; sign in as {username}.")

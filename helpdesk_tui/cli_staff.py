@@ -35,9 +35,8 @@ def staff_add(
     """Add a staff account; its password is asked for twice (or read from
     HELPDESK_NEW_STAFF_PASSWORD)."""
     from helpdesk_tui.cli import _fail, _settings, open_database, staff_password
-    from helpdesk_tui.services.errors import DomainError
-    from helpdesk_tui.services.staff import authenticate
-    from helpdesk_tui.services.staff_admin import add_staff
+    from helpdesk_tui.services.kernel.errors import DomainError
+    from helpdesk_tui.services.staff import add_staff, authenticate
 
     database = open_database(_settings(ctx))
     try:

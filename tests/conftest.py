@@ -20,7 +20,8 @@ from sqlalchemy.engine import make_url
 from helpdesk_tui.data import migrate
 from helpdesk_tui.data.demo.seed import seed_demo_district, wipe_district
 from helpdesk_tui.data.engine import Database, build_engine
-from helpdesk_tui.services.staff import StaffMember, authenticate
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.staff import authenticate
 
 PG_URL = os.environ.get(
     "HELPDESK_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

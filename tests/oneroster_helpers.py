@@ -16,7 +16,7 @@ from helpdesk_tui.data.tables import (
     School,
     Student,
 )
-from helpdesk_tui.services.roster_import import ImportReport, NewDistrict, import_oneroster
+from helpdesk_tui.services.roster import ImportReport, NewDistrict, import_oneroster
 
 FIXTURES = Path(__file__).parent / "fixtures" / "oneroster"
 NOW = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)

@@ -15,9 +15,9 @@ from helpdesk_tui.data.tables import (
     Verification,
 )
 from helpdesk_tui.services import verification as v
-from helpdesk_tui.services import verification_answers as answers
-from helpdesk_tui.services import verification_proofs as proofs
-from helpdesk_tui.services.staff import StaffMember, authenticate
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.staff import authenticate
+from helpdesk_tui.services.verification import answers, proofs
 
 
 def staff(database: Database, username: str) -> StaffMember:

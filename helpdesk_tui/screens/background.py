@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 from textual.dom import DOMNode
 
-from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.kernel.errors import DomainError
 
 T = TypeVar("T")
 

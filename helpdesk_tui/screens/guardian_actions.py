@@ -16,9 +16,11 @@ from helpdesk_tui.screens.language_picker import LanguagePicker
 from helpdesk_tui.screens.reason_prompt import Prompt, ReasonPrompt
 from helpdesk_tui.screens.reissue_key import ReissueChoice, ReissueKeyModal
 from helpdesk_tui.screens.verify_caller import VerifyCallerScreen
-from helpdesk_tui.services import accounts, keys, supervision, tickets
-from helpdesk_tui.services.guardian_language import set_preferred_language
-from helpdesk_tui.services.guardians import GuardianDetail
+from helpdesk_tui.services import recovery as accounts
+from helpdesk_tui.services import recovery as keys
+from helpdesk_tui.services import tickets
+from helpdesk_tui.services import verification as supervision
+from helpdesk_tui.services.guardians import GuardianDetail, set_preferred_language
 from helpdesk_tui.widgets.formatting import when
 
 NEEDS_PASS = {"reissue", "unlock", "disable", "account_help"}

@@ -10,12 +10,8 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from textual.worker import get_current_worker
 
 from helpdesk_tui.screens.guardian_actions import GuardianActions
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.guardians import (
-    GuardianDetail,
-    get_guardian_detail,
-    portal_fingerprint,
-)
+from helpdesk_tui.services.guardians import GuardianDetail, get_guardian_detail, portal_fingerprint
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.presence import target_for
 from helpdesk_tui.widgets.formatting import day, short_school, when
 from helpdesk_tui.widgets.presence_line import PresenceLine
@@ -293,7 +289,10 @@ class GuardianDetailScreen(GuardianActions):
         if now and now.status == "disabled" and (was is None or was.status != "disabled"):
             message, severity = f"The login was just disabled: {now.disabled_reason}.", "warning"
         elif now and (was is None or was.username != now.username):
-            message, severity = f"A login ({now.username}) was just created with a key.", "information"
+            message, severity = (
+                f"A login ({now.username}) was just created with a key.",
+                "information",
+            )
         elif now and was and now.last_login_at != was.last_login_at:
             message, severity = f"{now.username} just signed in on the portal.", "information"
         elif now and was and now.security_email_verified and not was.security_email_verified:
@@ -305,7 +304,10 @@ class GuardianDetailScreen(GuardianActions):
             message = f"A failed sign-in just now ({now.failed_login_count} in a row)."
             severity = "warning"
         else:
-            message, severity = "Updated with what just happened on the portal or another desk.", "information"
+            message, severity = (
+                "Updated with what just happened on the portal or another desk.",
+                "information",
+            )
         self.notify(message, title=after.name, severity=severity, timeout=10)  # type: ignore[arg-type]
 
     def _verify_text(self, d: GuardianDetail) -> str:

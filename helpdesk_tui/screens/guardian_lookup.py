@@ -8,8 +8,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.lookup import MAX_QUERY_LENGTH, SearchResult, search_guardians
+from helpdesk_tui.services.guardians import MAX_QUERY_LENGTH, SearchResult, search_guardians
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.widgets.formatting import short_school
 from helpdesk_tui.widgets.search_box import SearchBox
 

@@ -9,8 +9,8 @@ from textual.widgets import Footer, Header, Input, Static
 
 from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.keys import KeyCheck, check_key
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.recovery import KeyCheck, check_key
 from helpdesk_tui.widgets.formatting import day, when
 
 

@@ -13,10 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from helpdesk_tui.screens.background import run_in_thread
-from helpdesk_tui.services.district import get_district
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.key_letter import render_key_letter
-from helpdesk_tui.services.keys import IssuedKey
+from helpdesk_tui.services.kernel.district import get_district
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.recovery import IssuedKey, render_key_letter
 from helpdesk_tui.widgets.formatting import day
 
 

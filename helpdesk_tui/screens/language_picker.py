@@ -8,7 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from helpdesk_tui.services.guardian_language import LANGUAGE_NAMES
+from helpdesk_tui.services.guardians import LANGUAGE_NAMES
 
 
 class LanguagePicker(ModalScreen[str | None]):

@@ -16,8 +16,8 @@ from textual.worker import get_current_worker
 
 from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.portal_report import (
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.reports import (
     CONDITIONS,
     MAX_DAYS,
     SchoolUsage,

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static, TextArea
 
 from helpdesk_tui.screens.background import run_in_thread
-from helpdesk_tui.services.ticket_detail import CannedText, TicketDetail, canned_for
+from helpdesk_tui.services.tickets import CannedText, TicketDetail, canned_for
 
 LANGUAGES = (("English", "en"), ("Español", "es"))
 

@@ -7,8 +7,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.staff import MAX_CREDENTIAL_LENGTH, StaffMember, authenticate
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.staff import MAX_CREDENTIAL_LENGTH, authenticate
 
 
 class SignInScreen(Screen[StaffMember | None]):

@@ -14,9 +14,9 @@ from helpdesk_tui.screens.background import run_action, run_in_thread
 from helpdesk_tui.screens.reason_prompt import Prompt, ReasonPrompt
 from helpdesk_tui.screens.reply_composer import Draft, ReplyComposer
 from helpdesk_tui.services import tickets
-from helpdesk_tui.services.errors import DomainError
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.presence import target_for
-from helpdesk_tui.services.ticket_detail import TicketDetail, get_ticket_detail, merge_tickets
+from helpdesk_tui.services.tickets import TicketDetail, get_ticket_detail, merge_tickets
 from helpdesk_tui.widgets.formatting import time_left, when
 from helpdesk_tui.widgets.presence_line import PresenceLine
 

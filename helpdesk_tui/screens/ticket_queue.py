@@ -15,10 +15,10 @@ from textual.worker import get_current_worker
 from helpdesk_tui.screens.background import run_action, run_in_thread
 from helpdesk_tui.screens.staff_picker import StaffPicker
 from helpdesk_tui.services import tickets
-from helpdesk_tui.services.district import list_schools
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.queue import PAGE, VIEWS, QueueFilter, QueuePage, QueueRow, queue_page
+from helpdesk_tui.services.kernel.district import list_schools
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.staff import StaffChoice
+from helpdesk_tui.services.tickets import PAGE, VIEWS, QueueFilter, QueuePage, QueueRow, queue_page
 from helpdesk_tui.widgets.formatting import short_school, time_left
 
 # (label, width): the queue fits 120 columns; priority colours the ticket number.

@@ -21,12 +21,16 @@ from textual.widgets import (
 
 from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.services import verification as v
-from helpdesk_tui.services import verification_answers as answers
-from helpdesk_tui.services import verification_proofs as proofs
-from helpdesk_tui.services.errors import DomainError
 from helpdesk_tui.services.guardians import GuardianDetail
-from helpdesk_tui.services.outbox import mask_email
-from helpdesk_tui.services.screening import MAX_ANSWER, SCREENING_ITEMS, Comparison
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.kernel.masking import mask_email
+from helpdesk_tui.services.verification import (
+    MAX_ANSWER,
+    SCREENING_ITEMS,
+    Comparison,
+    answers,
+    proofs,
+)
 
 RESULT_MARKS = {"match": "[green]✔ match[/]", "no match": "[red]✘ no match[/]"}
 

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import Presence, Staff
-from helpdesk_tui.services.staff import StaffMember
+from helpdesk_tui.services.kernel.actors import StaffMember
 
 HEARTBEAT = timedelta(seconds=15)
 STALE = timedelta(seconds=45)

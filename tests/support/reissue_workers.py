@@ -10,10 +10,12 @@ from sqlmodel import Session, col, select
 from helpdesk_tui.data.engine import Database, build_engine
 from helpdesk_tui.data.key_codec import key_digest, key_last4, new_key
 from helpdesk_tui.data.tables import ActivationKey
-from helpdesk_tui.services import audit, keys
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.staff import StaffMember, authenticate
-from helpdesk_tui.services.verification import resolve_now
+from helpdesk_tui.services import recovery as keys
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.clock import resolve_now
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.staff import authenticate
 
 
 @dataclass

@@ -7,8 +7,8 @@ from sqlmodel import select
 from helpdesk_tui.app import HelpdeskApp
 from helpdesk_tui.config import Settings
 from helpdesk_tui.data.tables import OutboxMessage
-from helpdesk_tui.services.guardian_texts import Letter
-from helpdesk_tui.services.outbox import queue
+from helpdesk_tui.services.mail import queue
+from helpdesk_tui.services.texts import Letter
 from tests.ui.helpers import SIZE, settle, sign_in
 
 

@@ -11,7 +11,9 @@ from helpdesk_tui.screens.portal_usage import PortalUsageScreen
 from tests.ui.helpers import SIZE, make_app, rows, settle, sign_in, text_of
 
 
-async def test_a_supervisor_reads_exports_and_drills_into_the_report(sqlite_seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_supervisor_reads_exports_and_drills_into_the_report(
+    sqlite_seeded, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     app = make_app(sqlite_seeded)
     app.reports_dir = tmp_path / "reports"
     async with app.run_test(size=SIZE) as pilot:

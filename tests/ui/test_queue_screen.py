@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from helpdesk_tui.data.tables import Ticket
 from helpdesk_tui.screens.ticket_queue import TicketQueueScreen
-from helpdesk_tui.services.demo_tickets import seed_tickets
+from helpdesk_tui.services.tickets import seed_tickets
 from tests.ui.helpers import SIZE, make_app, rows, settle, sign_in, text_of
 
 
@@ -42,7 +42,7 @@ async def test_claim_from_the_unassigned_queue(sqlite_seeded) -> None:  # type: 
 
 
 async def test_sort_newest_first_and_filter_by_school(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
-    from helpdesk_tui.services.district import list_schools
+    from helpdesk_tui.services.kernel.district import list_schools
     from helpdesk_tui.widgets.formatting import short_school
 
     seed_tickets(sqlite_seeded, count=300, seed=6)

@@ -10,8 +10,8 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.audit_guard import APPEND_ONLY, create_guards, drop_guards
 from helpdesk_tui.data.tables import Staff
-from helpdesk_tui.services import audit
-from helpdesk_tui.services.staff import StaffMember
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import StaffMember
 from tests.unit.test_cli import _run
 
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_tui.services.business_calendar import BusyPeriod, build_calendar
+from helpdesk_tui.services.sla import BusyPeriod, build_calendar
 
 CHICAGO = ZoneInfo("America/Chicago")
 CAL = build_calendar(

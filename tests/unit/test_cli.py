@@ -113,9 +113,7 @@ def test_portal_commands_redeem_sign_in_and_refuse_with_exit_1(action_db: Databa
     assert again.exit_code == 1 and "already been used" in again.output
     signed = _run(action_db, "portal", "login", "cliparent1", "--ip", "192.0.2.1", env=env)
     assert signed.exit_code == 0 and "previous sign-in: never" in signed.output
-    wrong = _run(
-        action_db, "portal", "login", "cliparent1", env={"HELPDESK_PORTAL_PASSWORD": "x"}
-    )
+    wrong = _run(action_db, "portal", "login", "cliparent1", env={"HELPDESK_PORTAL_PASSWORD": "x"})
     assert wrong.exit_code == 1 and "do not match" in wrong.output
     forgot = _run(action_db, "portal", "forgot-password", "nobody1")
     assert forgot.exit_code == 0 and "If that matches" in forgot.output

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from helpdesk_tui.data.tables import ActivationKey, AuditEvent
-from helpdesk_tui.services.audit import verify_chain
+from helpdesk_tui.services.kernel.audit import verify_chain
 from tests.recovery import pick_guardian, staff, verify
 from tests.support.reissue_workers import WorkerResult, run_worker
 

@@ -4,11 +4,11 @@ disable the login, the agent sees it and unlocks it, and she signs in."""
 
 import pytest
 
-from helpdesk_tui.services import accounts, keys
+from helpdesk_tui.services import recovery as accounts
+from helpdesk_tui.services import recovery as keys
 from helpdesk_tui.services.guardians import get_guardian_detail
 from helpdesk_tui.services.portal import AccountDisabled, SignInRefused, redeem_key, sign_in
-from helpdesk_tui.services.staff import authenticate
-from helpdesk_tui.services.staff_admin import add_staff
+from helpdesk_tui.services.staff import add_staff, authenticate
 from tests.oneroster_helpers import export_copy, guardian, run
 from tests.recovery import outbox_for, verify
 

@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import ActivationKey, GuardianStudent, PortalAccount, Student
-from helpdesk_tui.services.errors import NotFound, NotPermitted
 from helpdesk_tui.services.guardians import get_guardian_detail
-from helpdesk_tui.services.staff import StaffMember
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.errors import NotFound, NotPermitted
 from tests.conftest import first_row
 
 

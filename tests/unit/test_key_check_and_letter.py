@@ -9,11 +9,11 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.demo.rows import demo_key
 from helpdesk_tui.data.tables import ActivationKey, Guardian, PortalAccount
-from helpdesk_tui.services import keys
-from helpdesk_tui.services.audit import ActionDenied
-from helpdesk_tui.services.district import get_district
-from helpdesk_tui.services.errors import NotFound
-from helpdesk_tui.services.key_letter import render_key_letter
+from helpdesk_tui.services import recovery as keys
+from helpdesk_tui.services.kernel.audit import ActionDenied
+from helpdesk_tui.services.kernel.district import get_district
+from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.services.recovery import render_key_letter
 from tests.conftest import SEED
 from tests.recovery import audit_rows, outbox_for, pick_guardian, staff, verify
 

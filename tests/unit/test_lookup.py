@@ -20,15 +20,15 @@ from helpdesk_tui.data.tables import (
     SearchTerm,
     Student,
 )
-from helpdesk_tui.services import lookup
-from helpdesk_tui.services.errors import InvalidSearch
-from helpdesk_tui.services.lookup import (
+from helpdesk_tui.services.guardians import (
     MAX_QUERY_LENGTH,
     SearchResult,
+    lookup,
     parse_query,
     search_guardians,
 )
-from helpdesk_tui.services.staff import StaffMember
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.errors import InvalidSearch
 from tests.conftest import SEED, first_row
 
 

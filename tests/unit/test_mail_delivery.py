@@ -11,16 +11,16 @@ from keyring.errors import KeyringLocked
 from helpdesk_tui.config import KEYRING_SERVICE, SmtpSettings
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import OutboxMessage
-from helpdesk_tui.services.guardian_texts import key_email
 from helpdesk_tui.services.mail import (
     MAX_ATTEMPTS,
     EmlFolderTransport,
     SmtpTransport,
     deliver_due,
     outbox_counts,
+    queue,
 )
-from helpdesk_tui.services.mail import _claim as claim_one
-from helpdesk_tui.services.outbox import queue
+from helpdesk_tui.services.mail.delivery import _claim as claim_one
+from helpdesk_tui.services.texts import key_email
 from tests.conftest import MemoryKeyring
 from tests.support.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpServer
 

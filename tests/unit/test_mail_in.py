@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from helpdesk_tui.config import KEYRING_SERVICE, ImapSettings
 from helpdesk_tui.data.tables import Ticket, TicketMessage
 from helpdesk_tui.services import tickets as t
-from helpdesk_tui.services.mail_in import ERRORS, PROCESSED, MailboxUnavailable, fetch_mail
+from helpdesk_tui.services.tickets import ERRORS, PROCESSED, MailboxUnavailable, fetch_mail
 from tests.recovery import pick_guardian, staff
 from tests.support.imap_server import IMAP_PASSWORD, IMAP_USER, ImapServer
 
@@ -161,7 +161,7 @@ def test_replies_to_closed_or_unknown_tickets_and_empty_mail_start_new_tickets(a
 def test_a_message_that_cannot_be_imported_goes_to_the_error_folder(
     action_db, mailbox, monkeypatch
 ):
-    from helpdesk_tui.services import mail_in
+    from helpdesk_tui.services.tickets import email_in as mail_in
 
     real = mail_in.parse_mail
 

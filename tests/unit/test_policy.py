@@ -5,8 +5,7 @@ from sqlmodel import col
 
 from helpdesk_tui.data.tables import AuditEvent
 from helpdesk_tui.services import verification as v
-from helpdesk_tui.services import verification_answers as answers
-from helpdesk_tui.services import verification_proofs as proofs
+from helpdesk_tui.services.verification import answers, proofs
 from tests.recovery import count, pick_guardian, staff
 from tests.unit.test_cli import _run
 

@@ -15,7 +15,7 @@ from helpdesk_tui.data.tables import (
     PortalAccount,
     SearchTerm,
 )
-from helpdesk_tui.services import accounts
+from helpdesk_tui.services import recovery as accounts
 from helpdesk_tui.services.portal import (
     AccountDisabled,
     KeyAlreadyUsed,
@@ -75,9 +75,9 @@ def test_a_key_read_out_with_spaces_in_lower_case_makes_one_login(action_db):
         action_db, select(ActivationKey).where(col(ActivationKey.guardian_id) == guardian.id)
     )
     assert redeemed.status == "redeemed" and redeemed.redeemed_by_account_id == account.id
-    assert [(e.staff_username, e.action, e.outcome) for e in audit_rows(action_db, guardian.id)] == [
-        ("portal", "key_redeemed", "done")
-    ]
+    assert [
+        (e.staff_username, e.action, e.outcome) for e in audit_rows(action_db, guardian.id)
+    ] == [("portal", "key_redeemed", "done")]
     notices = [m for m in outbox_for(action_db, guardian.id) if m.kind == "notice:key_redeemed"]
     assert notices and all("Abuela77" in m.body for m in notices)
     # The lookup box finds the guardian by the new username at once.

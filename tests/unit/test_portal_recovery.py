@@ -9,14 +9,16 @@ from sqlmodel import col, select
 from helpdesk_tui.data.demo.rows import DEMO_PORTAL_PASSWORD
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import AccountToken, OutboxMessage, PortalAccount
-from helpdesk_tui.services.portal import PortalError, SignInRefused, sign_in
-from helpdesk_tui.services.portal_recovery import (
+from helpdesk_tui.services.portal import (
     FORGOT_ANSWER,
     RESET_LINKS_PER_HOUR,
+    PortalError,
+    SignInRefused,
     forgot_password,
     forgot_username,
     reset_password,
     set_security_email,
+    sign_in,
     verify_security_email,
 )
 from tests.conftest import first_row

@@ -18,8 +18,8 @@ from helpdesk_tui.data.tables import (
     School,
     Student,
 )
-from helpdesk_tui.services.audit import ActionDenied
-from helpdesk_tui.services.portal_report import export_usage_csv, portal_usage, usage_entries
+from helpdesk_tui.services.kernel.audit import ActionDenied
+from helpdesk_tui.services.reports import export_usage_csv, portal_usage, usage_entries
 from tests.conftest import SEED_NOW, sign_in
 
 NOW = SEED_NOW + timedelta(days=1)

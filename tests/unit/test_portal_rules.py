@@ -5,7 +5,7 @@ symbol."""
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpdesk_tui.services.portal_rules import password_problem, username_key, username_problem
+from helpdesk_tui.services.accounts import password_problem, username_key, username_problem
 
 ASCII_ALNUM = st.text(
     alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",

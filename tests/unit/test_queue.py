@@ -9,9 +9,8 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.tables import Ticket
 from helpdesk_tui.services import tickets as t
-from helpdesk_tui.services.demo_tickets import seed_tickets
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.queue import QueueFilter, queue_page
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.tickets import QueueFilter, queue_page, seed_tickets
 from tests.recovery import staff
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
@@ -120,7 +119,7 @@ def test_rows_carry_business_time_left(queued):
 
 
 def test_demo_tickets_read_like_real_requests(queued):
-    from helpdesk_tui.services.ticket_detail import get_ticket_detail
+    from helpdesk_tui.services.tickets import get_ticket_detail
 
     agent = staff(queued, "demo-agent")
     with queued.read() as s:

@@ -9,10 +9,11 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.key_codec import key_digest
 from helpdesk_tui.data.tables import ActivationKey, GuardianStudent, PortalAccount
-from helpdesk_tui.services import accounts, keys
-from helpdesk_tui.services.audit import ActionDenied
-from helpdesk_tui.services.errors import DomainError
-from helpdesk_tui.services.outbox import addresses_on_file
+from helpdesk_tui.services import recovery as accounts
+from helpdesk_tui.services import recovery as keys
+from helpdesk_tui.services.kernel.audit import ActionDenied
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.mail import addresses_on_file
 from tests.recovery import audit_rows, count, outbox_for, pick_guardian, staff, verify
 
 ACTIONS = {
@@ -144,7 +145,7 @@ def test_reissue_with_an_active_login_warns_then_needs_a_reason(action_db):
 
 
 def test_restricted_relationship_is_a_hard_stop_until_a_supervisor_clears_it(action_db):
-    from helpdesk_tui.services.supervision import clear_restriction
+    from helpdesk_tui.services.guardians import clear_restriction
 
     agent, supervisor = staff(action_db, "demo-agent"), staff(action_db, "demo-supervisor")
     guardian = pick_guardian(action_db, account=None, restricted=True)

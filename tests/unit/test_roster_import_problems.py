@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from helpdesk_tui.data.tables import DistrictSettings, Guardian, School
-from helpdesk_tui.services.roster_import import ImportRefused
+from helpdesk_tui.services.roster import ImportRefused
 from tests.conftest import first_row
 from tests.oneroster_helpers import edit, export_copy, guardian, run
 from tests.recovery import count
@@ -126,7 +126,9 @@ def test_utf16_and_unknown_encodings_are_refused_with_what_to_do(db, tmp_path):
     with pytest.raises(ImportRefused, match="UTF-16.*CSV UTF-8"):
         run(db, export)
     path.write_bytes(original.encode("utf-8").replace(b"Ruiz", b"Ru\x81z"))
-    with pytest.raises(ImportRefused, match=r"neither UTF-8 nor Windows-1252 \(byte 0x81 on line 12\)"):
+    with pytest.raises(
+        ImportRefused, match=r"neither UTF-8 nor Windows-1252 \(byte 0x81 on line 12\)"
+    ):
         run(db, export)
     assert count(db, Guardian) == 0
 

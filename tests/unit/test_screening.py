@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpdesk_tui.services import screening as s
+from helpdesk_tui.services import verification as s
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,8 @@
 
 import pytest
 
-from helpdesk_tui.services.errors import DomainError, NotPermitted
-from helpdesk_tui.services.staff import authenticate
-from helpdesk_tui.services.staff_admin import add_staff
+from helpdesk_tui.services.kernel.errors import DomainError, NotPermitted
+from helpdesk_tui.services.staff import add_staff, authenticate
 from tests.oneroster_helpers import export_copy, run
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import update
 
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import Staff
-from helpdesk_tui.services.errors import SignInFailed
+from helpdesk_tui.services.kernel.errors import SignInFailed
 from helpdesk_tui.services.staff import SIGN_IN_FAILED, authenticate
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from helpdesk_tui.data.tables import OutboxMessage, TicketEvent
+from helpdesk_tui.data.tables import OutboxMessage, Ticket, TicketEvent
 from helpdesk_tui.services import tickets as t
 from tests.recovery import pick_guardian, staff
 
@@ -61,7 +61,7 @@ def test_reply_stops_the_first_response_clock_and_goes_through_the_outbox(action
             now=local(2026, 11, 23, 9, 0),
         )
     with action_db.read() as s:
-        after = s.get(t.Ticket, ticket.id)
+        after = s.get(Ticket, ticket.id)
         mail = s.exec(
             select(OutboxMessage).where(
                 col(OutboxMessage.kind) == "ticket_reply",
@@ -84,7 +84,7 @@ def test_pending_pauses_both_clocks(action_db):
         t.set_pending(s, actor=agent, ticket_id=ticket.id, now=local(2026, 11, 30, 10, 0))
     with action_db.write() as s:  # the guardian answers two business days later
         t.reopen(s, actor=None, ticket_id=ticket.id, now=local(2026, 12, 2, 10, 0))
-        after = s.get(t.Ticket, ticket.id)
+        after = s.get(Ticket, ticket.id)
         assert after.paused_seconds == 16 * 3600
         assert due_before == local(2026, 12, 3, 8, 0)  # Thursday
         assert after.resolution_due_at == local(2026, 12, 7, 8, 0)  # two business days on: Monday
@@ -105,7 +105,7 @@ def test_claim_assign_release_and_resolve_are_on_the_timeline(action_db):
             .where(col(TicketEvent.ticket_id) == ticket.id)
             .order_by(col(TicketEvent.id))
         ).all()
-        after = s.get(t.Ticket, ticket.id)
+        after = s.get(Ticket, ticket.id)
     assert kinds == ["created", "claimed", "claimed", "released", "resolved"]
     assert after.status == "resolved" and after.due_at is None and after.assignee_id is None
 
@@ -131,7 +131,7 @@ def test_bad_input_says_what_to_do(action_db):
 
 
 def test_merge_moves_messages_and_refuses_odd_requests(action_db):
-    from helpdesk_tui.services.ticket_detail import canned_for, get_ticket_detail, merge_tickets
+    from helpdesk_tui.services.tickets import canned_for, get_ticket_detail, merge_tickets
 
     agent = staff(action_db, "demo-agent")
     guardian = pick_guardian(action_db)
@@ -164,7 +164,7 @@ def test_pending_without_an_answer_for_five_business_days_closes_itself(action_d
         assert ticket.label not in t.close_stale_pending(s, now=local(2026, 12, 4, 9, 0))
     with action_db.write() as s:  # the fifth business day has passed
         assert ticket.label in t.close_stale_pending(s, now=local(2026, 12, 7, 9, 0))
-        after = s.get(t.Ticket, ticket.id)
+        after = s.get(Ticket, ticket.id)
         assert after.status == "closed"
 
 
@@ -210,7 +210,7 @@ def test_supervisors_set_closures_busy_periods_and_targets_from_the_command_line
 
 def test_every_category_has_its_own_canned_answer_in_both_languages():
     from helpdesk_tui.data.tables.tickets import CATEGORIES
-    from helpdesk_tui.services.canned_replies import LIBRARY, replies_for
+    from helpdesk_tui.services.texts import LIBRARY, replies_for
 
     for lang in ("en", "es"):
         for category in CATEGORIES:

@@ -13,12 +13,10 @@ from helpdesk_tui.data.tables import (
     VerificationBlock,
     VerificationCode,
 )
-from helpdesk_tui.services import keys
+from helpdesk_tui.services import recovery as keys
 from helpdesk_tui.services import verification as v
-from helpdesk_tui.services import verification_answers as answers
-from helpdesk_tui.services import verification_proofs as proofs
-from helpdesk_tui.services.audit import ActionDenied
-from helpdesk_tui.services.supervision import clear_block, open_alerts
+from helpdesk_tui.services.kernel.audit import ActionDenied
+from helpdesk_tui.services.verification import answers, clear_block, open_alerts, proofs
 from tests.recovery import audit_rows, birth_date_of, outbox_for, pick_guardian, staff
 
 

@@ -1,0 +1,33 @@
+"""Finding and reading guardians: the lookup, the guardian record, portal
+eligibility, the language of their letters, custody restrictions."""
+
+from helpdesk_tui.services.guardians.detail import (
+    GuardianDetail,
+    get_guardian_detail,
+    portal_fingerprint,
+)
+from helpdesk_tui.services.guardians.eligibility import portal_refusal
+from helpdesk_tui.services.guardians.language import LANGUAGE_NAMES, set_preferred_language
+from helpdesk_tui.services.guardians.lookup import (
+    MAX_QUERY_LENGTH,
+    PARTIAL_NOTE,
+    SearchResult,
+    parse_query,
+    search_guardians,
+)
+from helpdesk_tui.services.guardians.restrictions import clear_restriction
+
+__all__ = [
+    "GuardianDetail",
+    "LANGUAGE_NAMES",
+    "MAX_QUERY_LENGTH",
+    "PARTIAL_NOTE",
+    "SearchResult",
+    "clear_restriction",
+    "get_guardian_detail",
+    "parse_query",
+    "portal_fingerprint",
+    "portal_refusal",
+    "search_guardians",
+    "set_preferred_language",
+]

@@ -1,0 +1,54 @@
+"""Staff set the language a guardian reads our letters and emails in, at their request.
+
+The choice is the helpdesk's: a roster import no longer changes it afterwards.
+"""
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from helpdesk_tui.data.tables import Guardian
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.clock import resolve_now
+from helpdesk_tui.services.kernel.errors import DomainError, NotFound
+from helpdesk_tui.services.kernel.locks import lock_guardian
+from helpdesk_tui.services.kernel.permissions import require_visible_guardian
+from helpdesk_tui.services.texts import LANGUAGES
+
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+
+
+def set_preferred_language(
+    session: Session,
+    *,
+    actor: StaffMember,
+    guardian_id: int,
+    language: str,
+    now: datetime | None = None,
+) -> str:
+    """Returns the line staff are shown."""
+    now = resolve_now(now)
+    if language not in LANGUAGES:
+        raise DomainError(
+            "Letters and emails are written in English or Spanish; choose one of those."
+        )
+    require_visible_guardian(session, actor=actor, guardian_id=guardian_id, action="language_set")
+    lock_guardian(session, guardian_id)
+    guardian = session.get(Guardian, guardian_id)
+    if guardian is None:
+        raise NotFound(f"Guardian #{guardian_id} is not in the database; search again.")
+    before = guardian.preferred_language
+    guardian.preferred_language, guardian.language_set_by_staff = language, True
+    audit.record(
+        session,
+        actor=actor,
+        action="language_set",
+        guardian_id=guardian_id,
+        detail=f"{LANGUAGE_NAMES.get(before, before)} -> {LANGUAGE_NAMES[language]}",
+        now=now,
+    )
+    return (
+        f"Letters and emails to {guardian.first_name} {guardian.last_name} will be in "
+        f"{LANGUAGE_NAMES[language]}; a roster import will not change this."
+    )

@@ -1,0 +1,51 @@
+"""Custody restrictions: a supervisor clears a restricted relationship after review."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from helpdesk_tui.data.tables import GuardianStudent, Student
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.clock import resolve_now
+from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.services.kernel.permissions import require_supervisor
+
+
+def clear_restriction(
+    session: Session,
+    *,
+    actor: StaffMember,
+    guardian_id: int,
+    student_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    now = resolve_now(now)
+    require_supervisor(
+        session,
+        actor=actor,
+        action="restriction_cleared",
+        guardian_id=guardian_id,
+        now=now,
+    )
+    reason = audit.clean_reason(reason, required=True)
+    link = session.exec(
+        select(GuardianStudent).where(
+            col(GuardianStudent.guardian_id) == guardian_id,
+            col(GuardianStudent.student_id) == student_id,
+        )
+    ).first()
+    if link is None or not link.restricted:
+        raise NotFound("That relationship is not restricted.")
+    student = session.get(Student, student_id)
+    link.restricted = False
+    audit.record(
+        session,
+        actor=actor,
+        action="restriction_cleared",
+        guardian_id=guardian_id,
+        reason=reason,
+        detail=f"student #{student.student_number if student else student_id}",
+        now=now,
+    )

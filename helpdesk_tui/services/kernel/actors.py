@@ -1,0 +1,38 @@
+"""Who acts: a signed-in staff member, or the system (the portal, a roster import)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    id: int
+    username: str
+    full_name: str
+    role: str  # agent, clerk or supervisor
+    school_id: int | None
+    school_name: str | None
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.role == "clerk"
+
+    @property
+    def role_label(self) -> str:
+        if self.is_clerk and self.school_name:
+            return f"clerk, {self.school_name}"
+        return self.role
+
+
+@dataclass(frozen=True, slots=True)
+class SystemActor:
+    """Who acts when no staff member does (the parent portal, a roster import): named in
+    the audit trail, never able to pass a staff permission check."""
+
+    username: str
+    id: None = None
+
+
+PORTAL = SystemActor("portal")
+
+
+ROSTER_IMPORT = SystemActor("roster-import")

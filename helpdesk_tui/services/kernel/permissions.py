@@ -1,0 +1,69 @@
+"""Who may see and act on which guardian. Enforced here, not only in the screens."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from helpdesk_tui.data.tables import GuardianStudent, Student
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import StaffMember
+
+_links = GuardianStudent.__table__  # type: ignore[attr-defined]
+_students = Student.__table__  # type: ignore[attr-defined]
+
+
+def may_see_guardian(session: Session, *, actor: StaffMember, guardian_id: int) -> bool:
+    """Agents and supervisors work district-wide; a clerk only with families that
+    have a student at the clerk's own school."""
+    if not actor.is_clerk:
+        return True
+    row = (
+        session.connection()
+        .execute(
+            select(_links.c.guardian_id)
+            .join(_students, _students.c.id == _links.c.student_id)
+            .where(_links.c.guardian_id == guardian_id, _students.c.school_id == actor.school_id)
+            .limit(1)
+        )
+        .first()
+    )
+    return row is not None
+
+
+SUPERVISORS_ONLY = "Only a supervisor can do this; ask one to review it."
+
+
+def require_supervisor(
+    session: Session,
+    *,
+    actor: StaffMember,
+    action: str,
+    guardian_id: int | None = None,
+    message: str = SUPERVISORS_ONLY,
+    now: datetime | None = None,
+) -> None:
+    """Supervisors only; anyone else leaves a "denied" audit row and gets ``message``."""
+    if actor.role != "supervisor":
+        raise audit.deny(
+            session, actor=actor, action=action, guardian_id=guardian_id, message=message, now=now
+        )
+
+
+NOT_YOUR_SCHOOL = "This family has no student at your school; refer them to the district helpdesk."
+
+
+def require_visible_guardian(
+    session: Session,
+    *,
+    actor: StaffMember,
+    guardian_id: int,
+    action: str,
+    message: str = NOT_YOUR_SCHOOL,
+    now: datetime | None = None,
+) -> None:
+    """``may_see_guardian`` for an action: a refusal leaves a "denied" audit row."""
+    if not may_see_guardian(session, actor=actor, guardian_id=guardian_id):
+        raise audit.deny(
+            session, actor=actor, action=action, guardian_id=guardian_id, message=message, now=now
+        )

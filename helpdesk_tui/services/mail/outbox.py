@@ -1,0 +1,96 @@
+"""Queueing mail in the action's own transaction, and the notices every recovery
+action sends to all addresses on file."""
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from helpdesk_tui.data.tables import Guardian, OutboxMessage, PortalAccount
+from helpdesk_tui.services.kernel.district import DistrictInfo
+from helpdesk_tui.services.texts import Letter, language_of, notice
+
+MAIL_DOMAIN = "helpdesk.invalid"
+
+
+def new_message_id() -> str:
+    return f"<{uuid.uuid4().hex}@{MAIL_DOMAIN}>"
+
+
+def queue(
+    session: Session,
+    *,
+    kind: str,
+    to: str,
+    letter: Letter,
+    now: datetime,
+    guardian_id: int | None,
+    secret: str | None = None,
+    in_reply_to: str | None = None,
+) -> OutboxMessage:
+    message = OutboxMessage(
+        message_id=new_message_id(),
+        created_at=now,
+        kind=kind,
+        guardian_id=guardian_id,
+        to_address=to,
+        subject=letter.subject,
+        body=letter.body,
+        secret=secret,
+        next_attempt_at=now,
+        in_reply_to=in_reply_to,
+    )
+    session.add(message)
+    return message
+
+
+def addresses_on_file(session: Session, guardian: Guardian) -> list[str]:
+    """Every email the district holds for this guardian, the account's security email
+    included, once each (compared without case)."""
+    security = session.exec(
+        select(PortalAccount.security_email).where(col(PortalAccount.guardian_id) == guardian.id)
+    ).first()
+    seen: dict[str, str] = {}
+    for address in (guardian.email, guardian.alt_email, security):
+        if address and address.strip():
+            seen.setdefault(address.strip().casefold(), address.strip())
+    return list(seen.values())
+
+
+def notice_fields(guardian: Guardian, district: DistrictInfo, now: datetime) -> dict[str, str]:
+    """What every notice to a guardian names: their language and name, when (district
+    time), and the district with its helpdesk's phone and email."""
+    return {
+        "lang": language_of(guardian.preferred_language),
+        "when": now.astimezone(district.zone).strftime("%Y-%m-%d %H:%M"),
+        "district": district.name,
+        "phone": district.helpdesk_phone,
+        "email": district.helpdesk_email,
+        "name": f"{guardian.first_name} {guardian.last_name}",
+    }
+
+
+def notify_all(
+    session: Session,
+    *,
+    guardian: Guardian,
+    action: str,
+    district: DistrictInfo,
+    now: datetime,
+    letter: Letter | None = None,
+) -> int:
+    """Queue a notice of ``action`` (the helpdesk's wording, unless ``letter`` is given)
+    to every address on file; returns how many."""
+    if letter is None:
+        letter = notice(action=action, **notice_fields(guardian, district, now))
+    addresses = addresses_on_file(session, guardian)
+    for address in addresses:
+        queue(
+            session,
+            kind=f"notice:{action}",
+            to=address,
+            letter=letter,
+            now=now,
+            guardian_id=guardian.id,
+        )
+    return len(addresses)

@@ -1,0 +1,84 @@
+"""The parent portal's side of the story: redeem an activation key, sign in (every try
+in the access log; the fifth failure in a row disables the login), set and verify the
+security email, "forgot password / username", and reset the password by link.
+
+Recovery (security email, forgot password or username, reset) is in portal_recovery.py.
+These are the functions a parent portal calls; `helpdesk portal ...` runs each one so a
+district can wire them up or rehearse a call. The actor is the portal (audit rows name
+it), and messages are written for a parent, not for staff. Whatever happens here is in
+the shared database at once, so every desk's guardian screen shows it.
+"""
+
+import ipaddress
+from datetime import datetime
+
+from sqlmodel import Session
+
+from helpdesk_tui.data.engine import CommitThenRaise
+from helpdesk_tui.data.tables import Guardian
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import PORTAL
+from helpdesk_tui.services.kernel.district import DistrictInfo
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.mail import notice_fields, notify_all
+from helpdesk_tui.services.texts import portal_notice
+
+
+class PortalError(DomainError):
+    """A portal request refused; ``str()`` is what the parent is shown."""
+
+
+class PortalRefusal(PortalError, CommitThenRaise):
+    """A refusal whose record (access-log row, "denied" audit row, lockout) is kept."""
+
+
+def client_ip(ip: str) -> str:
+    try:
+        return str(ipaddress.ip_address(ip.strip()))
+    except ValueError:
+        raise PortalError(
+            f"{ip[:60]!r} is not an IP address; the portal passes the client's address."
+        ) from None
+
+
+def call_us(district: DistrictInfo) -> str:
+    return (
+        f"call the Parent Portal helpdesk at {district.helpdesk_phone} "
+        f"(Monday to Friday, {district.hours_open}-{district.hours_close})"
+    )
+
+
+def portal_audit(
+    session: Session,
+    action: str,
+    guardian_id: int | None,
+    detail: str,
+    now: datetime,
+    *,
+    outcome: str = "done",
+) -> None:
+    """An audit row whose actor is the portal: it shows in the guardian's history."""
+    audit.record(
+        session,
+        actor=PORTAL,
+        action=action,
+        guardian_id=guardian_id,
+        outcome=outcome,
+        detail=detail,
+        now=now,
+    )
+
+
+def notify_portal_event(
+    session: Session,
+    guardian: Guardian,
+    *,
+    event: str,
+    detail: str,
+    district: DistrictInfo,
+    now: datetime,
+) -> int:
+    letter = portal_notice(event=event, detail=detail, **notice_fields(guardian, district, now))
+    return notify_all(
+        session, guardian=guardian, action=event, district=district, now=now, letter=letter
+    )

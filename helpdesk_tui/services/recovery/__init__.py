@@ -1,0 +1,34 @@
+"""What staff do for a verified guardian: reissue an activation key (and its printed
+letter), the key check, unlock, disable, username and password help, reset."""
+
+from helpdesk_tui.services.recovery.account_actions import (
+    ActionResult,
+    change_username,
+    disable_account,
+    resend_email_verification,
+    reset_account,
+    send_password_reset,
+    send_username,
+    unlock_account,
+)
+from helpdesk_tui.services.recovery.key_check import InvalidKey, KeyCheck, check_key
+from helpdesk_tui.services.recovery.key_letter import render_key_letter
+from helpdesk_tui.services.recovery.keys import AccountExists, IssuedKey, reissue_activation_key
+
+__all__ = [
+    "AccountExists",
+    "ActionResult",
+    "InvalidKey",
+    "IssuedKey",
+    "KeyCheck",
+    "change_username",
+    "check_key",
+    "disable_account",
+    "reissue_activation_key",
+    "render_key_letter",
+    "resend_email_verification",
+    "reset_account",
+    "send_password_reset",
+    "send_username",
+    "unlock_account",
+]

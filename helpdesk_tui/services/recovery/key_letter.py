@@ -1,0 +1,65 @@
+"""The printable activation-key letter (PDF), for the post or the school counter, in
+the guardian's language. It is made in memory from the key just issued; the caller
+decides where the bytes go."""
+
+import unicodedata
+from datetime import datetime
+
+from fpdf import FPDF
+
+from helpdesk_tui.services.kernel.district import DistrictInfo
+from helpdesk_tui.services.recovery.keys import IssuedKey
+from helpdesk_tui.services.texts import LETTER_LABELS, key_steps
+
+
+def _latin1(text: str) -> str:
+    """The PDF's built-in fonts cover Latin-1 (Spanish included); anything beyond it is
+    written without its accents rather than as a blank box."""
+    try:
+        text.encode("latin-1")
+        return text
+    except UnicodeEncodeError:
+        return "".join(
+            ch
+            if ord(ch) < 256
+            else "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 128) or "?"
+            for ch in text
+        )
+
+
+def render_key_letter(
+    issued: IssuedKey, *, district: DistrictInfo, staff_name: str, issued_on: datetime
+) -> bytes:
+    labels = LETTER_LABELS[issued.language]
+    pdf = FPDF(format="letter")
+    pdf.set_title(_latin1(labels["title"]))
+    pdf.set_margins(22, 20, 22)
+    pdf.add_page()
+
+    def line(text: str, *, size: int = 11, style: str = "", height: float = 6) -> None:
+        pdf.set_font("helvetica", style=style, size=size)
+        pdf.multi_cell(0, height, _latin1(text), align="L", new_x="LMARGIN", new_y="NEXT")
+
+    line(district.name, size=15, style="B", height=8)
+    line(f"{district.portal_url}  ·  {district.helpdesk_phone}", size=9)
+    pdf.ln(12)
+    for address_line in issued.mailing_address:  # sits in a window envelope
+        line(address_line)
+    pdf.ln(10)
+    line(labels["title"], size=14, style="B", height=8)
+    line(f"{labels['for']}: {issued.guardian_name}")
+    pdf.ln(4)
+    line(labels["key"], size=10)
+    pdf.set_font("courier", style="B", size=16)
+    pdf.cell(0, 12, issued.key, border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+    line(f"{labels['expires']}: {issued.expires_at:%Y-%m-%d}", size=10)
+    pdf.ln(6)
+    line(labels["steps"], size=12, style="B", height=7)
+    for number, step in enumerate(key_steps(issued.language, district.portal_url), 1):
+        line(f"{number}. {step}")
+    pdf.ln(6)
+    line(
+        labels["help"].format(phone=district.helpdesk_phone, email=district.helpdesk_email), size=10
+    )
+    line(labels["issued"].format(date=f"{issued_on:%Y-%m-%d}", staff=staff_name), size=8)
+    return bytes(pdf.output())

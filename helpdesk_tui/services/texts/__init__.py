@@ -1,0 +1,34 @@
+"""What the helpdesk writes to guardians: letters and emails (English, Spanish), the
+portal's messages, canned ticket replies."""
+
+from helpdesk_tui.services.texts.canned import LIBRARY, fill, replies_for
+from helpdesk_tui.services.texts.letters import (
+    LANGUAGES,
+    LETTER_LABELS,
+    Letter,
+    code_email,
+    key_email,
+    key_steps,
+    language_of,
+    link_email,
+    notice,
+    username_email,
+)
+from helpdesk_tui.services.texts.portal_messages import portal_notice
+
+__all__ = [
+    "LANGUAGES",
+    "LETTER_LABELS",
+    "LIBRARY",
+    "Letter",
+    "code_email",
+    "fill",
+    "key_email",
+    "key_steps",
+    "language_of",
+    "link_email",
+    "notice",
+    "portal_notice",
+    "replies_for",
+    "username_email",
+]

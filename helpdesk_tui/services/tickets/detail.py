@@ -1,0 +1,227 @@
+"""One ticket as staff read it (conversation, timeline, running clock), the canned
+replies for it in a language, and merging duplicates."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, col, or_, select, update
+
+from helpdesk_tui.data.tables import (
+    AuditEvent,
+    Guardian,
+    School,
+    Staff,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.district import get_district
+from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.services.sla import load_calendar
+from helpdesk_tui.services.texts import fill, language_of, replies_for
+from helpdesk_tui.services.tickets.lifecycle import (
+    CATEGORY_LABELS,
+    TicketError,
+    TicketRef,
+    add_event,
+    lock_open_ticket,
+    ticket_label,
+    ticket_ref,
+)
+
+CALL_LEAD_IN = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageView:
+    kind: str  # reply, note, incoming
+    author: str
+    body: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    at: datetime
+    staff: str
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    id: int
+    label: str
+    subject: str
+    status: str
+    priority: str
+    category: str
+    channel: str
+    guardian_id: int | None
+    who: str
+    language: str
+    school: str
+    assignee: str
+    assignee_id: int | None
+    created_at: datetime
+    clock: str  # "first response" or "resolution"
+    due_at: datetime | None
+    seconds_left: float | None
+    reply_count: int
+    merged_into: str | None
+    messages: tuple[MessageView, ...]
+    events: tuple[EventView, ...]
+
+
+def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -> TicketDetail:
+    t = session.get(Ticket, ticket_id)
+    if t is None:
+        raise NotFound(f"Ticket #{ticket_id} does not exist.")
+    district = get_district(session)
+    zone = district.zone
+    guardian = session.get(Guardian, t.guardian_id) if t.guardian_id else None
+    school = session.get(School, t.school_id) if t.school_id else None
+    assignee = session.get(Staff, t.assignee_id) if t.assignee_id else None
+    merged = session.get(Ticket, t.merged_into_id) if t.merged_into_id else None
+    messages = session.exec(
+        select(TicketMessage)
+        .where(col(TicketMessage.ticket_id) == ticket_id)
+        .order_by(col(TicketMessage.created_at), col(TicketMessage.id))
+    ).all()
+    events = session.exec(
+        select(TicketEvent, Staff.full_name)
+        .join(Staff, col(Staff.id) == col(TicketEvent.staff_id), isouter=True)
+        .where(col(TicketEvent.ticket_id) == ticket_id)
+        .order_by(col(TicketEvent.at), col(TicketEvent.id))
+    ).all()
+    if t.guardian_id is not None:
+        # What was done on the guardian while the ticket was open: verification, keys,
+        # unlocks... straight from the audit trail, so nothing has to be logged twice.
+        # Staff often verify and act first and open the ticket after: what the ticket's
+        # creator did for this guardian in the hour before counts as part of it.
+        until = t.closed_at or t.resolved_at or datetime.now(UTC)
+        since = t.created_at - CALL_LEAD_IN if t.created_by_id else t.created_at
+        actions = session.exec(
+            select(AuditEvent, Staff.full_name)
+            .join(Staff, col(Staff.id) == col(AuditEvent.staff_id), isouter=True)
+            .where(
+                col(AuditEvent.guardian_id) == t.guardian_id,
+                col(AuditEvent.at) >= since,
+                col(AuditEvent.at) <= until,
+                or_(
+                    col(AuditEvent.at) >= t.created_at,
+                    col(AuditEvent.staff_id) == t.created_by_id,
+                ),
+            )
+        ).all()
+        timeline = [
+            EventView(e.at.astimezone(zone), n or e.staff_username, e.action, _audit_detail(e))
+            for e, n in actions
+        ]
+    else:
+        timeline = []
+    timeline += [
+        EventView(e.at.astimezone(zone), name or "system", e.kind, e.detail) for e, name in events
+    ]
+    timeline.sort(key=lambda e: e.at)
+    now = datetime.now(UTC)
+    left = load_calendar(session, now=now).business_seconds(now, t.due_at) if t.due_at else None
+    who = (
+        f"{guardian.first_name} {guardian.last_name}"
+        if guardian
+        else " · ".join(p for p in (t.caller_name, t.caller_phone, t.caller_email) if p)
+        or "unknown caller"
+    )
+    return TicketDetail(
+        id=t.id or 0,
+        label=ticket_label(t.number),
+        subject=t.subject,
+        status=t.status,
+        priority=t.priority,
+        category=CATEGORY_LABELS.get(t.category, t.category),
+        channel=t.channel,
+        guardian_id=t.guardian_id,
+        who=who,
+        language=language_of(guardian.preferred_language) if guardian else "en",
+        school=school.name if school else "",
+        assignee=assignee.full_name if assignee else "",
+        assignee_id=t.assignee_id,
+        created_at=t.created_at.astimezone(zone),
+        clock="first response" if t.first_response_at is None else "resolution",
+        due_at=t.due_at.astimezone(zone) if t.due_at else None,
+        seconds_left=left,
+        reply_count=t.reply_count,
+        merged_into=ticket_label(merged.number) if merged else None,
+        messages=tuple(
+            MessageView(m.kind, m.author_name, m.body, m.created_at.astimezone(zone))
+            for m in messages
+        ),
+        events=tuple(timeline),
+    )
+
+
+def _audit_detail(e: AuditEvent) -> str:
+    outcome = "REFUSED: " if e.outcome == "denied" else ""
+    return outcome + " · ".join(p for p in (e.detail, e.verification, e.reason) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class CannedText:
+    key: str
+    title: str
+    body: str
+
+
+def canned_for(session: Session, *, ticket_id: int, lang: str) -> list[CannedText]:
+    """The ticket's canned replies in ``lang``, variables filled in, ready to preview."""
+    t = session.get(Ticket, ticket_id)
+    if t is None:
+        raise NotFound(f"Ticket #{ticket_id} does not exist.")
+    guardian = session.get(Guardian, t.guardian_id) if t.guardian_id else None
+    name = f"{guardian.first_name} {guardian.last_name}" if guardian else (t.caller_name or "")
+    district = get_district(session)
+    return [
+        CannedText(
+            c.key,
+            c.title,
+            fill(
+                c,
+                lang=lang,
+                guardian=name or ("familia" if lang == "es" else "parent"),
+                ticket=ticket_label(t.number),
+                district=district,
+            ),
+        )
+        for c in replies_for(t.category, lang)
+    ]
+
+
+def merge_tickets(
+    session: Session,
+    *,
+    actor: StaffMember,
+    duplicate_id: int,
+    into_id: int,
+    now: datetime | None = None,
+) -> TicketRef:
+    """Move the duplicate's conversation into the other ticket and close it with a link."""
+    now = now or datetime.now(UTC)
+    if duplicate_id == into_id:
+        raise TicketError("A ticket cannot be merged into itself.")
+    # Lock both in id order so two desks merging the same pair cannot deadlock.
+    first, second = sorted((duplicate_id, into_id))
+    locked = {first: lock_open_ticket(session, first), second: lock_open_ticket(session, second)}
+    duplicate, target = locked[duplicate_id], locked[into_id]
+    session.exec(
+        update(TicketMessage)
+        .where(col(TicketMessage.ticket_id) == duplicate_id)
+        .values(ticket_id=into_id)
+    )
+    duplicate.status, duplicate.merged_into_id, duplicate.due_at = "closed", into_id, None
+    duplicate.closed_at = duplicate.updated_at = now
+    target.updated_at = now
+    target.reply_count += duplicate.reply_count
+    add_event(session, duplicate, actor, "merged", f"into {ticket_label(target.number)}", now)
+    add_event(session, target, actor, "merged", f"{ticket_label(duplicate.number)} merged in", now)
+    return ticket_ref(session, target)

@@ -1,0 +1,190 @@
+"""The queues staff work from: views with counts, one page at a time.
+
+Each view is an index range read in due-time order that stops after a page, so
+opening a queue costs the same with 1,000 or 100,000 tickets. Names, schools and
+assignees are joined for the page's rows only.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from helpdesk_tui.data.tables import Guardian, School, Staff, Ticket
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.sla import load_calendar
+
+PAGE = 50
+DUE_SOON = timedelta(hours=2)  # business time
+VIEWS = {
+    "unassigned": "Unassigned",
+    "mine": "Mine",
+    "due_soon": "Due soon",
+    "overdue": "Overdue",
+    "pending": "Pending on guardian",
+    "open": "All open",
+}
+
+_t = Ticket.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    view: str = "unassigned"
+    school_id: int | None = None
+    category: str | None = None
+    sort: str = "due"  # "due" (most urgent first) or "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    id: int
+    number: int
+    subject: str
+    status: str
+    priority: str
+    category: str
+    channel: str
+    who: str
+    school: str
+    assignee: str
+    due_at: datetime | None
+    first_response_at: datetime | None
+    pending_since: datetime | None
+    created_at: datetime
+    seconds_left: float | None = None  # business time to due; negative when overdue
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    rows: tuple[QueueRow, ...]
+    offset: int
+    more: bool
+    counts: dict[str, int]
+    busy_period: str | None
+    now: datetime
+
+
+def _conditions(f: QueueFilter, actor: StaffMember, now: datetime, soon: datetime) -> list[Any]:
+    running = _t.c.due_at.is_not(None)
+    view = {
+        "unassigned": [running, _t.c.assignee_id.is_(None)],
+        "mine": [running, _t.c.assignee_id == actor.id],
+        "due_soon": [_t.c.due_at >= now, _t.c.due_at <= soon],
+        "overdue": [_t.c.due_at < now],
+        "pending": [_t.c.status == "pending"],
+        "open": [_t.c.status.in_(("new", "open", "pending"))],
+    }.get(f.view)
+    if view is None:
+        raise DomainError(f"Unknown queue view {f.view!r}; choose one of {', '.join(VIEWS)}.")
+    extra = []
+    if f.school_id is not None:
+        extra.append(_t.c.school_id == f.school_id)
+    if f.category is not None:
+        extra.append(_t.c.category == f.category)
+    if actor.is_clerk:  # clerks work their own school's tickets
+        extra.append(_t.c.school_id == actor.school_id)
+    return view + extra
+
+
+def _order(view: str, sort: str) -> list[Any]:
+    if sort == "newest":
+        return [_t.c.id.desc()]
+    if view == "pending":
+        return [_t.c.pending_since, _t.c.id]
+    if view == "open":
+        return [_t.c.id.desc()]
+    return [_t.c.due_at, _t.c.id]
+
+
+def queue_page(
+    session: Session,
+    *,
+    actor: StaffMember,
+    queue_filter: QueueFilter,
+    offset: int = 0,
+    limit: int = PAGE,
+    now: datetime | None = None,
+    with_counts: bool = True,
+) -> QueuePage:
+    now = now or datetime.now(UTC)
+    calendar = load_calendar(session, now=now)
+    soon = calendar.add(now, DUE_SOON.total_seconds())
+    conn = session.connection()
+    where = _conditions(queue_filter, actor, now, soon)
+    ids = [
+        r[0]
+        for r in conn.execute(
+            select(_t.c.id)
+            .where(and_(*where))
+            .order_by(*_order(queue_filter.view, queue_filter.sort))
+            .offset(offset)
+            .limit(limit + 1)
+        )
+    ]
+    more = len(ids) > limit
+    ids = ids[:limit]
+    rows = [
+        replace(r, seconds_left=calendar.business_seconds(now, r.due_at)) if r.due_at else r
+        for r in _hydrate(conn, ids)
+    ]
+    counts = {}
+    if with_counts:
+        for view in VIEWS:
+            f = QueueFilter(view, queue_filter.school_id, queue_filter.category, queue_filter.sort)
+            counts[view] = conn.execute(
+                select(func.count()).select_from(_t).where(and_(*_conditions(f, actor, now, soon)))
+            ).scalar_one()
+    busy = calendar.busy_period_on(now)
+    return QueuePage(tuple(rows), offset, more, counts, busy.name if busy else None, now)
+
+
+def _hydrate(conn: Any, ids: list[int]) -> list[QueueRow]:
+    if not ids:
+        return []
+    g = Guardian.__table__  # type: ignore[attr-defined]
+    sc = School.__table__  # type: ignore[attr-defined]
+    st = aliased(Staff.__table__)  # type: ignore[attr-defined]
+    result = conn.execute(
+        select(
+            _t,
+            g.c.first_name,
+            g.c.last_name,
+            sc.c.name.label("school_name"),
+            st.c.full_name.label("assignee_name"),
+        )
+        .select_from(
+            _t.outerjoin(g, g.c.id == _t.c.guardian_id)
+            .outerjoin(sc, sc.c.id == _t.c.school_id)
+            .outerjoin(st, st.c.id == _t.c.assignee_id)
+        )
+        .where(_t.c.id.in_(ids))
+    )
+    by_id = {}
+    for r in result:
+        who = (
+            f"{r.first_name} {r.last_name}"
+            if r.first_name
+            else (r.caller_name or r.caller_phone or r.caller_email or "unknown caller")
+        )
+        by_id[r.id] = QueueRow(
+            id=r.id,
+            number=r.number,
+            subject=r.subject,
+            status=r.status,
+            priority=r.priority,
+            category=r.category,
+            channel=r.channel,
+            who=who,
+            school=r.school_name or "",
+            assignee=r.assignee_name or "",
+            due_at=r.due_at,
+            first_response_at=r.first_response_at,
+            pending_since=r.pending_since,
+            created_at=r.created_at,
+        )
+    return [by_id[i] for i in ids]

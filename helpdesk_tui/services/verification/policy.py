@@ -1,0 +1,103 @@
+"""The district's caller-verification policy: how many screening answers must match,
+which proofs count, how long a pass lasts, how many failures block. Supervisors
+change it; every change is audited."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from helpdesk_tui.data.tables import DistrictSettings
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.clock import resolve_now
+from helpdesk_tui.services.kernel.errors import DomainError, NotFound
+from helpdesk_tui.services.kernel.permissions import require_supervisor
+from helpdesk_tui.services.verification.checklist import PROOF_LABELS
+from helpdesk_tui.services.verification.screening import SCREENING_ITEMS
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationPolicy:
+    screening_required: int
+    proofs: tuple[str, ...]
+    pass_minutes: int
+    failure_limit: int
+
+    def describe(self) -> str:
+        return (
+            f"screening answers required: {self.screening_required}; "
+            f"proofs accepted: {', '.join(self.proofs)}; "
+            f"a pass lasts {self.pass_minutes} min; "
+            f"{self.failure_limit} failures in 24 h block the guardian"
+        )
+
+
+def _row(session: Session) -> DistrictSettings:
+    row = session.get(DistrictSettings, 1)
+    if row is None:
+        raise NotFound("This database has no district settings yet.")
+    return row
+
+
+def get_policy(session: Session) -> VerificationPolicy:
+    row = _row(session)
+    return VerificationPolicy(
+        screening_required=row.verify_screening_required,
+        proofs=tuple(p for p in row.verify_proofs.split(",") if p),
+        pass_minutes=row.verify_pass_minutes,
+        failure_limit=row.verify_failure_limit,
+    )
+
+
+def set_policy(
+    session: Session,
+    *,
+    actor: StaffMember,
+    screening_required: int | None = None,
+    proofs: tuple[str, ...] | None = None,
+    pass_minutes: int | None = None,
+    failure_limit: int | None = None,
+    now: datetime | None = None,
+) -> VerificationPolicy:
+    now = resolve_now(now)
+    require_supervisor(
+        session,
+        actor=actor,
+        action="policy_changed",
+        message="Only a supervisor can change the verification policy.",
+        now=now,
+    )
+    row = _row(session)
+    before = get_policy(session)
+    if screening_required is not None:
+        if not 0 <= screening_required <= len(SCREENING_ITEMS):
+            raise DomainError(f"Screening answers required must be 0 to {len(SCREENING_ITEMS)}.")
+        row.verify_screening_required = screening_required
+    if proofs is not None:
+        unknown = [p for p in proofs if p not in PROOF_LABELS]
+        if unknown or not proofs:
+            raise DomainError(
+                f"Proofs must be one or more of: {', '.join(PROOF_LABELS)} (got {', '.join(proofs) or 'none'})."
+            )
+        row.verify_proofs = ",".join(dict.fromkeys(proofs))
+    if pass_minutes is not None:
+        if not 1 <= pass_minutes <= 60:
+            raise DomainError("A pass lasts 1 to 60 minutes.")
+        row.verify_pass_minutes = pass_minutes
+    if failure_limit is not None:
+        if not 1 <= failure_limit <= 10:
+            raise DomainError("The failure limit is 1 to 10.")
+        row.verify_failure_limit = failure_limit
+    session.flush()
+    after = get_policy(session)
+    audit.record(
+        session,
+        actor=actor,
+        action="policy_changed",
+        guardian_id=None,
+        detail=f"was: {before.describe()}"[:500],
+        reason=f"now: {after.describe()}"[:500],
+        now=now,
+    )
+    return after
