@@ -209,11 +209,11 @@ def test_supervisors_set_closures_busy_periods_and_targets_from_the_command_line
 
 
 def test_every_category_has_its_own_canned_answer_in_both_languages():
-    from helpdesk_tui.data.tables.tickets import CATEGORIES
     from helpdesk_tui.services.texts import LIBRARY, replies_for
+    from helpdesk_tui.vocabulary import Category
 
     for lang in ("en", "es"):
-        for category in CATEGORIES:
+        for category in Category:
             first = replies_for(category, lang)[0]
             assert first.key == (category if category != "other" else "*")
             assert "{ticket}" in first.body

@@ -3,14 +3,17 @@ database triggers refuse UPDATE and DELETE (see data/audit_guard.py)."""
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+from helpdesk_tui.data.tables.checks import one_of
+from helpdesk_tui.vocabulary import AuditOutcome
 
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
-        CheckConstraint("outcome IN ('done', 'denied')", name="ck_audit_event_outcome"),
+        one_of("outcome", AuditOutcome, name="ck_audit_event_outcome"),
         Index("ix_audit_event_guardian", "guardian_id", "id"),
     )
 

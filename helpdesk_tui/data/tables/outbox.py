@@ -7,8 +7,11 @@ message is sent, when it is erased.
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+from helpdesk_tui.data.tables.checks import one_of
+from helpdesk_tui.vocabulary import OutboxStatus
 
 SECRET_MARK = "[[secret]]"
 
@@ -16,9 +19,7 @@ SECRET_MARK = "[[secret]]"
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'failed')", name="ck_outbox_status"
-        ),
+        one_of("status", OutboxStatus, name="ck_outbox_status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
@@ -31,7 +32,7 @@ class OutboxMessage(SQLModel, table=True):
     subject: str = Field(max_length=200)
     body: str = Field(max_length=20_000)
     secret: str | None = Field(default=None, max_length=500)
-    status: str = Field(default="pending", max_length=10)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=10)
     attempts: int = 0
     next_attempt_at: datetime
     claimed_until: datetime | None = None

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field, SQLModel
 
-KEY_STATUSES = ("active", "redeemed", "revoked", "expired")
-ACCOUNT_STATUSES = ("active", "disabled")
+from helpdesk_tui.data.tables.checks import one_of
+from helpdesk_tui.vocabulary import AccountKind, AccountStatus, KeyStatus, TokenPurpose
 
 
 class PortalAccount(SQLModel, table=True):
@@ -15,13 +15,13 @@ class PortalAccount(SQLModel, table=True):
 
     __tablename__ = "portal_account"
     __table_args__ = (
-        CheckConstraint("kind IN ('guardian', 'student')", name="ck_portal_account_kind"),
+        one_of("kind", AccountKind, name="ck_portal_account_kind"),
         CheckConstraint(
             "(kind = 'guardian' AND guardian_id IS NOT NULL AND student_id IS NULL)"
             " OR (kind = 'student' AND student_id IS NOT NULL AND guardian_id IS NULL)",
             name="ck_portal_account_owner",
         ),
-        CheckConstraint("status IN ('active', 'disabled')", name="ck_portal_account_status"),
+        one_of("status", AccountStatus, name="ck_portal_account_status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,10 +48,7 @@ class ActivationKey(SQLModel, table=True):
 
     __tablename__ = "activation_key"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('active', 'redeemed', 'revoked', 'expired')",
-            name="ck_activation_key_status",
-        ),
+        one_of("status", KeyStatus, name="ck_activation_key_status"),
         # At most one active key per guardian, enforced by the database itself.
         Index(
             "uq_activation_key_one_active_per_guardian",
@@ -97,9 +94,7 @@ class AccountToken(SQLModel, table=True):
     only as a SHA-256 digest."""
 
     __tablename__ = "account_token"
-    __table_args__ = (
-        CheckConstraint("purpose IN ('reset', 'verify_email')", name="ck_account_token_purpose"),
-    )
+    __table_args__ = (one_of("purpose", TokenPurpose, name="ck_account_token_purpose"),)
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="portal_account.id", index=True)

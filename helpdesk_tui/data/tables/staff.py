@@ -5,13 +5,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
-STAFF_ROLES = ("agent", "clerk", "supervisor")
+from helpdesk_tui.data.tables.checks import one_of
+from helpdesk_tui.vocabulary import Role
 
 
 class Staff(SQLModel, table=True):
     __tablename__ = "staff"
     __table_args__ = (
-        CheckConstraint("role IN ('agent', 'clerk', 'supervisor')", name="ck_staff_role"),
+        one_of("role", Role, name="ck_staff_role"),
         CheckConstraint("role <> 'clerk' OR school_id IS NOT NULL", name="ck_staff_clerk_school"),
     )
 

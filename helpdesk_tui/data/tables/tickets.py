@@ -3,37 +3,20 @@ its timeline. Service-level due times are stored so queue views are index scans.
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-CHANNELS = ("phone", "email", "web", "walk_in")
-CATEGORIES = (
-    "key_request",
-    "lost_key",
-    "key_already_used",
-    "login_name_taken",
-    "forgot_login",
-    "account_disabled",
-    "security_email",
-    "username_change",
-    "no_account",
-    "other",
-)
-PRIORITIES = ("low", "normal", "high", "urgent")
-STATUSES = ("new", "open", "pending", "resolved", "closed")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+from helpdesk_tui.data.tables.checks import one_of
+from helpdesk_tui.vocabulary import Category, Channel, MessageKind, Priority, TicketStatus
 
 
 class Ticket(SQLModel, table=True):
     __tablename__ = "ticket"
     __table_args__ = (
-        CheckConstraint(_in("channel", CHANNELS), name="ck_ticket_channel"),
-        CheckConstraint(_in("category", CATEGORIES), name="ck_ticket_category"),
-        CheckConstraint(_in("priority", PRIORITIES), name="ck_ticket_priority"),
-        CheckConstraint(_in("status", STATUSES), name="ck_ticket_status"),
+        one_of("channel", Channel, name="ck_ticket_channel"),
+        one_of("category", Category, name="ck_ticket_category"),
+        one_of("priority", Priority, name="ck_ticket_priority"),
+        one_of("status", TicketStatus, name="ck_ticket_status"),
         # Queue views read these in order and stop after a page. ``due_at`` is set
         # exactly while a clock runs (new or open), so "due_at IS NOT NULL" is the
         # working queue and needs no status in the index.
@@ -49,8 +32,8 @@ class Ticket(SQLModel, table=True):
     number: int = Field(unique=True, description="shown as HD-<number>")
     channel: str = Field(max_length=10)
     category: str = Field(max_length=20)
-    priority: str = Field(default="normal", max_length=10)
-    status: str = Field(default="new", max_length=10)
+    priority: str = Field(default=Priority.NORMAL, max_length=10)
+    status: str = Field(default=TicketStatus.NEW, max_length=10)
     subject: str = Field(max_length=200)
     guardian_id: int | None = Field(default=None, foreign_key="guardian.id")
     # An unknown caller: what they gave us.
@@ -83,7 +66,7 @@ class TicketMessage(SQLModel, table=True):
 
     __tablename__ = "ticket_message"
     __table_args__ = (
-        CheckConstraint("kind IN ('reply', 'note', 'incoming')", name="ck_ticket_message_kind"),
+        one_of("kind", MessageKind, name="ck_ticket_message_kind"),
         Index("ix_ticket_message_ticket", "ticket_id", "created_at"),
     )
 

@@ -7,19 +7,18 @@ caller's answers, an ID number or a code in clear.
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+from helpdesk_tui.data.tables.checks import one_of
+from helpdesk_tui.vocabulary import VerificationMethod, VerificationOutcome
 
 
 class Verification(SQLModel, table=True):
     __tablename__ = "verification"
     __table_args__ = (
-        CheckConstraint(
-            "method IN ('phone', 'in_person', 'written')", name="ck_verification_method"
-        ),
-        CheckConstraint(
-            "outcome IN ('open', 'passed', 'failed', 'abandoned')", name="ck_verification_outcome"
-        ),
+        one_of("method", VerificationMethod, name="ck_verification_method"),
+        one_of("outcome", VerificationOutcome, name="ck_verification_outcome"),
         Index("ix_verification_guardian_time", "guardian_id", "started_at"),
     )
 
@@ -29,7 +28,7 @@ class Verification(SQLModel, table=True):
     method: str = Field(max_length=10)
     started_at: datetime
     finished_at: datetime | None = None
-    outcome: str = Field(default="open", max_length=10)
+    outcome: str = Field(default=VerificationOutcome.OPEN, max_length=10)
     # JSON object {item: "match" | "no match"}: which items were checked, not the answers.
     screening: str = Field(default="{}", max_length=2000)
     # JSON object {proof: detail}: e.g. {"email_code": "confirmed", "photo_id": "driver licence"}.

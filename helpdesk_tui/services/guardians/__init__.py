@@ -7,10 +7,9 @@ from helpdesk_tui.services.guardians.detail import (
     portal_fingerprint,
 )
 from helpdesk_tui.services.guardians.eligibility import portal_refusal
-from helpdesk_tui.services.guardians.language import LANGUAGE_NAMES, set_preferred_language
+from helpdesk_tui.services.guardians.language import set_preferred_language
 from helpdesk_tui.services.guardians.lookup import (
     MAX_QUERY_LENGTH,
-    PARTIAL_NOTE,
     SearchResult,
     parse_query,
     search_guardians,
@@ -19,9 +18,7 @@ from helpdesk_tui.services.guardians.restrictions import clear_restriction
 
 __all__ = [
     "GuardianDetail",
-    "LANGUAGE_NAMES",
     "MAX_QUERY_LENGTH",
-    "PARTIAL_NOTE",
     "SearchResult",
     "clear_restriction",
     "get_guardian_detail",

@@ -30,6 +30,7 @@ from helpdesk_tui.services.kernel.district import DistrictInfo, get_district, gr
 from helpdesk_tui.services.kernel.errors import NotFound, NotPermitted
 from helpdesk_tui.services.kernel.permissions import may_see_guardian
 from helpdesk_tui.services.verification import current_pass, open_block, verification_summary
+from helpdesk_tui.vocabulary import AccountStatus, KeyStatus
 
 ACCESS_LOG_ROWS = 20
 AUDIT_ROWS = 30
@@ -80,7 +81,7 @@ class HouseholdView:
 @dataclass(frozen=True, slots=True)
 class AccountView:
     username: str
-    status: str
+    status: AccountStatus
     failed_login_count: int
     disabled_at: datetime | None
     disabled_reason: str | None
@@ -93,7 +94,7 @@ class AccountView:
 @dataclass(frozen=True, slots=True)
 class KeyView:
     last4: str
-    status: str
+    status: KeyStatus
     issued_at: datetime
     issued_by: str
     expires_at: datetime | None
@@ -143,11 +144,11 @@ class GuardianDetail:
     @property
     def portal_status(self) -> str:
         """One line a clerk can read out: the account's state and what it means."""
-        if self.account and self.account.status == "disabled":
+        if self.account and self.account.status == AccountStatus.DISABLED:
             return "disabled: " + (self.account.disabled_reason or "reason not recorded")
         if self.account:
             return "active"
-        if any(k.status == "active" for k in self.keys):
+        if any(k.status == KeyStatus.ACTIVE for k in self.keys):
             return "never activated: key outstanding"
         return "never activated: no key"
 
@@ -180,7 +181,7 @@ def get_guardian_detail(
     if a is not None:
         account = AccountView(
             username=a.username,
-            status=a.status,
+            status=AccountStatus(a.status),
             failed_login_count=a.failed_login_count,
             disabled_at=local(a.disabled_at),
             disabled_reason=a.disabled_reason,
@@ -327,7 +328,7 @@ def _keys(session: Session, guardian_id: int, district: DistrictInfo) -> tuple[K
     return tuple(
         KeyView(
             last4=k.last4,
-            status=k.status,
+            status=KeyStatus(k.status),
             issued_at=k.issued_at.astimezone(district.zone),
             issued_by=issued_by or "district import",
             expires_at=local(k.expires_at),

@@ -14,9 +14,7 @@ from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import DomainError, NotFound
 from helpdesk_tui.services.kernel.locks import lock_guardian
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
-from helpdesk_tui.services.texts import LANGUAGES
-
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+from helpdesk_tui.vocabulary import AuditAction, Language
 
 
 def set_preferred_language(
@@ -24,16 +22,18 @@ def set_preferred_language(
     *,
     actor: StaffMember,
     guardian_id: int,
-    language: str,
+    language: Language,
     now: datetime | None = None,
 ) -> str:
     """Returns the line staff are shown."""
     now = resolve_now(now)
-    if language not in LANGUAGES:
+    if not Language.has(language):
         raise DomainError(
             "Letters and emails are written in English or Spanish; choose one of those."
         )
-    require_visible_guardian(session, actor=actor, guardian_id=guardian_id, action="language_set")
+    require_visible_guardian(
+        session, actor=actor, guardian_id=guardian_id, action=AuditAction.LANGUAGE_SET
+    )
     lock_guardian(session, guardian_id)
     guardian = session.get(Guardian, guardian_id)
     if guardian is None:
@@ -43,12 +43,12 @@ def set_preferred_language(
     audit.record(
         session,
         actor=actor,
-        action="language_set",
+        action=AuditAction.LANGUAGE_SET,
         guardian_id=guardian_id,
-        detail=f"{LANGUAGE_NAMES.get(before, before)} -> {LANGUAGE_NAMES[language]}",
+        detail=f"{Language.label_of(before)} -> {Language(language).label}",
         now=now,
     )
     return (
         f"Letters and emails to {guardian.first_name} {guardian.last_name} will be in "
-        f"{LANGUAGE_NAMES[language]}; a roster import will not change this."
+        f"{Language(language).label}; a roster import will not change this."
     )

@@ -40,6 +40,7 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.district import grade_label
 from helpdesk_tui.services.kernel.errors import InvalidSearch
 from helpdesk_tui.services.kernel.permissions import may_see_guardian
+from helpdesk_tui.vocabulary import KeyStatus
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 6
@@ -358,7 +359,7 @@ _PEOPLE = (
     )
     .select_from(
         guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id).outerjoin(
-            keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == "active")
+            keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == KeyStatus.ACTIVE)
         )
     )
     .where(guardians.c.id.in_(bindparam("ids", expanding=True)))

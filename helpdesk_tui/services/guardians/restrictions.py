@@ -10,6 +10,7 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import NotFound
 from helpdesk_tui.services.kernel.permissions import require_supervisor
+from helpdesk_tui.vocabulary import AuditAction
 
 
 def clear_restriction(
@@ -25,7 +26,7 @@ def clear_restriction(
     require_supervisor(
         session,
         actor=actor,
-        action="restriction_cleared",
+        action=AuditAction.RESTRICTION_CLEARED,
         guardian_id=guardian_id,
         now=now,
     )
@@ -43,7 +44,7 @@ def clear_restriction(
     audit.record(
         session,
         actor=actor,
-        action="restriction_cleared",
+        action=AuditAction.RESTRICTION_CLEARED,
         guardian_id=guardian_id,
         reason=reason,
         detail=f"student #{student.student_number if student else student_id}",

@@ -2,19 +2,21 @@
 
 from dataclasses import dataclass
 
+from helpdesk_tui.vocabulary import Role
+
 
 @dataclass(frozen=True, slots=True)
 class StaffMember:
     id: int
     username: str
     full_name: str
-    role: str  # agent, clerk or supervisor
+    role: Role
     school_id: int | None
     school_name: str | None
 
     @property
     def is_clerk(self) -> bool:
-        return self.role == "clerk"
+        return self.role == Role.CLERK
 
     @property
     def role_label(self) -> str:

@@ -19,6 +19,7 @@ from helpdesk_tui.data.engine import CommitThenRaise
 from helpdesk_tui.data.tables import AuditEvent
 from helpdesk_tui.services.kernel.actors import StaffMember, SystemActor
 from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.vocabulary import AuditAction, AuditOutcome
 
 GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 7_200_301  # any constant; names the advisory lock that orders appends
@@ -64,9 +65,9 @@ def record(
     session: Session,
     *,
     actor: StaffMember | SystemActor,
-    action: str,
+    action: AuditAction,
     guardian_id: int | None,
-    outcome: str = "done",
+    outcome: AuditOutcome = AuditOutcome.DONE,
     verification_id: int | None = None,
     verification: str = "",
     reason: str = "",
@@ -103,7 +104,7 @@ def deny(
     session: Session,
     *,
     actor: StaffMember | SystemActor,
-    action: str,
+    action: AuditAction,
     guardian_id: int | None,
     message: str,
     now: datetime | None = None,
@@ -114,7 +115,7 @@ def deny(
         actor=actor,
         action=action,
         guardian_id=guardian_id,
-        outcome="denied",
+        outcome=AuditOutcome.DENIED,
         detail=message,
         now=now,
     )

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from helpdesk_tui.data.tables import GuardianStudent, Student
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.vocabulary import AuditAction, Role
 
 _links = GuardianStudent.__table__  # type: ignore[attr-defined]
 _students = Student.__table__  # type: ignore[attr-defined]
@@ -38,13 +39,13 @@ def require_supervisor(
     session: Session,
     *,
     actor: StaffMember,
-    action: str,
+    action: AuditAction,
     guardian_id: int | None = None,
     message: str = SUPERVISORS_ONLY,
     now: datetime | None = None,
 ) -> None:
     """Supervisors only; anyone else leaves a "denied" audit row and gets ``message``."""
-    if actor.role != "supervisor":
+    if actor.role != Role.SUPERVISOR:
         raise audit.deny(
             session, actor=actor, action=action, guardian_id=guardian_id, message=message, now=now
         )
@@ -58,7 +59,7 @@ def require_visible_guardian(
     *,
     actor: StaffMember,
     guardian_id: int,
-    action: str,
+    action: AuditAction,
     message: str = NOT_YOUR_SCHOOL,
     now: datetime | None = None,
 ) -> None:

@@ -11,7 +11,13 @@ from helpdesk_tui.services.mail.delivery import (
     sender_for,
     transport_for,
 )
-from helpdesk_tui.services.mail.outbox import addresses_on_file, notice_fields, notify_all, queue
+from helpdesk_tui.services.mail.outbox import (
+    addresses_on_file,
+    notice_fields,
+    notify_all,
+    queue,
+    send_to_all,
+)
 
 __all__ = [
     "EmlFolderTransport",
@@ -24,6 +30,7 @@ __all__ = [
     "outbox_counts",
     "queue",
     "retry_failed",
+    "send_to_all",
     "sender_for",
     "transport_for",
 ]

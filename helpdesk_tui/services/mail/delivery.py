@@ -23,6 +23,7 @@ from helpdesk_tui.config import ConfigError, Settings, SmtpSettings, require_sec
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import OutboxMessage
 from helpdesk_tui.data.tables.outbox import SECRET_MARK
+from helpdesk_tui.vocabulary import OutboxStatus
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
@@ -122,9 +123,9 @@ def _claim(database: Database, sender_now: datetime) -> _Claimed | None:
             select(OutboxMessage)
             .where(
                 or_(
-                    (col(OutboxMessage.status) == "pending")
+                    (col(OutboxMessage.status) == OutboxStatus.PENDING)
                     & (col(OutboxMessage.next_attempt_at) <= sender_now),
-                    (col(OutboxMessage.status) == "sending")
+                    (col(OutboxMessage.status) == OutboxStatus.SENDING)
                     & (col(OutboxMessage.claimed_until) < sender_now),
                 )
             )
@@ -136,7 +137,7 @@ def _claim(database: Database, sender_now: datetime) -> _Claimed | None:
         row = session.exec(query).first()
         if row is None:
             return None
-        row.status = "sending"
+        row.status = OutboxStatus.SENDING
         row.claimed_until = sender_now + LEASE
         row.attempts += 1
         return _Claimed(
@@ -225,8 +226,8 @@ def deliver_due(
                 status = _finish(
                     database, claimed, error=str(exc) or type(exc).__name__, permanent=False, now=at
                 )
-                report.failed += status == "failed"
-                report.retrying += status == "pending"
+                report.failed += status == OutboxStatus.FAILED
+                report.retrying += status == OutboxStatus.PENDING
                 report.error = f"{type(exc).__name__}: {exc}"
                 break
             _finish(database, claimed, error=None, permanent=False, now=at)
@@ -263,7 +264,9 @@ def outbox_counts(session: Session) -> OutboxCounts:
 
 def retry_failed(session: Session) -> int:
     """Put failed messages back in the queue (after fixing the address or server)."""
-    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.status) == "failed")).all()
+    rows = session.exec(
+        select(OutboxMessage).where(col(OutboxMessage.status) == OutboxStatus.FAILED)
+    ).all()
     now = datetime.now(UTC)
     for row in rows:
         row.status, row.attempts, row.next_attempt_at = "pending", 0, now

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from helpdesk_tui.data.tables import Guardian, OutboxMessage, PortalAccount
 from helpdesk_tui.services.kernel.district import DistrictInfo
 from helpdesk_tui.services.texts import Letter, language_of, notice
+from helpdesk_tui.vocabulary import AuditAction
 
 MAIL_DOMAIN = "helpdesk.invalid"
 
@@ -74,20 +75,25 @@ def notify_all(
     session: Session,
     *,
     guardian: Guardian,
-    action: str,
+    action: AuditAction,
     district: DistrictInfo,
     now: datetime,
-    letter: Letter | None = None,
 ) -> int:
-    """Queue a notice of ``action`` (the helpdesk's wording, unless ``letter`` is given)
-    to every address on file; returns how many."""
-    if letter is None:
-        letter = notice(action=action, **notice_fields(guardian, district, now))
+    """Queue the helpdesk's notice of ``action`` to every address on file; returns how
+    many."""
+    letter = notice(action=action, **notice_fields(guardian, district, now))
+    return send_to_all(session, guardian=guardian, kind=f"notice:{action}", letter=letter, now=now)
+
+
+def send_to_all(
+    session: Session, *, guardian: Guardian, kind: str, letter: Letter, now: datetime
+) -> int:
+    """Queue ``letter`` to every address on file for this guardian; returns how many."""
     addresses = addresses_on_file(session, guardian)
     for address in addresses:
         queue(
             session,
-            kind=f"notice:{action}",
+            kind=kind,
             to=address,
             letter=letter,
             now=now,

@@ -20,8 +20,9 @@ from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import PORTAL
 from helpdesk_tui.services.kernel.district import DistrictInfo
 from helpdesk_tui.services.kernel.errors import DomainError
-from helpdesk_tui.services.mail import notice_fields, notify_all
+from helpdesk_tui.services.mail import notice_fields, send_to_all
 from helpdesk_tui.services.texts import portal_notice
+from helpdesk_tui.vocabulary import AuditAction, AuditOutcome, PortalEvent
 
 
 class PortalError(DomainError):
@@ -50,12 +51,12 @@ def call_us(district: DistrictInfo) -> str:
 
 def portal_audit(
     session: Session,
-    action: str,
+    action: AuditAction,
     guardian_id: int | None,
     detail: str,
     now: datetime,
     *,
-    outcome: str = "done",
+    outcome: AuditOutcome = AuditOutcome.DONE,
 ) -> None:
     """An audit row whose actor is the portal: it shows in the guardian's history."""
     audit.record(
@@ -73,12 +74,10 @@ def notify_portal_event(
     session: Session,
     guardian: Guardian,
     *,
-    event: str,
+    event: PortalEvent,
     detail: str,
     district: DistrictInfo,
     now: datetime,
 ) -> int:
     letter = portal_notice(event=event, detail=detail, **notice_fields(guardian, district, now))
-    return notify_all(
-        session, guardian=guardian, action=event, district=district, now=now, letter=letter
-    )
+    return send_to_all(session, guardian=guardian, kind=f"notice:{event}", letter=letter, now=now)

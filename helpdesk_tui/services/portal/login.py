@@ -18,6 +18,7 @@ from helpdesk_tui.services.portal.common import (
     notify_portal_event,
     portal_audit,
 )
+from helpdesk_tui.vocabulary import AccountStatus, AuditAction, PortalEvent
 
 MAX_USERNAME_TRIED = 64
 
@@ -82,7 +83,7 @@ def sign_in(
         attempt(False)
         raise SignInRefused(BAD_CREDENTIALS)
     guardian = session.get(Guardian, account.guardian_id) if account.guardian_id else None
-    if account.status == "disabled" or (guardian is not None and not guardian.active):
+    if account.status == AccountStatus.DISABLED or (guardian is not None and not guardian.active):
         attempt(False)
         raise AccountDisabled(
             "This login is disabled, so it cannot sign in even with the right password. "
@@ -97,11 +98,11 @@ def sign_in(
     attempt(False)
     if account.failed_login_count < district.lockout_threshold:
         raise SignInRefused(BAD_CREDENTIALS)
-    account.status, account.disabled_at = "disabled", now
+    account.status, account.disabled_at = AccountStatus.DISABLED, now
     account.disabled_reason = f"{account.failed_login_count} consecutive failed logins"
     portal_audit(
         session,
-        "account_locked",
+        AuditAction.ACCOUNT_LOCKED,
         account.guardian_id,
         f"login {account.username} disabled after "
         f"{account.failed_login_count} failed sign-ins (last from {ip})",
@@ -111,7 +112,7 @@ def sign_in(
         notify_portal_event(
             session,
             guardian,
-            event="account_locked",
+            event=PortalEvent.ACCOUNT_LOCKED,
             detail=str(account.failed_login_count),
             district=district,
             now=now,

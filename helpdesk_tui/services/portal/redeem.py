@@ -29,6 +29,14 @@ from helpdesk_tui.services.portal.common import (
     notify_portal_event,
     portal_audit,
 )
+from helpdesk_tui.vocabulary import (
+    AccountKind,
+    AccountStatus,
+    AuditAction,
+    AuditOutcome,
+    KeyStatus,
+    PortalEvent,
+)
 
 
 class KeyAlreadyUsed(PortalRefusal):
@@ -100,7 +108,7 @@ def redeem_key(
     replaced = account.username if account else None
     if account is None:
         account = PortalAccount(
-            kind="guardian",
+            kind=AccountKind.GUARDIAN,
             guardian_id=guardian.id,
             username=username,
             username_key=username_key(username),
@@ -114,18 +122,23 @@ def redeem_key(
     except IntegrityError:  # taken in the instant since the check, by another request
         raise _taken(username) from None
     retire_tokens(session, account_id=account.id or 0, purpose=None, now=now)  # the old login's
-    key.status, key.redeemed_at, key.redeemed_by_account_id = "redeemed", now, account.id
+    key.status, key.redeemed_at, key.redeemed_by_account_id = KeyStatus.REDEEMED, now, account.id
     reindex_guardian(session, guardian.id or 0)
     portal_audit(
         session,
-        "key_redeemed",
+        AuditAction.KEY_REDEEMED,
         guardian.id,
         f"key …{key.last4} made login {username} from {ip}"
         + (f"; replaced login {replaced}" if replaced else ""),
         now,
     )
     notify_portal_event(
-        session, guardian, event="key_redeemed", detail=username, district=district, now=now
+        session,
+        guardian,
+        event=PortalEvent.KEY_REDEEMED,
+        detail=username,
+        district=district,
+        now=now,
     )
     return Redeemed(username, f"{guardian.first_name} {guardian.last_name}", replaced)
 
@@ -141,7 +154,7 @@ def _refuse_unusable_key(
     this key cannot make a login now."""
     call = call_us(district)
     problem: tuple[type[PortalRefusal], str, str] | None = None
-    if key.status == "redeemed":
+    if key.status == KeyStatus.REDEEMED:
         login = session.get(PortalAccount, key.redeemed_by_account_id or 0)
         problem = (
             KeyAlreadyUsed,
@@ -150,14 +163,14 @@ def _refuse_unusable_key(
             f"your key: {call}.",
             f"key …{key.last4} already used (login {login.username if login else '?'})",
         )
-    elif key.status == "revoked":
+    elif key.status == KeyStatus.REVOKED:
         problem = (
             PortalRefusal,
             "This activation key was replaced by a newer one. Use the key in your most "
             f"recent email or letter, or {call}.",
             f"key …{key.last4} was revoked",
         )
-    elif key.status == "expired" or (key.expires_at is not None and key.expires_at <= now):
+    elif key.status == KeyStatus.EXPIRED or (key.expires_at is not None and key.expires_at <= now):
         problem = (
             PortalRefusal,
             f"This activation key has expired. For a new one, {call}.",
@@ -176,7 +189,9 @@ def _refuse_unusable_key(
             )
     if problem:
         error, message, detail = problem
-        portal_audit(session, "key_redeemed", guardian.id, detail, now, outcome="denied")
+        portal_audit(
+            session, AuditAction.KEY_REDEEMED, guardian.id, detail, now, outcome=AuditOutcome.DENIED
+        )
         raise error(message)
 
 
@@ -185,7 +200,7 @@ def _new_login(account: PortalAccount, *, username: str, password: str, now: dat
     "reset account" (or a reissue with a login) replaces the old login."""
     account.username, account.username_key = username, username_key(username)
     account.password_hash = hash_password(password)
-    account.status, account.failed_login_count = "active", 0
+    account.status, account.failed_login_count = AccountStatus.ACTIVE, 0
     account.disabled_at = account.disabled_reason = None
     account.last_login_at = None
     account.created_at = now

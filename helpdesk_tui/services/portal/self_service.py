@@ -35,6 +35,7 @@ from helpdesk_tui.services.portal.common import (
     portal_audit,
 )
 from helpdesk_tui.services.portal.login import sign_in
+from helpdesk_tui.vocabulary import AccountStatus, AuditAction, PortalEvent, TokenPurpose
 
 
 def set_security_email(
@@ -66,7 +67,7 @@ def set_security_email(
     notify_portal_event(
         session,
         guardian,
-        event="security_email_changed",
+        event=PortalEvent.SECURITY_EMAIL_CHANGED,
         detail=mask_email(address),
         district=district,
         now=now,
@@ -84,7 +85,7 @@ def set_security_email(
     )
     portal_audit(
         session,
-        "security_email_set",
+        AuditAction.SECURITY_EMAIL_SET,
         guardian.id,
         f"set to {mask_email(address)} (not yet verified)",
         now,
@@ -106,7 +107,7 @@ def verify_security_email(session: Session, *, link: str, now: datetime | None =
     account.security_email_verified, account.security_email_verified_at = True, now
     portal_audit(
         session,
-        "security_email_verified",
+        AuditAction.SECURITY_EMAIL_VERIFIED,
         account.guardian_id,
         f"{mask_email(account.security_email)} verified",
         now,
@@ -132,7 +133,7 @@ def reset_password(
     account = session.get(PortalAccount, token.account_id)
     assert account is not None
     district = get_district(session)
-    if account.status == "disabled":
+    if account.status == AccountStatus.DISABLED:
         raise PortalError(
             "This login is disabled; a new password cannot unlock it. To have it unlocked, "
             f"{call_us(district)}."
@@ -142,14 +143,19 @@ def reset_password(
     guardian = session.get(Guardian, account.guardian_id) if account.guardian_id else None
     portal_audit(
         session,
-        "password_reset_done",
+        AuditAction.PASSWORD_RESET_DONE,
         account.guardian_id,
         f"login {account.username}, from {ip}",
         now,
     )
     if guardian is not None:
         notify_portal_event(
-            session, guardian, event="password_changed", detail="", district=district, now=now
+            session,
+            guardian,
+            event=PortalEvent.PASSWORD_CHANGED,
+            detail="",
+            district=district,
+            now=now,
         )
     return account.username
 
@@ -181,7 +187,7 @@ def _recovery_account(session: Session, account: PortalAccount | None) -> Guardi
     if (
         account is None
         or account.guardian_id is None
-        or account.status != "active"
+        or account.status != AccountStatus.ACTIVE
         or not account.security_email
         or not account.security_email_verified
     ):
@@ -215,7 +221,7 @@ def forgot_password(
             to=to,
             now=now,
         )
-        _audit_sent(session, guardian, "password_reset_sent", to, ip, now)
+        _audit_sent(session, guardian, AuditAction.PASSWORD_RESET_SENT, to, ip, now)
 
     return _answer_after_floor(database, work)
 
@@ -226,7 +232,7 @@ def _too_many_links(session: Session, account_id: int | None, now: datetime) -> 
         .select_from(AccountToken)
         .where(
             col(AccountToken.account_id) == account_id,
-            col(AccountToken.purpose) == "reset",
+            col(AccountToken.purpose) == TokenPurpose.RESET,
             col(AccountToken.created_at) > now - timedelta(hours=1),
         )
     ).one()
@@ -257,13 +263,13 @@ def forgot_username(database: Database, *, email: str, ip: str, now: datetime | 
             queue_username(
                 session, account=account, guardian=guardian, district=district, to=to, now=now
             )
-            _audit_sent(session, guardian, "username_sent", to, ip, now)
+            _audit_sent(session, guardian, AuditAction.USERNAME_SENT, to, ip, now)
 
     return _answer_after_floor(database, work)
 
 
 def _audit_sent(
-    session: Session, guardian: Guardian, action: str, to: str, ip: str, now: datetime
+    session: Session, guardian: Guardian, action: AuditAction, to: str, ip: str, now: datetime
 ) -> None:
     """Self-service sends are in the guardian's history, so staff can answer "the email
     never came" (the same action names as the helpdesk's own sends)."""

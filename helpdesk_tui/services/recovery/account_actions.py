@@ -31,6 +31,7 @@ from helpdesk_tui.services.kernel.masking import mask_email
 from helpdesk_tui.services.mail import notify_all
 from helpdesk_tui.services.recovery.keys import IssuedKey, issue_key
 from helpdesk_tui.services.verification import require_pass, verification_summary
+from helpdesk_tui.vocabulary import AccountStatus, AuditAction, Delivery
 
 
 class AccountError(DomainError):
@@ -60,7 +61,7 @@ class _Action:
         session: Session,
         actor: StaffMember,
         guardian_id: int,
-        action: str,
+        action: AuditAction,
         now: datetime | None,
     ) -> None:
         self.session, self.actor, self.action = session, actor, action
@@ -129,12 +130,12 @@ def unlock_account(
     now: datetime | None = None,
 ) -> ActionResult:
     reason = audit.clean_reason(reason, required=False)
-    act = _Action(session, actor, guardian_id, "account_unlocked", now)
+    act = _Action(session, actor, guardian_id, AuditAction.ACCOUNT_UNLOCKED, now)
     account = act.account()
-    if account.status != "disabled":
+    if account.status != AccountStatus.DISABLED:
         raise AccountError("This account is not disabled; there is nothing to unlock.")
     was = account.disabled_reason or "no reason recorded"
-    account.status, account.failed_login_count = "active", 0
+    account.status, account.failed_login_count = AccountStatus.ACTIVE, 0
     account.disabled_at = account.disabled_reason = None
     return act.done(
         f"Unlocked {account.username}; failed sign-ins reset to 0.",
@@ -153,11 +154,11 @@ def disable_account(
 ) -> ActionResult:
     """Disable a login (wrongly created with someone else's key, or suspected misuse)."""
     reason = audit.clean_reason(reason, required=True)
-    act = _Action(session, actor, guardian_id, "account_disabled", now)
+    act = _Action(session, actor, guardian_id, AuditAction.ACCOUNT_DISABLED, now)
     account = act.account()
-    if account.status == "disabled":
+    if account.status == AccountStatus.DISABLED:
         raise AccountError("This account is already disabled.")
-    account.status, account.disabled_at = "disabled", act.now
+    account.status, account.disabled_at = AccountStatus.DISABLED, act.now
     account.disabled_reason = f"disabled by helpdesk: {reason}"[:300]
     return act.done(f"Disabled {account.username}.", reason=reason)
 
@@ -165,7 +166,7 @@ def disable_account(
 def send_username(
     session: Session, *, actor: StaffMember, guardian_id: int, now: datetime | None = None
 ) -> ActionResult:
-    act = _Action(session, actor, guardian_id, "username_sent", now)
+    act = _Action(session, actor, guardian_id, AuditAction.USERNAME_SENT, now)
     to = act.verified_email()
     queue_username(
         session,
@@ -193,7 +194,7 @@ def _send_link(act: _Action, purpose: str, to: str) -> None:
 def send_password_reset(
     session: Session, *, actor: StaffMember, guardian_id: int, now: datetime | None = None
 ) -> ActionResult:
-    act = _Action(session, actor, guardian_id, "password_reset_sent", now)
+    act = _Action(session, actor, guardian_id, AuditAction.PASSWORD_RESET_SENT, now)
     to = act.verified_email()
     _send_link(act, "reset", to)
     return act.done(f"Password reset link sent to {mask_email(to)}.")
@@ -202,7 +203,7 @@ def send_password_reset(
 def resend_email_verification(
     session: Session, *, actor: StaffMember, guardian_id: int, now: datetime | None = None
 ) -> ActionResult:
-    act = _Action(session, actor, guardian_id, "verification_resent", now)
+    act = _Action(session, actor, guardian_id, AuditAction.VERIFICATION_RESENT, now)
     account = act.account()
     if not account.security_email:
         raise AccountError(
@@ -227,7 +228,7 @@ def change_username(
     problem = username_problem(new_username)
     if problem:
         raise AccountError(problem)
-    act = _Action(session, actor, guardian_id, "username_changed", now)
+    act = _Action(session, actor, guardian_id, AuditAction.USERNAME_CHANGED, now)
     account = act.account()
     old = account.username
     if username_key(new_username) == account.username_key:
@@ -259,7 +260,7 @@ def reset_account(
     *,
     actor: StaffMember,
     guardian_id: int,
-    delivery: str,
+    delivery: Delivery,
     email_to: str | None = None,
     reason: str = "",
     now: datetime | None = None,
@@ -267,7 +268,7 @@ def reset_account(
     """For a guardian who cannot use self-service (no verified email): close the old
     login and issue a new key, so they create a fresh login with it."""
     reason = audit.clean_reason(reason, required=False)
-    act = _Action(session, actor, guardian_id, "account_reset", now)
+    act = _Action(session, actor, guardian_id, AuditAction.ACCOUNT_RESET, now)
     refusal = portal_refusal(session, guardian_id)
     if refusal:
         raise act.deny(refusal)
@@ -282,8 +283,8 @@ def reset_account(
         revoke_reason="account reset",
         action=act.action,
     )
-    if account.status != "disabled":
-        account.status, account.disabled_at = "disabled", act.now
+    if account.status != AccountStatus.DISABLED:
+        account.status, account.disabled_at = AccountStatus.DISABLED, act.now
     account.disabled_reason = "reset by helpdesk: a new key was issued"
     result = act.done(
         f"Closed {account.username} and issued key …{issued.last4}.",

@@ -20,6 +20,7 @@ from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.kernel.errors import DomainError, NotFound
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
+from helpdesk_tui.vocabulary import AccountStatus, AuditAction, KeyStatus
 
 
 class InvalidKey(DomainError):
@@ -29,7 +30,7 @@ class InvalidKey(DomainError):
 @dataclass(frozen=True, slots=True)
 class KeyCheck:
     last4: str
-    status: str
+    status: KeyStatus
     guardian_id: int
     guardian_name: str
     issued_at: datetime
@@ -37,7 +38,7 @@ class KeyCheck:
     expires_at: datetime | None
     redeemed_at: datetime | None
     account_username: str | None
-    account_status: str | None
+    account_status: AccountStatus | None
     account_guardian_id: int | None
     account_guardian_name: str | None
     revoked_at: datetime | None
@@ -73,7 +74,7 @@ def check_key(
         session,
         actor=actor,
         guardian_id=guardian.id or 0,
-        action="key_checked",
+        action=AuditAction.KEY_CHECKED,
         message="This key belongs to a family with no student at your school; refer the "
         "caller to the district helpdesk.",
         now=now,
@@ -90,7 +91,7 @@ def check_key(
     audit.record(
         session,
         actor=actor,
-        action="key_checked",
+        action=AuditAction.KEY_CHECKED,
         guardian_id=guardian.id,
         detail=f"key …{key.last4} ({key.status})",
         now=now,
@@ -98,7 +99,7 @@ def check_key(
     local = district.local
     return KeyCheck(
         last4=key.last4,
-        status=key.status,
+        status=KeyStatus(key.status),
         guardian_id=guardian.id or 0,
         guardian_name=f"{guardian.first_name} {guardian.last_name}",
         issued_at=key.issued_at.astimezone(district.zone),
@@ -106,7 +107,7 @@ def check_key(
         expires_at=local(key.expires_at),
         redeemed_at=local(key.redeemed_at),
         account_username=account.username if account else None,
-        account_status=account.status if account else None,
+        account_status=AccountStatus(account.status) if account else None,
         account_guardian_id=account_owner.id if account_owner else None,
         account_guardian_name=(
             f"{account_owner.first_name} {account_owner.last_name}" if account_owner else None

@@ -28,6 +28,7 @@ from helpdesk_tui.services.kernel.masking import mask_email
 from helpdesk_tui.services.mail import addresses_on_file, notify_all, queue
 from helpdesk_tui.services.texts import key_email, language_of
 from helpdesk_tui.services.verification import require_pass, verification_summary
+from helpdesk_tui.vocabulary import AccountStatus, AuditAction, Delivery, KeyStatus
 
 DELIVERIES = ("email", "letter")
 
@@ -45,7 +46,7 @@ class IssuedKey:
     guardian_name: str
     language: str
     mailing_address: tuple[str, ...]
-    delivery: str
+    delivery: Delivery
     emailed_to: str | None
     revoked_previous: int
     notices: int
@@ -56,11 +57,11 @@ def issue_key(
     *,
     actor: StaffMember,
     guardian: Guardian,
-    delivery: str,
+    delivery: Delivery,
     email_to: str | None,
     now: datetime,
     revoke_reason: str,
-    action: str,
+    action: AuditAction,
 ) -> IssuedKey:
     """Revoke the unused key and create a new one, queueing the email if asked.
     The caller has checked permission, verification and eligibility, and locked the
@@ -68,7 +69,7 @@ def issue_key(
     audit row is committed (someone may be trying to divert the key)."""
     district = get_district(session)
     address = None
-    if delivery == "email":
+    if delivery == Delivery.EMAIL:
         on_file = {a.casefold(): a for a in addresses_on_file(session, guardian)}
         address = on_file.get((email_to or "").strip().casefold())
         if address is None:
@@ -81,13 +82,16 @@ def issue_key(
                 "the guardian's addresses, or print a letter instead.",
                 now=now,
             )
-    elif delivery != "letter":
+    elif delivery != Delivery.LETTER:
         raise DomainError("Deliver the key by email or as a printed letter.")
     revoked = session.exec(
         update(ActivationKey)
-        .where(col(ActivationKey.guardian_id) == guardian.id, col(ActivationKey.status) == "active")
+        .where(
+            col(ActivationKey.guardian_id) == guardian.id,
+            col(ActivationKey.status) == KeyStatus.ACTIVE,
+        )
         .values(
-            status="revoked",
+            status=KeyStatus.REVOKED,
             revoked_at=now,
             revoked_by_staff_id=actor.id,
             revoke_reason=revoke_reason,
@@ -100,7 +104,7 @@ def issue_key(
             guardian_id=guardian.id or 0,
             digest=key_digest(key),
             last4=key_last4(key),
-            status="active",
+            status=KeyStatus.ACTIVE,
             issued_at=now,
             issued_by_staff_id=actor.id,
             expires_at=expires,
@@ -161,7 +165,7 @@ def reissue_activation_key(
     *,
     actor: StaffMember,
     guardian_id: int,
-    delivery: str,
+    delivery: Delivery,
     email_to: str | None = None,
     reason: str = "",
     now: datetime | None = None,
@@ -169,7 +173,7 @@ def reissue_activation_key(
     """Give a verified guardian a new key. With a working login already, this raises
     AccountExists unless ``reason`` says why a new key is still right."""
     now = resolve_now(now)
-    action = "key_reissued"
+    action = AuditAction.KEY_REISSUED
     guardian, passed = require_pass(
         session, actor=actor, guardian_id=guardian_id, action=action, now=now
     )
@@ -183,7 +187,7 @@ def reissue_activation_key(
         select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian_id)
     ).first()
     reason = reason.strip()[:300]
-    if account is not None and account.status == "active" and not reason:
+    if account is not None and account.status == AccountStatus.ACTIVE and not reason:
         raise AccountExists(
             f"This guardian already has an active login ({account.username}). A new key "
             "cannot make a second one: unlocking or sending the username is usually what "

@@ -1,7 +1,6 @@
 """Reports for supervisors: portal usage per school."""
 
-from helpdesk_tui.services.reports.portal_usage import (
-    CONDITIONS,
+from helpdesk_tui.services.reports.usage_report import (
     MAX_DAYS,
     SchoolUsage,
     UsageEntry,
@@ -11,7 +10,6 @@ from helpdesk_tui.services.reports.portal_usage import (
 )
 
 __all__ = [
-    "CONDITIONS",
     "MAX_DAYS",
     "SchoolUsage",
     "UsageEntry",

@@ -34,6 +34,7 @@ from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import ROSTER_IMPORT
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.vocabulary import AuditAction
 
 
 class ImportRefused(DomainError):
@@ -190,7 +191,7 @@ def _run(
             audit.record(
                 session,
                 actor=ROSTER_IMPORT,
-                action="roster_imported",
+                action=AuditAction.ROSTER_IMPORTED,
                 guardian_id=None,
                 detail=report.summary()[:500],
                 now=now,

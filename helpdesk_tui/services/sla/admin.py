@@ -6,17 +6,19 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import BusyPeriodRow, ClosureDay, SlaTarget
-from helpdesk_tui.data.tables.tickets import CATEGORIES, PRIORITIES
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.permissions import require_supervisor
+from helpdesk_tui.vocabulary import AuditAction, Category, Priority
 
 CALENDAR_SUPERVISORS = "Only a supervisor can change the business calendar or service targets."
 
 
 def add_closure(session: Session, *, actor: StaffMember, day: date, name: str) -> None:
-    require_supervisor(session, actor=actor, action="closure_added", message=CALENDAR_SUPERVISORS)
+    require_supervisor(
+        session, actor=actor, action=AuditAction.CLOSURE_ADDED, message=CALENDAR_SUPERVISORS
+    )
     name = name.strip()[:120] or "District closure"
     existing = session.get(ClosureDay, day)
     if existing is not None:
@@ -24,7 +26,11 @@ def add_closure(session: Session, *, actor: StaffMember, day: date, name: str) -
     else:
         session.add(ClosureDay(day=day, name=name))
     audit.record(
-        session, actor=actor, action="closure_added", guardian_id=None, detail=f"{day}: {name}"
+        session,
+        actor=actor,
+        action=AuditAction.CLOSURE_ADDED,
+        guardian_id=None,
+        detail=f"{day}: {name}",
     )
 
 
@@ -38,7 +44,7 @@ def add_busy_period(
     stretch_percent: int,
 ) -> None:
     require_supervisor(
-        session, actor=actor, action="busy_period_added", message=CALENDAR_SUPERVISORS
+        session, actor=actor, action=AuditAction.BUSY_PERIOD_ADDED, message=CALENDAR_SUPERVISORS
     )
     if last_day < first_day:
         raise DomainError("The busy period must end on or after its first day.")
@@ -55,7 +61,7 @@ def add_busy_period(
     audit.record(
         session,
         actor=actor,
-        action="busy_period_added",
+        action=AuditAction.BUSY_PERIOD_ADDED,
         guardian_id=None,
         detail=f"{name}: {first_day} to {last_day}, targets {stretch_percent}%",
     )
@@ -70,11 +76,13 @@ def set_target(
     first_response_minutes: int,
     resolution_minutes: int,
 ) -> None:
-    require_supervisor(session, actor=actor, action="sla_target_set", message=CALENDAR_SUPERVISORS)
-    if category != "*" and category not in CATEGORIES:
-        raise DomainError(f"Category must be * or one of: {', '.join(CATEGORIES)}.")
-    if priority not in PRIORITIES:
-        raise DomainError(f"Priority must be one of: {', '.join(PRIORITIES)}.")
+    require_supervisor(
+        session, actor=actor, action=AuditAction.SLA_TARGET_SET, message=CALENDAR_SUPERVISORS
+    )
+    if category != "*" and not Category.has(category):
+        raise DomainError(f"Category must be * or one of: {', '.join(Category)}.")
+    if not Priority.has(priority):
+        raise DomainError(f"Priority must be one of: {', '.join(Priority)}.")
     if not 1 <= first_response_minutes <= resolution_minutes:
         raise DomainError(
             "The first response must be due before (or with) the resolution, and after 0 minutes."
@@ -93,7 +101,7 @@ def set_target(
     audit.record(
         session,
         actor=actor,
-        action="sla_target_set",
+        action=AuditAction.SLA_TARGET_SET,
         guardian_id=None,
         detail=f"{category}/{priority}: first response {first_response_minutes} min, resolution {resolution_minutes} min (business time)",
     )

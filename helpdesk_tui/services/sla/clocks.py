@@ -8,6 +8,7 @@ from sqlmodel import Session
 from helpdesk_tui.data.tables import Ticket
 from helpdesk_tui.services.sla.calendar import BusinessCalendar
 from helpdesk_tui.services.sla.targets import load_calendar, targets_for
+from helpdesk_tui.vocabulary import RUNNING
 
 
 def set_clocks(
@@ -24,7 +25,7 @@ def set_clocks(
     ticket.resolution_due_at = calendar.due(
         ticket.created_at, targets.resolution_minutes, paused_seconds=paused
     )
-    running = ticket.status in ("new", "open")
+    running = ticket.status in RUNNING
     ticket.due_at = (
         None
         if not running

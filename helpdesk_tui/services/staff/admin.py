@@ -8,7 +8,6 @@ from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.passwords import hash_password
 from helpdesk_tui.data.tables import School, Staff
-from helpdesk_tui.data.tables.staff import STAFF_ROLES
 from helpdesk_tui.services.accounts import password_problem
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember, SystemActor
@@ -16,6 +15,7 @@ from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import DomainError, NotPermitted
 from helpdesk_tui.services.kernel.permissions import require_supervisor
 from helpdesk_tui.services.staff.sign_in import active_staff_count
+from helpdesk_tui.vocabulary import AuditAction, Role
 
 FIRST_STAFF = SystemActor("first-setup")
 
@@ -36,17 +36,17 @@ def add_staff(
     first = active_staff_count(session) == 0
     if actor is None and not first:
         raise NotPermitted("Staff already exist: sign in as a supervisor (--staff) to add more.")
-    if first and role != "supervisor":
+    if first and role != Role.SUPERVISOR:
         raise DomainError("The first staff account must be a supervisor, who then adds the rest.")
     if actor is not None:
-        require_supervisor(session, actor=actor, action="staff_added")
+        require_supervisor(session, actor=actor, action=AuditAction.STAFF_ADDED)
     name = username.strip().casefold()
     if not (3 <= len(name) <= 64) or not all(c.isalnum() or c in "-._" for c in name):
         raise DomainError(
             "A staff username has 3 to 64 letters, digits, dots, dashes or underscores."
         )
-    if role not in STAFF_ROLES:
-        raise DomainError(f"The role is one of: {', '.join(STAFF_ROLES)}.")
+    if not Role.has(role):
+        raise DomainError(f"The role is one of: {', '.join(Role)}.")
     full_name = " ".join(full_name.split())
     if not 1 <= len(full_name) <= 120:
         raise DomainError("Give the person's full name (at most 120 characters).")
@@ -54,7 +54,7 @@ def add_staff(
     if problem:
         raise DomainError(problem)
     school_id = None
-    if role == "clerk":
+    if role == Role.CLERK:
         if not school_code:
             raise DomainError("A clerk works at one school: give its code (--school).")
         school_id = session.exec(select(School.id).where(col(School.code) == school_code)).first()
@@ -75,7 +75,7 @@ def add_staff(
     audit.record(
         session,
         actor=actor or FIRST_STAFF,
-        action="staff_added",
+        action=AuditAction.STAFF_ADDED,
         guardian_id=None,
         detail=f"{name} ({role}{', school ' + school_code if school_code else ''})",
         now=now,

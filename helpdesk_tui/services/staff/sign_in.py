@@ -9,6 +9,7 @@ from helpdesk_tui.data.passwords import verify_password
 from helpdesk_tui.data.tables import School, Staff
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import SignInFailed
+from helpdesk_tui.vocabulary import Role
 
 MAX_CREDENTIAL_LENGTH = 200
 SIGN_IN_FAILED = (
@@ -45,7 +46,7 @@ def authenticate(session: Session, *, username: str, password: str) -> StaffMemb
         id=staff.id,  # type: ignore[arg-type]
         username=staff.username,
         full_name=staff.full_name,
-        role=staff.role,
+        role=Role(staff.role),
         school_id=staff.school_id,
         school_name=school_name,
     )
@@ -55,10 +56,10 @@ def authenticate(session: Session, *, username: str, password: str) -> StaffMemb
 class StaffChoice:
     id: int
     full_name: str
-    role: str
+    role: Role
 
 
 def active_staff(session: Session) -> list[StaffChoice]:
     """Who a ticket can be assigned to."""
     rows = session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.full_name))).all()
-    return [StaffChoice(s.id or 0, s.full_name, s.role) for s in rows]
+    return [StaffChoice(s.id or 0, s.full_name, Role(s.role)) for s in rows]

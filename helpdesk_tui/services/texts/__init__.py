@@ -3,7 +3,6 @@ portal's messages, canned ticket replies."""
 
 from helpdesk_tui.services.texts.canned import LIBRARY, fill, replies_for
 from helpdesk_tui.services.texts.letters import (
-    LANGUAGES,
     LETTER_LABELS,
     Letter,
     code_email,
@@ -17,7 +16,6 @@ from helpdesk_tui.services.texts.letters import (
 from helpdesk_tui.services.texts.portal_messages import portal_notice
 
 __all__ = [
-    "LANGUAGES",
     "LETTER_LABELS",
     "LIBRARY",
     "Letter",

@@ -8,12 +8,12 @@ erases it once the message is sent.
 from dataclasses import dataclass
 
 from helpdesk_tui.data.tables.outbox import SECRET_MARK
+from helpdesk_tui.vocabulary import AuditAction, Language
 
-LANGUAGES = ("en", "es")
 
-
-def language_of(preferred: str) -> str:
-    return preferred if preferred in LANGUAGES else "en"
+def language_of(preferred: str) -> Language:
+    """The language we write to a guardian in: theirs when we have its texts, else English."""
+    return Language(preferred) if Language.has(preferred) else Language.ENGLISH
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ ACTION_PHRASES = {
 
 
 def notice(
-    lang: str, *, action: str, when: str, district: str, phone: str, email: str, name: str
+    lang: str, *, action: AuditAction, when: str, district: str, phone: str, email: str, name: str
 ) -> Letter:
     phrase = ACTION_PHRASES[lang][action]
     if lang == "es":

@@ -18,8 +18,10 @@ from helpdesk_tui.data.tables import (
     TicketEvent,
     TicketMessage,
 )
-from helpdesk_tui.data.tables.tickets import CATEGORIES, CHANNELS
 from helpdesk_tui.services.sla import load_calendar, targets_for
+from helpdesk_tui.vocabulary import RUNNING, Category, Channel, Priority, TicketStatus
+
+CATEGORIES, CHANNELS = tuple(Category), tuple(Channel)
 
 SUBJECTS = {
     "key_request": "Need an activation key",
@@ -77,7 +79,7 @@ def seed_tickets(
         staff = [r[0] for r in conn.execute(select(Staff.__table__.c.id))]  # type: ignore[attr-defined]
         first = (conn.execute(select(func.max(t.c.number))).scalar() or 1000) + 1
         calendar = load_calendar(session, now=now)
-        targets = {c: targets_for(session, c, "normal") for c in CATEGORIES}
+        targets = {c: targets_for(session, c, Priority.NORMAL) for c in CATEGORIES}
         states = [s for s, w in STATES for _ in range(w)]
         rows: list[dict[str, object]] = []
         for i in range(count):
@@ -89,8 +91,8 @@ def seed_tickets(
             target = targets[category]
             first_due = calendar.due(created, target.first_response_minutes)
             resolution_due = calendar.due(created, target.resolution_minutes)
-            answered = status != "new" and rng.random() < 0.9
-            running = status in ("new", "open")
+            answered = status != TicketStatus.NEW and rng.random() < 0.9
+            running = status in RUNNING
             guardian = rng.choice(guardians)
             rows.append(
                 {
@@ -109,12 +111,16 @@ def seed_tickets(
                     "first_response_due_at": first_due,
                     "resolution_due_at": resolution_due,
                     "due_at": (resolution_due if answered else first_due) if running else None,
-                    "pending_since": created + timedelta(hours=3) if status == "pending" else None,
+                    "pending_since": created + timedelta(hours=3)
+                    if status == TicketStatus.PENDING
+                    else None,
                     "paused_seconds": 0.0,
                     "resolved_at": created + timedelta(days=1)
-                    if status in ("resolved", "closed")
+                    if status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
                     else None,
-                    "closed_at": created + timedelta(days=8) if status == "closed" else None,
+                    "closed_at": created + timedelta(days=8)
+                    if status == TicketStatus.CLOSED
+                    else None,
                     "reply_count": 1 if answered else 0,
                 }
             )

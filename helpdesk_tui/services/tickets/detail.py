@@ -1,10 +1,10 @@
-"""One ticket as staff read it (conversation, timeline, running clock), the canned
-replies for it in a language, and merging duplicates."""
+"""One ticket as staff read it (conversation, timeline, running clock), and the canned
+replies for it in a language."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session, col, or_, select, update
+from sqlmodel import Session, col, or_, select
 
 from helpdesk_tui.data.tables import (
     AuditEvent,
@@ -20,14 +20,16 @@ from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.kernel.errors import NotFound
 from helpdesk_tui.services.sla import load_calendar
 from helpdesk_tui.services.texts import fill, language_of, replies_for
-from helpdesk_tui.services.tickets.lifecycle import (
-    CATEGORY_LABELS,
-    TicketError,
-    TicketRef,
-    add_event,
-    lock_open_ticket,
-    ticket_label,
-    ticket_ref,
+from helpdesk_tui.services.tickets.records import ticket_label
+from helpdesk_tui.vocabulary import (
+    AuditAction,
+    AuditOutcome,
+    Category,
+    Channel,
+    MessageKind,
+    Priority,
+    TicketEventKind,
+    TicketStatus,
 )
 
 CALL_LEAD_IN = timedelta(hours=1)
@@ -35,7 +37,7 @@ CALL_LEAD_IN = timedelta(hours=1)
 
 @dataclass(frozen=True, slots=True)
 class MessageView:
-    kind: str  # reply, note, incoming
+    kind: MessageKind
     author: str
     body: str
     at: datetime
@@ -43,10 +45,15 @@ class MessageView:
 
 @dataclass(frozen=True, slots=True)
 class EventView:
+    """One line of the timeline: a change to the ticket, or an action on its guardian
+    from the audit trail (``refused`` when it was denied)."""
+
     at: datetime
     staff: str
-    kind: str
+    kind: str  # a TicketEventKind or an AuditAction
+    what: str  # its label
     detail: str
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +61,10 @@ class TicketDetail:
     id: int
     label: str
     subject: str
-    status: str
-    priority: str
-    category: str
-    channel: str
+    status: TicketStatus
+    priority: Priority
+    category: Category
+    channel: Channel
     guardian_id: int | None
     who: str
     language: str
@@ -116,13 +123,27 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
             )
         ).all()
         timeline = [
-            EventView(e.at.astimezone(zone), n or e.staff_username, e.action, _audit_detail(e))
+            EventView(
+                e.at.astimezone(zone),
+                n or e.staff_username,
+                e.action,
+                AuditAction.label_of(e.action),
+                " · ".join(p for p in (e.detail, e.verification, e.reason) if p),
+                refused=e.outcome == AuditOutcome.DENIED,
+            )
             for e, n in actions
         ]
     else:
         timeline = []
     timeline += [
-        EventView(e.at.astimezone(zone), name or "system", e.kind, e.detail) for e, name in events
+        EventView(
+            e.at.astimezone(zone),
+            name or "system",
+            e.kind,
+            TicketEventKind.label_of(e.kind),
+            e.detail,
+        )
+        for e, name in events
     ]
     timeline.sort(key=lambda e: e.at)
     now = datetime.now(UTC)
@@ -137,10 +158,10 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
         id=t.id or 0,
         label=ticket_label(t.number),
         subject=t.subject,
-        status=t.status,
-        priority=t.priority,
-        category=CATEGORY_LABELS.get(t.category, t.category),
-        channel=t.channel,
+        status=TicketStatus(t.status),
+        priority=Priority(t.priority),
+        category=Category(t.category),
+        channel=Channel(t.channel),
         guardian_id=t.guardian_id,
         who=who,
         language=language_of(guardian.preferred_language) if guardian else "en",
@@ -154,16 +175,11 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
         reply_count=t.reply_count,
         merged_into=ticket_label(merged.number) if merged else None,
         messages=tuple(
-            MessageView(m.kind, m.author_name, m.body, m.created_at.astimezone(zone))
+            MessageView(MessageKind(m.kind), m.author_name, m.body, m.created_at.astimezone(zone))
             for m in messages
         ),
         events=tuple(timeline),
     )
-
-
-def _audit_detail(e: AuditEvent) -> str:
-    outcome = "REFUSED: " if e.outcome == "denied" else ""
-    return outcome + " · ".join(p for p in (e.detail, e.verification, e.reason) if p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,33 +211,3 @@ def canned_for(session: Session, *, ticket_id: int, lang: str) -> list[CannedTex
         )
         for c in replies_for(t.category, lang)
     ]
-
-
-def merge_tickets(
-    session: Session,
-    *,
-    actor: StaffMember,
-    duplicate_id: int,
-    into_id: int,
-    now: datetime | None = None,
-) -> TicketRef:
-    """Move the duplicate's conversation into the other ticket and close it with a link."""
-    now = now or datetime.now(UTC)
-    if duplicate_id == into_id:
-        raise TicketError("A ticket cannot be merged into itself.")
-    # Lock both in id order so two desks merging the same pair cannot deadlock.
-    first, second = sorted((duplicate_id, into_id))
-    locked = {first: lock_open_ticket(session, first), second: lock_open_ticket(session, second)}
-    duplicate, target = locked[duplicate_id], locked[into_id]
-    session.exec(
-        update(TicketMessage)
-        .where(col(TicketMessage.ticket_id) == duplicate_id)
-        .values(ticket_id=into_id)
-    )
-    duplicate.status, duplicate.merged_into_id, duplicate.due_at = "closed", into_id, None
-    duplicate.closed_at = duplicate.updated_at = now
-    target.updated_at = now
-    target.reply_count += duplicate.reply_count
-    add_event(session, duplicate, actor, "merged", f"into {ticket_label(target.number)}", now)
-    add_event(session, target, actor, "merged", f"{ticket_label(duplicate.number)} merged in", now)
-    return ticket_ref(session, target)

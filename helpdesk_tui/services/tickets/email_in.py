@@ -25,6 +25,7 @@ from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import Guardian, OutboxMessage, Ticket, TicketMessage
 from helpdesk_tui.services.tickets import lifecycle as tickets
 from helpdesk_tui.services.tickets.email_parse import IncomingMail, parse_mail
+from helpdesk_tui.vocabulary import Category, Channel, MessageKind, TicketStatus
 
 PROCESSED = "Helpdesk-Processed"
 ERRORS = "Helpdesk-Errors"
@@ -170,18 +171,18 @@ def _import(database: Database, raw: bytes, *, now: datetime) -> tuple[str, str]
             return "duplicate", ""
         ticket = _existing_ticket(session, mail)
         author = mail.sender_name or mail.sender_email or "guardian"
-        if ticket is not None and ticket.status != "closed":
+        if ticket is not None and ticket.status != TicketStatus.CLOSED:
             session.add(
                 TicketMessage(
                     ticket_id=ticket.id or 0,
-                    kind="incoming",
+                    kind=MessageKind.INCOMING,
                     author_name=author,
                     body=mail.body,
                     created_at=now,
                     email_message_id=mail.message_id,
                 )
             )
-            if ticket.status in ("pending", "resolved"):
+            if ticket.status in (TicketStatus.PENDING, TicketStatus.RESOLVED):
                 tickets.reopen(session, actor=None, ticket_id=ticket.id or 0, now=now)
             ticket.updated_at = now
             return "threaded", tickets.ticket_label(ticket.number)
@@ -189,8 +190,8 @@ def _import(database: Database, raw: bytes, *, now: datetime) -> tuple[str, str]
         ref = tickets.create_ticket(
             session,
             actor=None,
-            channel="email",
-            category="other",
+            channel=Channel.EMAIL,
+            category=Category.OTHER,
             subject=mail.subject,
             guardian_id=guardian_id,
             caller_name=None if guardian_id else (mail.sender_name or None),
@@ -200,7 +201,7 @@ def _import(database: Database, raw: bytes, *, now: datetime) -> tuple[str, str]
         session.add(
             TicketMessage(
                 ticket_id=ref.id,
-                kind="incoming",
+                kind=MessageKind.INCOMING,
                 author_name=author,
                 body=mail.body,
                 created_at=now,

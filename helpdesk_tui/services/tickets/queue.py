@@ -17,26 +17,19 @@ from helpdesk_tui.data.tables import Guardian, School, Staff, Ticket
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.sla import load_calendar
+from helpdesk_tui.vocabulary import UNFINISHED, Category, Channel, Priority, QueueView, TicketStatus
 
 PAGE = 50
 DUE_SOON = timedelta(hours=2)  # business time
-VIEWS = {
-    "unassigned": "Unassigned",
-    "mine": "Mine",
-    "due_soon": "Due soon",
-    "overdue": "Overdue",
-    "pending": "Pending on guardian",
-    "open": "All open",
-}
 
 _t = Ticket.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
-    view: str = "unassigned"
+    view: QueueView = QueueView.UNASSIGNED
     school_id: int | None = None
-    category: str | None = None
+    category: Category | None = None
     sort: str = "due"  # "due" (most urgent first) or "newest"
 
 
@@ -45,10 +38,10 @@ class QueueRow:
     id: int
     number: int
     subject: str
-    status: str
-    priority: str
-    category: str
-    channel: str
+    status: TicketStatus
+    priority: Priority
+    category: Category
+    channel: Channel
     who: str
     school: str
     assignee: str
@@ -64,7 +57,7 @@ class QueuePage:
     rows: tuple[QueueRow, ...]
     offset: int
     more: bool
-    counts: dict[str, int]
+    counts: dict[QueueView, int]
     busy_period: str | None
     now: datetime
 
@@ -72,15 +65,15 @@ class QueuePage:
 def _conditions(f: QueueFilter, actor: StaffMember, now: datetime, soon: datetime) -> list[Any]:
     running = _t.c.due_at.is_not(None)
     view = {
-        "unassigned": [running, _t.c.assignee_id.is_(None)],
-        "mine": [running, _t.c.assignee_id == actor.id],
-        "due_soon": [_t.c.due_at >= now, _t.c.due_at <= soon],
-        "overdue": [_t.c.due_at < now],
-        "pending": [_t.c.status == "pending"],
-        "open": [_t.c.status.in_(("new", "open", "pending"))],
+        QueueView.UNASSIGNED: [running, _t.c.assignee_id.is_(None)],
+        QueueView.MINE: [running, _t.c.assignee_id == actor.id],
+        QueueView.DUE_SOON: [_t.c.due_at >= now, _t.c.due_at <= soon],
+        QueueView.OVERDUE: [_t.c.due_at < now],
+        QueueView.PENDING: [_t.c.status == TicketStatus.PENDING],
+        QueueView.OPEN: [_t.c.status.in_(UNFINISHED)],
     }.get(f.view)
     if view is None:
-        raise DomainError(f"Unknown queue view {f.view!r}; choose one of {', '.join(VIEWS)}.")
+        raise DomainError(f"Unknown queue view {f.view!r}; choose one of {', '.join(QueueView)}.")
     extra = []
     if f.school_id is not None:
         extra.append(_t.c.school_id == f.school_id)
@@ -91,12 +84,12 @@ def _conditions(f: QueueFilter, actor: StaffMember, now: datetime, soon: datetim
     return view + extra
 
 
-def _order(view: str, sort: str) -> list[Any]:
+def _order(view: QueueView, sort: str) -> list[Any]:
     if sort == "newest":
         return [_t.c.id.desc()]
-    if view == "pending":
+    if view == QueueView.PENDING:
         return [_t.c.pending_since, _t.c.id]
-    if view == "open":
+    if view == QueueView.OPEN:
         return [_t.c.id.desc()]
     return [_t.c.due_at, _t.c.id]
 
@@ -132,9 +125,9 @@ def queue_page(
         replace(r, seconds_left=calendar.business_seconds(now, r.due_at)) if r.due_at else r
         for r in _hydrate(conn, ids)
     ]
-    counts = {}
+    counts: dict[QueueView, int] = {}
     if with_counts:
-        for view in VIEWS:
+        for view in QueueView:
             f = QueueFilter(view, queue_filter.school_id, queue_filter.category, queue_filter.sort)
             counts[view] = conn.execute(
                 select(func.count()).select_from(_t).where(and_(*_conditions(f, actor, now, soon)))
@@ -175,10 +168,10 @@ def _hydrate(conn: Any, ids: list[int]) -> list[QueueRow]:
             id=r.id,
             number=r.number,
             subject=r.subject,
-            status=r.status,
-            priority=r.priority,
-            category=r.category,
-            channel=r.channel,
+            status=TicketStatus(r.status),
+            priority=Priority(r.priority),
+            category=Category(r.category),
+            channel=Channel(r.channel),
             who=who,
             school=r.school_name or "",
             assignee=r.assignee_name or "",

@@ -3,7 +3,6 @@ policy, and the blocks repeated failures raise."""
 
 from helpdesk_tui.services.verification.blocks import clear_block, open_alerts
 from helpdesk_tui.services.verification.checklist import (
-    PROOF_LABELS,
     VerificationError,
     VerificationView,
     abandon_verification,
@@ -32,7 +31,6 @@ from helpdesk_tui.services.verification.screening import (
 __all__ = [
     "Comparison",
     "MAX_ANSWER",
-    "PROOF_LABELS",
     "SCREENING_ITEMS",
     "VerificationError",
     "VerificationView",

@@ -24,6 +24,7 @@ from helpdesk_tui.services.verification.checklist import (
     set_item,
     view_of,
 )
+from helpdesk_tui.vocabulary import ScreeningResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ def check_screening(
         "household_phone": lambda: screening.compare_phone(answer, record.phones),
         "other_guardian": lambda: screening.compare_name(answer, record.other_guardians),
     }[item]()
-    if result.result != "judge":
+    if result.result != ScreeningResult.JUDGE:
         set_item(v, item, result.result)
     return result
 

@@ -13,6 +13,7 @@ from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import NotFound
 from helpdesk_tui.services.kernel.permissions import require_supervisor
 from helpdesk_tui.services.verification.checklist import open_block
+from helpdesk_tui.vocabulary import AuditAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ def clear_block(
     require_supervisor(
         session,
         actor=actor,
-        action="verification_block_cleared",
+        action=AuditAction.VERIFICATION_BLOCK_CLEARED,
         guardian_id=guardian_id,
         now=now,
     )
@@ -61,7 +62,7 @@ def clear_block(
     audit.record(
         session,
         actor=actor,
-        action="verification_block_cleared",
+        action=AuditAction.VERIFICATION_BLOCK_CLEARED,
         guardian_id=guardian_id,
         reason=reason,
         now=now,

@@ -30,14 +30,16 @@ from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import DistrictInfo, get_district
 from helpdesk_tui.services.kernel.errors import DomainError, NotFound, NotPermitted
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
+from helpdesk_tui.vocabulary import (
+    PHOTO_ID_REFUSED,
+    AuditAction,
+    Proof,
+    ScreeningResult,
+    VerificationMethod,
+    VerificationOutcome,
+)
 
 FAILURE_WINDOW = timedelta(hours=24)
-METHOD_LABELS = {"phone": "phone", "in_person": "in person", "written": "written request"}
-PROOF_LABELS = {
-    "email_code": "code emailed to an address on file",
-    "callback": "callback to a number on file",
-    "photo_id": "photo ID compared and form signed in person",
-}
 
 
 class VerificationError(DomainError):
@@ -48,8 +50,8 @@ class VerificationError(DomainError):
 class VerificationView:
     id: int
     guardian_id: int
-    method: str
-    outcome: str
+    method: VerificationMethod
+    outcome: VerificationOutcome
     screening: dict[str, str]
     proofs: dict[str, str]
     valid_until: datetime | None
@@ -58,7 +60,7 @@ class VerificationView:
 
     @property
     def matches(self) -> int:
-        return sum(1 for r in self.screening.values() if r == "match")
+        return sum(1 for r in self.screening.values() if r == ScreeningResult.MATCH)
 
     @property
     def ready(self) -> bool:
@@ -73,8 +75,7 @@ class VerificationView:
         many screening items matched; never the answers."""
         proofs = ", ".join(self.proofs) or "no proof"
         return (
-            f"{METHOD_LABELS[self.method]}; {proofs}; "
-            f"screening {self.matches}/{len(self.screening)} matched"
+            f"{self.method.label}; {proofs}; screening {self.matches}/{len(self.screening)} matched"
         )
 
 
@@ -82,8 +83,8 @@ def view_of(v: Verification, district: DistrictInfo, actor: StaffMember) -> Veri
     return VerificationView(
         id=v.id or 0,
         guardian_id=v.guardian_id,
-        method=v.method,
-        outcome=v.outcome,
+        method=VerificationMethod(v.method),
+        outcome=VerificationOutcome(v.outcome),
         screening=json.loads(v.screening),
         proofs=json.loads(v.proofs),
         valid_until=v.valid_until,
@@ -95,7 +96,7 @@ def view_of(v: Verification, district: DistrictInfo, actor: StaffMember) -> Veri
 def allowed_proofs(district: DistrictInfo, actor: StaffMember) -> tuple[str, ...]:
     """Clerks prove identity only in person; everyone else by what the policy accepts."""
     if actor.is_clerk:
-        return ("photo_id",) if "photo_id" in district.verify_proofs else ()
+        return (Proof.PHOTO_ID,) if Proof.PHOTO_ID in district.verify_proofs else ()
     return district.verify_proofs
 
 
@@ -111,7 +112,7 @@ def open_block(session: Session, guardian_id: int) -> VerificationBlock | None:
 
 
 def _guardian_for(
-    session: Session, actor: StaffMember, guardian_id: int, action: str, now: datetime
+    session: Session, actor: StaffMember, guardian_id: int, action: AuditAction, now: datetime
 ) -> Guardian:
     guardian = session.get(Guardian, guardian_id)
     if guardian is None:
@@ -125,18 +126,20 @@ def start_verification(
     *,
     actor: StaffMember,
     guardian_id: int,
-    method: str,
+    method: VerificationMethod,
     now: datetime | None = None,
 ) -> VerificationView:
     now = resolve_now(now)
-    if method not in METHOD_LABELS:
-        raise VerificationError(f"Choose how the caller reached you: {', '.join(METHOD_LABELS)}.")
-    _guardian_for(session, actor, guardian_id, "verification", now)
-    if actor.is_clerk and method != "in_person":
+    if not VerificationMethod.has(method):
+        raise VerificationError(
+            f"Choose how the caller reached you: {', '.join(m.label for m in VerificationMethod)}."
+        )
+    _guardian_for(session, actor, guardian_id, AuditAction.VERIFICATION, now)
+    if actor.is_clerk and method != VerificationMethod.IN_PERSON:
         raise audit.deny(
             session,
             actor=actor,
-            action="verification",
+            action=AuditAction.VERIFICATION,
             guardian_id=guardian_id,
             message="Clerks verify guardians in person only, with a photo ID and the signed form.",
             now=now,
@@ -145,7 +148,7 @@ def start_verification(
         raise audit.deny(
             session,
             actor=actor,
-            action="verification",
+            action=AuditAction.VERIFICATION,
             guardian_id=guardian_id,
             message="Verification is blocked for this guardian after repeated failures. "
             "A supervisor must review and clear it before anyone can try again.",
@@ -155,10 +158,10 @@ def start_verification(
         select(Verification).where(
             col(Verification.guardian_id) == guardian_id,
             col(Verification.staff_id) == actor.id,
-            col(Verification.outcome) == "open",
+            col(Verification.outcome) == VerificationOutcome.OPEN,
         )
     ).all():
-        stale.outcome, stale.finished_at = "abandoned", now
+        stale.outcome, stale.finished_at = VerificationOutcome.ABANDONED, now
     v = Verification(guardian_id=guardian_id, staff_id=actor.id, method=method, started_at=now)
     session.add(v)
     session.flush()
@@ -181,7 +184,7 @@ def open_verification(
     session: Session, actor: StaffMember, verification_id: int, *, lock: bool = True
 ) -> Verification:
     v = _mine(session, actor, verification_id, lock=lock)
-    if v.outcome != "open":
+    if v.outcome != VerificationOutcome.OPEN:
         raise VerificationError(f"This verification has already {v.outcome}; start a new one.")
     return v
 
@@ -217,8 +220,8 @@ def finish_verification(
     v = open_verification(session, actor, verification_id)
     district = get_district(session)
     view = view_of(v, district, actor)
-    passed = view.ready and "photo_id_refused" not in view.proofs
-    v.outcome = "passed" if passed else "failed"
+    passed = view.ready and PHOTO_ID_REFUSED not in view.proofs
+    v.outcome = VerificationOutcome.PASSED if passed else VerificationOutcome.FAILED
     v.finished_at = now
     if passed:
         v.valid_until = now + timedelta(minutes=district.verify_pass_minutes)
@@ -226,7 +229,7 @@ def finish_verification(
     audit.record(
         session,
         actor=actor,
-        action="verification",
+        action=AuditAction.VERIFICATION,
         guardian_id=v.guardian_id,
         verification_id=v.id,
         verification=view.summary,
@@ -242,7 +245,7 @@ def abandon_verification(
     session: Session, *, actor: StaffMember, verification_id: int, now: datetime | None = None
 ) -> None:
     v = open_verification(session, actor, verification_id)
-    v.outcome, v.finished_at = "abandoned", resolve_now(now)
+    v.outcome, v.finished_at = VerificationOutcome.ABANDONED, resolve_now(now)
 
 
 def _maybe_block(
@@ -259,7 +262,7 @@ def _maybe_block(
         .select_from(Verification)
         .where(
             col(Verification.guardian_id) == guardian_id,
-            col(Verification.outcome) == "failed",
+            col(Verification.outcome) == VerificationOutcome.FAILED,
             col(Verification.finished_at) > since,
         )
     ).one()
@@ -268,7 +271,7 @@ def _maybe_block(
         audit.record(
             session,
             actor=actor,
-            action="verification_blocked",
+            action=AuditAction.VERIFICATION_BLOCKED,
             guardian_id=guardian_id,
             detail=f"{failures} failed verifications in 24 hours; supervisors alerted",
             now=now,
@@ -285,7 +288,7 @@ def current_pass(
         .where(
             col(Verification.guardian_id) == guardian_id,
             col(Verification.staff_id) == actor.id,
-            col(Verification.outcome) == "passed",
+            col(Verification.outcome) == VerificationOutcome.PASSED,
             col(Verification.valid_until) > now,
         )
         .order_by(col(Verification.id).desc())
@@ -294,7 +297,7 @@ def current_pass(
 
 
 def require_pass(
-    session: Session, *, actor: StaffMember, guardian_id: int, action: str, now: datetime
+    session: Session, *, actor: StaffMember, guardian_id: int, action: AuditAction, now: datetime
 ) -> tuple[Guardian, Verification]:
     """The guardian and the pass that allows ``action``; otherwise a committed
     "denied" audit row and ActionDenied."""
@@ -311,7 +314,7 @@ def require_pass(
             f"{get_district(session).verify_pass_minutes} minutes.",
             now=now,
         )
-    if actor.is_clerk and passed.method != "in_person":
+    if actor.is_clerk and passed.method != VerificationMethod.IN_PERSON:
         raise NotPermitted("Clerks act only on an in-person verification.")
     return guardian, passed
 

@@ -13,8 +13,8 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import DomainError, NotFound
 from helpdesk_tui.services.kernel.permissions import require_supervisor
-from helpdesk_tui.services.verification.checklist import PROOF_LABELS
 from helpdesk_tui.services.verification.screening import SCREENING_ITEMS
+from helpdesk_tui.vocabulary import AuditAction, Proof
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def set_policy(
     require_supervisor(
         session,
         actor=actor,
-        action="policy_changed",
+        action=AuditAction.POLICY_CHANGED,
         message="Only a supervisor can change the verification policy.",
         now=now,
     )
@@ -75,10 +75,10 @@ def set_policy(
             raise DomainError(f"Screening answers required must be 0 to {len(SCREENING_ITEMS)}.")
         row.verify_screening_required = screening_required
     if proofs is not None:
-        unknown = [p for p in proofs if p not in PROOF_LABELS]
+        unknown = [p for p in proofs if not Proof.has(p)]
         if unknown or not proofs:
             raise DomainError(
-                f"Proofs must be one or more of: {', '.join(PROOF_LABELS)} (got {', '.join(proofs) or 'none'})."
+                f"Proofs must be one or more of: {', '.join(Proof)} (got {', '.join(proofs) or 'none'})."
             )
         row.verify_proofs = ",".join(dict.fromkeys(proofs))
     if pass_minutes is not None:
@@ -94,7 +94,7 @@ def set_policy(
     audit.record(
         session,
         actor=actor,
-        action="policy_changed",
+        action=AuditAction.POLICY_CHANGED,
         guardian_id=None,
         detail=f"was: {before.describe()}"[:500],
         reason=f"now: {after.describe()}"[:500],

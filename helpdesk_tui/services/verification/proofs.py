@@ -26,6 +26,7 @@ from helpdesk_tui.services.verification.checklist import (
     set_proof,
     view_of,
 )
+from helpdesk_tui.vocabulary import AuditAction, VerificationMethod
 
 CODE_MINUTES = 10
 CODE_TRIES = 5
@@ -56,7 +57,7 @@ def send_code(
         raise audit.deny(
             session,
             actor=actor,
-            action="verification_code_sent",
+            action=AuditAction.VERIFICATION_CODE_SENT,
             guardian_id=guardian.id,
             message="Codes go only to an email already on file. Pick one of the guardian's "
             "addresses; never one the caller dictates.",
@@ -90,7 +91,7 @@ def send_code(
     audit.record(
         session,
         actor=actor,
-        action="verification_code_sent",
+        action=AuditAction.VERIFICATION_CODE_SENT,
         guardian_id=guardian.id,
         verification_id=v.id,
         detail=f"to {mask_email(address)}",
@@ -177,7 +178,7 @@ def record_in_person(
     the ID's type is kept, never its number."""
     v = open_verification(session, actor, verification_id)
     district = get_district(session)
-    if v.method != "in_person":
+    if v.method != VerificationMethod.IN_PERSON:
         raise VerificationError("A photo ID can only be checked when the guardian is in person.")
     if id_type not in ID_TYPES:
         raise VerificationError(f"Choose the kind of ID shown: {', '.join(ID_TYPES)}.")

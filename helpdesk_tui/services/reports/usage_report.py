@@ -24,13 +24,8 @@ from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.permissions import require_supervisor
+from helpdesk_tui.vocabulary import AccountStatus, AuditAction, UsageCondition
 
-CONDITIONS = {
-    "no_account": "No account",
-    "key_outstanding": "Key outstanding",
-    "disabled": "Disabled",
-    "never_used": "Never used",
-}
 MAX_DAYS = 3650
 
 
@@ -50,7 +45,7 @@ class UsageEntry:
     school: str
     guardian_id: int
     guardian: str
-    condition: str  # a key of CONDITIONS
+    condition: UsageCondition
     since: datetime | None  # key issued, account disabled or created
     detail: str
 
@@ -82,7 +77,7 @@ def _with_cutoff(sql: str) -> TextClause:
 
 
 def _check(session: Session, actor: StaffMember, days: int) -> None:
-    require_supervisor(session, actor=actor, action="portal_report")
+    require_supervisor(session, actor=actor, action=AuditAction.PORTAL_REPORT)
     if not 1 <= days <= MAX_DAYS:
         raise DomainError(f"Give the number of days as 1 to {MAX_DAYS}.")
 
@@ -156,18 +151,32 @@ def usage_entries(
     made = 0
     for school, gid, name, status, username, disabled_at, reason, created, last, key in result:
         key = _aware(key)
-        found: list[tuple[str, datetime | None, str]] = []
+        found: list[tuple[UsageCondition, datetime | None, str]] = []
         if status is None:
             found.append(
-                ("no_account", key, f"key outstanding since {_day(key, zone)}" if key else "no key")
+                (
+                    UsageCondition.NO_ACCOUNT,
+                    key,
+                    f"key outstanding since {_day(key, zone)}" if key else "no key",
+                )
             )
         if key is not None and key < cutoff:
-            found.append(("key_outstanding", key, f"issued {_day(key, zone)}, not yet used"))
-        if status == "disabled":
-            found.append(("disabled", _aware(disabled_at), f"{username}: {reason or 'no reason'}"))
-        if status == "active" and last is None:
+            found.append(
+                (UsageCondition.KEY_OUTSTANDING, key, f"issued {_day(key, zone)}, not yet used")
+            )
+        if status == AccountStatus.DISABLED:
+            found.append(
+                (
+                    UsageCondition.DISABLED,
+                    _aware(disabled_at),
+                    f"{username}: {reason or 'no reason'}",
+                )
+            )
+        if status == AccountStatus.ACTIVE and last is None:
             created = _aware(created)
-            found.append(("never_used", created, f"{username}, created {_day(created, zone)}"))
+            found.append(
+                (UsageCondition.NEVER_USED, created, f"{username}, created {_day(created, zone)}")
+            )
         for condition, since, detail in found:
             if only and condition != only:
                 continue
@@ -238,7 +247,7 @@ def export_usage_csv(
                     entry.school,
                     entry.guardian_id,
                     entry.guardian,
-                    CONDITIONS[entry.condition],
+                    entry.condition.label,
                     entry.since.isoformat(timespec="minutes") if entry.since else "",
                     entry.detail,
                 ]

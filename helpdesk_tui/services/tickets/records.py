@@ -1,0 +1,116 @@
+"""What every ticket service shares: the ticket's label, the read model an action
+returns, the timeline entry each change writes, and locking a ticket to change it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from helpdesk_tui.data.tables import Ticket, TicketEvent
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.errors import DomainError, NotFound
+from helpdesk_tui.vocabulary import TicketEventKind, TicketStatus
+
+MAX_SUBJECT = 200
+MAX_BODY = 20_000
+
+
+class TicketError(DomainError):
+    pass
+
+
+class StaleReply(TicketError):
+    """Someone answered this ticket after the reply was started."""
+
+
+def ticket_label(number: int) -> str:
+    return f"HD-{number}"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRef:
+    """What an action returns about the ticket it changed (never the live row)."""
+
+    id: int
+    number: int
+    status: TicketStatus
+    assignee_id: int | None
+    created_at: datetime
+    first_response_at: datetime | None
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    due_at: datetime | None
+    paused_seconds: float
+
+    @property
+    def label(self) -> str:
+        return ticket_label(self.number)
+
+
+def ticket_ref(session: Session, ticket: Ticket) -> TicketRef:
+    session.flush()
+    return TicketRef(
+        id=ticket.id or 0,
+        number=ticket.number,
+        status=TicketStatus(ticket.status),
+        assignee_id=ticket.assignee_id,
+        created_at=ticket.created_at,
+        first_response_at=ticket.first_response_at,
+        first_response_due_at=ticket.first_response_due_at,
+        resolution_due_at=ticket.resolution_due_at,
+        due_at=ticket.due_at,
+        paused_seconds=ticket.paused_seconds,
+    )
+
+
+def add_event(
+    session: Session,
+    ticket: Ticket,
+    actor: StaffMember | None,
+    kind: TicketEventKind,
+    detail: str,
+    now: datetime,
+) -> None:
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id or 0,
+            at=now,
+            staff_id=actor.id if actor else None,
+            kind=kind,
+            detail=detail[:500],
+        )
+    )
+
+
+def checked_text(value: str, *, what: str, limit: int, required: bool) -> str:
+    text = value.strip()
+    if required and not text:
+        raise TicketError(f"Write the {what}.")
+    if len(text) > limit:
+        raise TicketError(f"The {what} is {len(text):,} characters; keep it under {limit:,}.")
+    return text
+
+
+def lock_ticket(session: Session, ticket_id: int) -> Ticket:
+    query = select(Ticket).where(col(Ticket.id) == ticket_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    ticket = session.exec(query).first()
+    if ticket is None:
+        raise NotFound(f"Ticket #{ticket_id} does not exist.")
+    return ticket
+
+
+def ticket_id_for(session: Session, number: int) -> int:
+    """The id of ticket HD-``number``."""
+    found = session.exec(select(Ticket.id).where(col(Ticket.number) == number)).first()
+    if found is None:
+        raise NotFound(f"There is no ticket {ticket_label(number)}.")
+    return found
+
+
+def lock_open_ticket(session: Session, ticket_id: int) -> Ticket:
+    ticket = lock_ticket(session, ticket_id)
+    if ticket.status == TicketStatus.CLOSED:
+        raise TicketError(f"{ticket_label(ticket.number)} is closed.")
+    return ticket
