@@ -8,7 +8,7 @@ import click
 from helpdesk_tui.cli import staff_option, staff_password
 
 
-def _database(ctx: click.Context, demo: bool):  # type: ignore[no-untyped-def]
+def _database(ctx: click.Context, demo: bool):
     from helpdesk_tui.cli import _settings, open_database
     from helpdesk_tui.config import demo_settings
 
@@ -23,7 +23,7 @@ _demo_option = click.option(
 )
 
 
-def _as_supervisor(ctx: click.Context, staff: str, change, *, demo: bool = False):  # type: ignore[no-untyped-def]
+def _as_supervisor(ctx: click.Context, staff: str, change, *, demo: bool = False):
     """Sign ``staff`` in, run ``change(session, actor)`` in one transaction and return
     its result; a domain error (a refusal included) ends the command with its message."""
     from helpdesk_tui.cli import _fail
@@ -237,7 +237,7 @@ def calendar_group() -> None:
 @click.argument("name")
 @staff_option
 @click.pass_context
-def calendar_close(ctx: click.Context, day, name: str, staff: str) -> None:  # type: ignore[no-untyped-def]
+def calendar_close(ctx: click.Context, day, name: str, staff: str) -> None:
     """Add a district closure day (YYYY-MM-DD NAME)."""
     from helpdesk_tui.services.sla import add_closure
 
@@ -256,7 +256,7 @@ def calendar_close(ctx: click.Context, day, name: str, staff: str) -> None:  # t
 @click.pass_context
 def calendar_busy(
     ctx: click.Context, name: str, first_day, last_day, stretch: int, staff: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Add a busy period (NAME FIRST_DAY LAST_DAY): targets stretch, the queue shows a banner."""
     from helpdesk_tui.services.sla import add_busy_period
 

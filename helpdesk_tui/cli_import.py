@@ -21,7 +21,7 @@ COLUMNS = ("added", "changed", "deactivated", "removed", "members added", "membe
 class _RichProgress:
     """The import's phases as progress bars on stderr."""
 
-    def __init__(self, progress) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, progress) -> None:
         self.progress = progress
         self.task = None
 
@@ -35,7 +35,7 @@ class _RichProgress:
             self.progress.advance(self.task, amount)
 
 
-def _progress_bar(console: Console):  # type: ignore[no-untyped-def]
+def _progress_bar(console: Console):
     from rich.progress import (
         BarColumn,
         Progress,

@@ -26,7 +26,7 @@ def _portal_password(*, new: bool) -> str:
     )
 
 
-def _run(ctx: click.Context, demo: bool, call: Callable[[Any], Any], *, session: bool = True):  # type: ignore[no-untyped-def]
+def _run(ctx: click.Context, demo: bool, call: Callable[[Any], Any], *, session: bool = True):
     """``call`` in one write transaction (or with the database, for calls that own theirs);
     a portal refusal ends the command with the parent's message and exit code 1."""
     from helpdesk_tui.cli_admin import _database

@@ -6,23 +6,64 @@ writers so two desks never deadlock upgrading a read lock, plain BEGIN for reade
 WAL lets readers go on while one desk writes; synchronous=FULL survives power loss.
 """
 
-from collections.abc import Iterator
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE = "helpdesk_write"
+# A transient failure (a lock, a deadlock, a lost connection) is tried again after
+# 0.05, 0.1, 0.2 ... s, for as long as the whole call stays within this many seconds.
+RETRY_SECONDS = 5.0
+FIRST_BACKOFF = 0.05
 
 
-def build_engine(url: str, *, echo: bool = False) -> Engine:
+class DatabaseUnavailable(Exception):
+    """The database could not be used even after retrying (down, unreachable, or locked
+    by someone else for too long). ``str()`` says which, for staff to read."""
+
+
+def transient_problem(exc: BaseException) -> str | None:
+    """What went wrong, for staff, when ``exc`` is worth retrying; else None."""
+    if isinstance(exc, PoolTimeout | DisconnectionError):
+        return "no free connection to the database"
+    if not isinstance(exc, DBAPIError):
+        return None
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+    message = str(exc.orig).lower()
+    if sqlstate == "40P01":
+        return "a deadlock with another desk"
+    if sqlstate == "40001":
+        return "a conflicting change by another desk"
+    if exc.connection_invalidated or sqlstate[:2] in ("08", "57") or "connection" in message:
+        return "the connection to the database was lost or refused"
+    if "database is locked" in message or "database is busy" in message:
+        return "the database is locked by another desk"
+    if "unable to open database file" in message or "disk i/o error" in message:
+        return "the database file cannot be opened"
+    return None
+
+
+def build_engine(
+    url: str, *, echo: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, echo=echo)
+        return _sqlite_engine(url, echo=echo, busy_timeout_ms=busy_timeout_ms)
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -41,14 +82,14 @@ def build_engine(url: str, *, echo: bool = False) -> Engine:
     )
 
 
-def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         echo=echo,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
     )
 
     @event.listens_for(engine, "connect")
@@ -58,7 +99,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         # Deleted or overwritten content (a key erased from a sent message) is zeroed
         # on disk instead of lingering in free space.
         cursor.execute("PRAGMA secure_delete=ON")
@@ -101,14 +142,19 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; closing it ends (rolls back) its transaction while
-        leaving loaded objects readable."""
+        leaving loaded objects readable. Its transaction begins at once, retried while
+        the database is briefly unavailable."""
         with Session(self.engine) as session:
+            self._begin(session)
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction for one action: committed on success, rolled back on error."""
+        """One transaction for one action: committed on success, rolled back on error.
+        It begins at once (SQLite: BEGIN IMMEDIATE), retried while the database is
+        briefly locked or unreachable."""
         with Session(self.write_engine) as session:
+            self._begin(session)
             try:
                 yield session
                 session.commit()
@@ -118,6 +164,57 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def run(self, call: Callable[[Session], T], *, write: bool = True) -> T:
+        """``call(session)`` in one transaction (a write, or a read), run again from the
+        start when a transient failure (a deadlock, a lock, a lost connection) rolls it
+        back, for up to RETRY_SECONDS; then DatabaseUnavailable. ``call`` must do
+        nothing but database work, since it may run more than once."""
+        return self._retrying(lambda: self._once(call, write=write))
+
+    def _once(self, call: Callable[[Session], T], *, write: bool) -> T:
+        with self.write() if write else self.read() as session:
+            return call(session)
+
+    def ping(self) -> None:
+        """Raise DatabaseUnavailable unless the database answers a trivial query now."""
+        self.run(lambda s: s.connection().execute(text("SELECT 1")), write=False)
+
+    def _begin(self, session: Session) -> None:
+        def attempt() -> None:
+            try:
+                session.connection()
+            except Exception:
+                with contextlib.suppress(Exception):
+                    session.rollback()  # start the next try from a clean session
+                raise
+
+        self._retrying(attempt)
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        started = time.monotonic()
+        backoff = FIRST_BACKOFF
+        tries = 0
+        while True:
+            tries += 1
+            try:
+                return attempt()
+            except Exception as exc:
+                problem = transient_problem(exc)
+                if problem is None:
+                    raise
+                delay = backoff * (1 + random.random() / 2)
+                if time.monotonic() - started + delay > RETRY_SECONDS:
+                    log.warning(
+                        "database unavailable after %d tries: %s (%s)",
+                        tries,
+                        problem,
+                        exc.__class__.__name__,
+                    )
+                    raise DatabaseUnavailable(problem) from exc
+                log.info("retrying in %.2f s after %s (try %d)", delay, problem, tries)
+                time.sleep(delay)
+                backoff *= 2
 
     def checkpoint(self) -> None:
         """SQLite: copy the WAL into the database file and truncate it to zero bytes, so

@@ -1,11 +1,13 @@
 """One line that says who else has this ticket or guardian open right now."""
 
+import contextlib
 import threading
 
-from textual import work
 from textual.widgets import Static
 
 from helpdesk_tui.services.presence import HEARTBEAT, heartbeat, leave
+from helpdesk_tui.widgets.desk import desk_of, every, signed_in
+from helpdesk_tui.widgets.service_call import run_service
 
 
 class PresenceLine(Static):
@@ -18,8 +20,8 @@ class PresenceLine(Static):
     }
     """
 
-    def __init__(self, target: str, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+    def __init__(self, target: str, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
         self.target = target
         self.others: list[str] = []
         self.beats = 0  # bumped after each heartbeat; tests wait on it
@@ -27,14 +29,16 @@ class PresenceLine(Static):
     def on_mount(self) -> None:
         self.display = False
         self.beat()
-        self.set_interval(HEARTBEAT.total_seconds(), self.beat)
+        every(self, HEARTBEAT.total_seconds(), self.beat)
 
-    @work(thread=True, exclusive=True, group="presence")
     def beat(self) -> None:
-        app = self.app
-        with app.database.write() as session:  # type: ignore[attr-defined]
-            others = heartbeat(session, actor=app.staff, target=self.target)  # type: ignore[attr-defined]
-        app.call_from_thread(self._show, others)
+        staff, target = signed_in(self), self.target
+        run_service(
+            self,
+            lambda s: heartbeat(s, actor=staff, target=target),
+            done=self._show,
+            group="presence",
+        )
 
     def _show(self, others: list[str]) -> None:
         self.others = others
@@ -45,13 +49,13 @@ class PresenceLine(Static):
     def on_unmount(self) -> None:
         """Say goodbye without holding up the screen change (a stale heartbeat expires
         by itself anyway, so a lost goodbye does no harm)."""
-        app, target = self.app, self.target
-        staff = getattr(app, "staff", None)
+        desk = desk_of(self)
+        staff, target = desk.staff, self.target
         if staff is None:
             return
 
         def goodbye() -> None:
-            with app.database.write() as session:  # type: ignore[attr-defined]
-                leave(session, actor=staff, target=target)
+            with contextlib.suppress(Exception):
+                desk.database.run(lambda s: leave(s, actor=staff, target=target))
 
         threading.Thread(target=goodbye, name="presence-leave", daemon=True).start()

@@ -1,46 +1,62 @@
 """Driving the real app with Pilot."""
 
+import contextlib
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
+from textual.worker import WorkerCancelled
 
 from helpdesk_tui.app import HelpdeskApp
+from helpdesk_tui.config import Settings
 from helpdesk_tui.data.engine import Database
 
 SIZE = (120, 40)
 
 
-def make_app(database: Database) -> HelpdeskApp:
-    return HelpdeskApp(database, demo=True)
+def make_app(database: Database, *, settings: Settings | None = None) -> HelpdeskApp:
+    """The app as staff run it, but with its timers off: a test runs each periodic
+    check (a guardian's watch, the outbox) itself, so nothing races it."""
+    return HelpdeskApp(database, demo=True, settings=settings, timers=False)
 
 
-async def settle(pilot: Pilot) -> None:
+async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
     """Let thread workers finish and their results reach the screen.
 
-    Two pauses: the first lets widgets handle the results; DataTable then sizes its
-    columns when it next goes idle, which the second pause waits for."""
-    await pilot.app.workers.wait_for_complete()
+    A worker superseded by a newer one (a search per keystroke) ends cancelled; that is
+    normal, so wait again until every worker has finished. Then two pauses: the first
+    lets widgets handle the results; DataTable sizes its columns when it next goes
+    idle, which the second pause waits for."""
+    workers = pilot.app.workers
+    for _ in range(100):
+        if all(w.is_finished for w in workers):
+            break
+        with contextlib.suppress(WorkerCancelled):
+            await workers.wait_for_complete()
+        await pilot.pause()
     await pilot.pause()
     await pilot.pause()
 
 
 async def sign_in(
-    pilot: Pilot, username: str = "demo-agent", password: str = "demo-password"
+    pilot: Pilot,  # type: ignore[type-arg]
+    username: str = "demo-agent",
+    password: str = "demo-password",
 ) -> None:
     await pilot.press(*username, "enter", *password, "enter")
     await settle(pilot)
 
 
-async def search(pilot: Pilot, text: str) -> None:
+async def search(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
     await pilot.press(*text)
     await settle(pilot)
 
 
-def rows(pilot: Pilot, selector: str = "#results") -> list[list[str]]:
+def rows(pilot: Pilot, selector: str = "#results") -> list[list[str]]:  # type: ignore[type-arg]
     table = pilot.app.screen.query_one(selector, DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-def text_of(pilot: Pilot, selector: str) -> str:
+def text_of(pilot: Pilot, selector: str) -> str:  # type: ignore[type-arg]
     widget = pilot.app.screen.query_one(selector)
     if isinstance(widget, Input):
         return widget.value

@@ -5,8 +5,8 @@ from textual import events
 
 from helpdesk_tui.data.demo.rows import demo_key
 from helpdesk_tui.data.tables import ActivationKey, Guardian, PortalAccount
-from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.screens.guardian_lookup import GuardianLookupScreen
+from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.screens.lookup.guardian_lookup import GuardianLookupScreen
 from helpdesk_tui.widgets.formatting import short_school
 from tests.conftest import SEED
 from tests.ui.helpers import SIZE, make_app, rows, search, settle, sign_in, text_of

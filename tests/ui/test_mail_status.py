@@ -4,12 +4,11 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from helpdesk_tui.app import HelpdeskApp
 from helpdesk_tui.config import Settings
 from helpdesk_tui.data.tables import OutboxMessage
 from helpdesk_tui.services.mail import queue
 from helpdesk_tui.services.texts import Letter
-from tests.ui.helpers import SIZE, settle, sign_in
+from tests.ui.helpers import SIZE, make_app, settle, sign_in
 
 
 async def test_demo_mail_goes_to_eml_files_and_failures_show_in_the_header(
@@ -35,12 +34,12 @@ async def test_demo_mail_goes_to_eml_files_and_failures_show_in_the_header(
         )
         broken.status, broken.last_error = "failed", "550 mailbox unavailable"
     settings = Settings(database_url="", data_dir=tmp_path, config_file=tmp_path / "none.toml")
-    app = HelpdeskApp(sqlite_seeded, demo=True, settings=settings)
+    app = make_app(sqlite_seeded, settings=settings)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        app.deliver_mail()
+        app.jobs.deliver_mail()
         await settle(pilot)
-        assert app.mail_runs == 1
+        assert app.jobs.mail_runs == 1
         assert "1 FAILED" in app.sub_title and "helpdesk mail retry-failed" in app.sub_title
     [eml] = list((tmp_path / "demo-mail").glob("*.eml"))
     assert "Subject: Hello" in eml.read_text()
@@ -62,11 +61,11 @@ async def test_a_mailbox_that_cannot_be_read_shows_in_the_header(
     settings = Settings(
         database_url="", data_dir=tmp_path, config_file=tmp_path / "none.toml", imap=imap
     )
-    app = HelpdeskApp(sqlite_seeded, demo=True, settings=settings)
+    app = make_app(sqlite_seeded, settings=settings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await sign_in(pilot)
-        app.fetch_mail()
+        app.jobs.fetch_mail()
         await settle(pilot)
         assert "[MAILBOX DOWN]" in app.sub_title
-        assert "Cannot read the support mailbox" in (app.mailbox_error or "")
+        assert "Cannot read the support mailbox" in (app.jobs.mailbox_error or "")
         assert any("cannot reach" in str(t.render()) for t in app.screen.query("Toast"))

@@ -9,10 +9,10 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.key_codec import canonical_hex, key_digest
 from helpdesk_tui.data.tables import ActivationKey, OutboxMessage
-from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.screens.key_shown import KeyShownModal
-from helpdesk_tui.screens.reissue_key import ReissueKeyModal
-from helpdesk_tui.screens.verify_caller import VerifyCallerScreen
+from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.screens.guardian.key_shown import KeyShownModal
+from helpdesk_tui.screens.guardian.reissue_key import ReissueKeyModal
+from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
 from helpdesk_tui.services.mail import EmlFolderTransport, deliver_due
 from tests.recovery import audit_rows, birth_date_of, outbox_for, pick_guardian
 from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of

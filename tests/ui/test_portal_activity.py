@@ -5,8 +5,8 @@ import pytest
 from sqlmodel import col, select
 
 from helpdesk_tui.data.tables import Guardian
-from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.screens.language_picker import LanguagePicker
+from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.screens.guardian.language_picker import LanguagePicker
 from helpdesk_tui.services.portal import AccountDisabled, SignInRefused, redeem_key, sign_in
 from tests.conftest import first_row
 from tests.recovery import audit_rows, demo_key_of, pick_guardian

@@ -5,9 +5,9 @@ import stat
 
 from textual.widgets import DataTable
 
-from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.screens.guardian_lookup import GuardianLookupScreen
-from helpdesk_tui.screens.portal_usage import PortalUsageScreen
+from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.screens.lookup.guardian_lookup import GuardianLookupScreen
+from helpdesk_tui.screens.reports.portal_usage import PortalUsageScreen
 from tests.ui.helpers import SIZE, make_app, rows, settle, sign_in, text_of
 
 

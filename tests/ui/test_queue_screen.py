@@ -6,7 +6,7 @@ import re
 from sqlmodel import select
 
 from helpdesk_tui.data.tables import Ticket
-from helpdesk_tui.screens.ticket_queue import TicketQueueScreen
+from helpdesk_tui.screens.tickets.ticket_queue import TicketQueueScreen
 from helpdesk_tui.services.tickets import seed_tickets
 from tests.ui.helpers import SIZE, make_app, rows, settle, sign_in, text_of
 

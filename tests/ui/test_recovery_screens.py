@@ -4,10 +4,10 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.demo.rows import demo_key
 from helpdesk_tui.data.tables import ActivationKey, PortalAccount
-from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.screens.key_check import KeyCheckScreen
-from helpdesk_tui.screens.reason_prompt import ReasonPrompt
-from helpdesk_tui.screens.verify_caller import VerifyCallerScreen
+from helpdesk_tui.screens.dialogs import ReasonPrompt
+from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
+from helpdesk_tui.screens.lookup.key_check import KeyCheckScreen
 from tests.conftest import SEED
 from tests.recovery import audit_rows, birth_date_of, pick_guardian
 from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of

@@ -1,6 +1,6 @@
 """Signing in at the desk."""
 
-from helpdesk_tui.screens.guardian_lookup import GuardianLookupScreen
+from helpdesk_tui.screens.lookup.guardian_lookup import GuardianLookupScreen
 from helpdesk_tui.screens.sign_in import SignInScreen
 from helpdesk_tui.services.staff import SIGN_IN_FAILED
 from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 
 from helpdesk_tui.data.tables import Guardian, OutboxMessage, Ticket, TicketMessage
-from helpdesk_tui.screens.reply_composer import ReplyComposer
-from helpdesk_tui.screens.ticket_detail import TicketDetailScreen
+from helpdesk_tui.screens.tickets.reply_composer import ReplyComposer
+from helpdesk_tui.screens.tickets.ticket_detail import TicketDetailScreen
 from helpdesk_tui.services import tickets as t
 from tests.recovery import pick_guardian, staff
 from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of
@@ -106,8 +106,8 @@ async def test_merge_a_duplicate_moves_the_conversation_and_closes_it(sqlite_see
 
 
 async def test_the_whole_phone_call_from_lookup_to_resolved_ticket(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
-    from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-    from helpdesk_tui.screens.key_shown import KeyShownModal
+    from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
+    from helpdesk_tui.screens.guardian.key_shown import KeyShownModal
     from tests.recovery import birth_date_of
     from tests.ui.helpers import rows
 

@@ -177,6 +177,15 @@ def test_control_characters_are_refused_with_a_message(query: str) -> None:
         parse_query(query)
 
 
+@pytest.mark.parametrize("query", ["\U0010ffff", "maria \U0010ffff", "\uffff", "\ufdd0x"])
+def test_characters_no_name_uses_get_a_message(
+    db: Database, memory_agent: StaffMember, query: str
+) -> None:
+    """U+10FFFF (and the other noncharacters) once ended the app from the lookup box."""
+    with pytest.raises(InvalidSearch, match="no name, email or number uses"):
+        _search(db, memory_agent, query)
+
+
 def test_wildcards_are_literal(db: Database, memory_agent: StaffMember) -> None:
     with db.write() as session:
         for first, last in (

@@ -30,7 +30,7 @@ from helpdesk_tui.services.kernel.district import DistrictInfo, get_district, gr
 from helpdesk_tui.services.kernel.errors import NotFound, NotPermitted
 from helpdesk_tui.services.kernel.permissions import may_see_guardian
 from helpdesk_tui.services.verification import current_pass, open_block, verification_summary
-from helpdesk_tui.vocabulary import AccountStatus, KeyStatus
+from helpdesk_tui.vocabulary import AccountStatus, KeyStatus, Language
 
 ACCESS_LOG_ROWS = 20
 AUDIT_ROWS = 30
@@ -214,9 +214,7 @@ def get_guardian_detail(
             )
             if p
         ),
-        preferred_language={"en": "English", "es": "Spanish"}.get(
-            guardian.preferred_language, guardian.preferred_language
-        ),
+        preferred_language=Language.label_of(guardian.preferred_language),
         language_set_by_staff=guardian.language_set_by_staff,
         active=guardian.active,
         students=_students(session, guardian_id),

@@ -110,6 +110,12 @@ def parse_query(query: str) -> ParsedQuery:
             "The search contains a control character (a tab, line break or NUL, often from a "
             "paste). Clear the box and type the search again."
         )
+    odd = next((ch for ch in query if unicodedata.category(ch) in ("Cn", "Co")), None)
+    if odd is not None:
+        raise InvalidSearch(
+            f"The search contains U+{ord(odd):04X}, a character no name, email or number uses "
+            "(often from a paste). Clear the box and type the search again."
+        )
     text = query.strip()
     if not text:
         return ParsedQuery()

@@ -1,4 +1,19 @@
-"""Domain errors. Each message tells a clerk what to do next."""
+"""Domain errors. Each message tells a clerk what to do next.
+
+DatabaseUnavailable (the data layer's, after its retries) is part of the services' API
+too: callers tell a refusal from a database that cannot be reached right now.
+"""
+
+from helpdesk_tui.data.engine import DatabaseUnavailable
+
+__all__ = [
+    "DatabaseUnavailable",
+    "DomainError",
+    "InvalidSearch",
+    "NotFound",
+    "NotPermitted",
+    "SignInFailed",
+]
 
 
 class DomainError(Exception):

@@ -12,7 +12,7 @@ from helpdesk_tui.services.recovery.account_actions import (
     unlock_account,
 )
 from helpdesk_tui.services.recovery.key_check import InvalidKey, KeyCheck, check_key
-from helpdesk_tui.services.recovery.key_letter import render_key_letter
+from helpdesk_tui.services.recovery.key_letter import render_key_letter, save_key_letter
 from helpdesk_tui.services.recovery.keys import AccountExists, IssuedKey, reissue_activation_key
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "render_key_letter",
     "resend_email_verification",
     "reset_account",
+    "save_key_letter",
     "send_password_reset",
     "send_username",
     "unlock_account",

@@ -1,13 +1,17 @@
 """The printable activation-key letter (PDF), for the post or the school counter, in
-the guardian's language. It is made in memory from the key just issued; the caller
-decides where the bytes go."""
+the guardian's language, made from the key just issued: as bytes, or saved as a file
+only its user can read."""
 
+import os
 import unicodedata
 from datetime import datetime
+from pathlib import Path
 
 from fpdf import FPDF
+from sqlmodel import Session
 
-from helpdesk_tui.services.kernel.district import DistrictInfo
+from helpdesk_tui.services.kernel.district import DistrictInfo, get_district
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.recovery.keys import IssuedKey
 from helpdesk_tui.services.texts import LETTER_LABELS, key_steps
 
@@ -63,3 +67,20 @@ def render_key_letter(
     )
     line(labels["issued"].format(date=f"{issued_on:%Y-%m-%d}", staff=staff_name), size=8)
     return bytes(pdf.output())
+
+
+def save_key_letter(session: Session, *, issued: IssuedKey, staff_name: str, folder: Path) -> Path:
+    """Write the letter as a PDF readable only by this user (it holds a live key until
+    it is printed) and return where; DomainError says what to do if it cannot be."""
+    district = get_district(session)
+    now = datetime.now(district.zone)
+    pdf = render_key_letter(issued, district=district, staff_name=staff_name, issued_on=now)
+    path = folder / f"key-letter-{issued.guardian_id}-{now:%Y%m%d-%H%M%S}.pdf"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(pdf)
+    except OSError as exc:
+        raise DomainError(f"cannot write {path}: {exc.strerror}. Copy the key instead.") from exc
+    return path

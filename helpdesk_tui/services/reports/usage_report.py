@@ -120,7 +120,7 @@ def usage_entries(
     days: int = 30,
     school_id: int | None = None,
     whole_district: bool = False,
-    only: str | None = None,
+    only: UsageCondition | None = None,
     now: datetime | None = None,
     limit: int | None = None,
 ) -> Iterator[UsageEntry]:

@@ -1,18 +1,19 @@
 """Staff sign-in. A wrong username or password gets one message that says neither."""
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
+from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.staff import MAX_CREDENTIAL_LENGTH, authenticate
 
 
-class SignInScreen(Screen[StaffMember | None]):
+class SignInScreen(DeskScreen[StaffMember | None]):
+    CSS_PATH = "sign_in.tcss"
     BINDINGS = [
         Binding(
             "escape", "leave", "Quit", id="sign-in.quit", tooltip="Close the app without signing in"
@@ -23,8 +24,7 @@ class SignInScreen(Screen[StaffMember | None]):
         super().__init__()
         self.demo = demo
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         with Vertical(id="sign-in-box"):
             yield Label("Sign in to the Parent Portal helpdesk", id="sign-in-title")
             yield Input(
@@ -44,7 +44,6 @@ class SignInScreen(Screen[StaffMember | None]):
                     "password demo-password",
                     classes="hint",
                 )
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
@@ -63,24 +62,27 @@ class SignInScreen(Screen[StaffMember | None]):
             return
         self.query_one("#sign-in", Button).disabled = True
         self.query_one("#sign-in-message", Static).update("Checking…")
-        self._check(username, password)
+        self.call(
+            lambda s: authenticate(s, username=username, password=password),
+            done=self.dismiss,
+            refused=self._failed,
+            unavailable=lambda: self._failed(
+                DomainError("The database cannot be reached; try again in a moment.")
+            ),
+            write=False,
+            group="sign-in",
+        )
 
-    @work(thread=True, exclusive=True, group="sign-in")
-    def _check(self, username: str, password: str) -> None:
-        try:
-            with self.app.database.read() as session:  # type: ignore[attr-defined]
-                staff = authenticate(session, username=username, password=password)
-        except DomainError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self.dismiss, staff)
-
-    def _failed(self, message: str) -> None:
-        self.query_one("#sign-in", Button).disabled = False
+    def _failed(self, exc: DomainError) -> None:
+        self._enable()
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
-        self._show_error(message)
+        self._show_error(str(exc))
+
+    def _enable(self) -> None:
+        self.query_one("#sign-in", Button).disabled = False
+        self.query_one("#sign-in-message", Static).update("")
 
     def _show_error(self, message: str) -> None:
         widget = self.query_one("#sign-in-message", Static)

@@ -2,6 +2,9 @@
 first), then one proof: an emailed code read back, a callback to a number on file, or
 in person a photo ID and the signed form. Finishing records passed or failed."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,20 +22,21 @@ from textual.widgets import (
     Static,
 )
 
-from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.services import verification as v
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.masking import mask_email
-from helpdesk_tui.services.verification import (
-    MAX_ANSWER,
-    SCREENING_ITEMS,
-    Comparison,
-    answers,
-    proofs,
-)
+from helpdesk_tui.vocabulary import Proof, ScreeningResult, VerificationMethod, VerificationOutcome
+from helpdesk_tui.widgets.desk import signed_in
+from helpdesk_tui.widgets.service_call import run_service
 
-RESULT_MARKS = {"match": "[green]✔ match[/]", "no match": "[red]✘ no match[/]"}
+RESULT_MARKS: dict[str, str] = {
+    ScreeningResult.MATCH: "[green]✔ match[/]",
+    ScreeningResult.NO_MATCH: "[red]✘ no match[/]",
+}
+
+
+T = TypeVar("T")
 
 
 def _masked_phone(label: str, number: str) -> str:
@@ -41,6 +45,7 @@ def _masked_phone(label: str, number: str) -> str:
 
 
 class VerifyCallerScreen(ModalScreen[bool]):
+    CSS_PATH = "guardian.tcss"
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", id="verify.finish", tooltip="Record the outcome"),
         Binding(
@@ -85,13 +90,13 @@ class VerifyCallerScreen(ModalScreen[bool]):
                 "with the record and are not kept.",
                 classes="section-title",
             )
-            for item, label in SCREENING_ITEMS.items():
+            for item, label in v.SCREENING_ITEMS.items():
                 with Horizontal(classes="screen-row"):
                     yield Label(label, classes="screen-label")
                     yield Input(
                         placeholder="caller's answer, then Enter",
                         id=f"ans-{item}",
-                        max_length=MAX_ANSWER,
+                        max_length=v.MAX_ANSWER,
                         compact=True,
                     )
                     yield Static("", id=f"res-{item}", classes="screen-result")
@@ -124,7 +129,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
                 yield Button("Guardian answered", id="callback-done", disabled=True, compact=True)
             with Horizontal(classes="proof-row", id="proof-in-person"):
                 yield Select(
-                    [(t, t) for t in proofs.ID_TYPES],
+                    [(t, t) for t in v.ID_TYPES],
                     prompt="photo ID shown",
                     id="id-type",
                     compact=True,
@@ -143,37 +148,39 @@ class VerifyCallerScreen(ModalScreen[bool]):
         for judge in self.query(".judge-row"):
             judge.display = False
         self.query_one("#ans-zip", Input).focus()
-        self._start("in_person" if self.clerk else "phone")
+        self._start(VerificationMethod.IN_PERSON if self.clerk else VerificationMethod.PHONE)
 
     # -- service calls -------------------------------------------------------------
-    def _call(self, call, done) -> None:  # type: ignore[no-untyped-def]
-        run_in_thread(self, call, done=done, failed=self._failed, group="verify")
+    def _call(
+        self, call: Callable[[Any], T], done: Callable[[T], object], *, write: bool = True
+    ) -> None:
+        run_service(self, call, done=done, refused=self._failed, write=write, group="verify")
 
     def _failed(self, exc: DomainError) -> None:
         self.notify(str(exc), title="Verification", severity="error", timeout=8)
         self.changes += 1
 
-    def _start(self, method: str) -> None:
-        actor, gid = self.app.staff, self.detail.guardian_id  # type: ignore[attr-defined]
+    def _start(self, method: VerificationMethod) -> None:
+        actor, gid = signed_in(self), self.detail.guardian_id
 
-        def start(session):  # type: ignore[no-untyped-def]
+        def start(session: Any) -> v.VerificationView:
             return v.start_verification(session, actor=actor, guardian_id=gid, method=method)
 
         self._call(start, self._show)
 
     def _show(self, view: v.VerificationView) -> None:
         self.view = view
-        self.query_one("#proof-code").display = "email_code" in view.allowed_proofs
+        self.query_one("#proof-code").display = Proof.EMAIL_CODE in view.allowed_proofs
         self.query_one("#proof-callback").display = (
-            "callback" in view.allowed_proofs and view.method == "phone"
+            Proof.CALLBACK in view.allowed_proofs and view.method == VerificationMethod.PHONE
         )
-        self.query_one("#proof-in-person").display = view.method == "in_person"
+        self.query_one("#proof-in-person").display = view.method == VerificationMethod.IN_PERSON
         self.refresh_bindings()
-        for item in SCREENING_ITEMS:
-            result = view.screening.get(item)
-            self.query_one(f"#res-{item}", Static).update(RESULT_MARKS.get(result or "", ""))
+        for item in v.SCREENING_ITEMS:
+            result = view.screening.get(item, "")
+            self.query_one(f"#res-{item}", Static).update(RESULT_MARKS.get(result, ""))
         matched = view.matches
-        proofs = ", ".join(v.PROOF_LABELS.get(p, p) for p in view.proofs if p in v.PROOF_LABELS)
+        proofs = ", ".join(Proof(p).label for p in view.proofs if Proof.has(p))
         ready = "[green]ready to pass[/]" if view.ready else "[yellow]not enough yet[/]"
         self.query_one("#verify-status", Static).update(
             f"Screening: {matched} matched ({view.screening_required} needed) · "
@@ -183,28 +190,28 @@ class VerifyCallerScreen(ModalScreen[bool]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "send_code":
-            return self.view is not None and "email_code" in self.view.allowed_proofs
+            return self.view is not None and Proof.EMAIL_CODE in self.view.allowed_proofs
         return True
 
     @on(RadioSet.Changed, "#method")
     def _method_changed(self, event: RadioSet.Changed) -> None:
         if self.view is not None and event.pressed.id and event.pressed.id != self.view.method:
-            self._start(event.pressed.id)
+            self._start(VerificationMethod(event.pressed.id))
 
     @on(Input.Submitted, ".screen-row Input")
     def _check(self, event: Input.Submitted) -> None:
         if self.view is None or event.input.id is None:
             return
         item = event.input.id.removeprefix("ans-")
-        answer, actor, vid = event.value, self.app.staff, self.view.id  # type: ignore[attr-defined]
+        answer, actor, vid = event.value, signed_in(self), self.view.id
 
-        def check(session):  # type: ignore[no-untyped-def]
-            return answers.check_screening(
+        def check(session: Any) -> v.Comparison:
+            return v.check_screening(
                 session, actor=actor, verification_id=vid, item=item, answer=answer
             )
 
-        def shown(result: Comparison) -> None:
-            if result.result == "judge":
+        def shown(result: v.Comparison) -> None:
+            if result.result == ScreeningResult.JUDGE:
                 self.query_one(f"#reveal-{item}", Static).update(
                     f"The record says: {result.reveal}. Does the caller's answer match?"
                 )
@@ -224,10 +231,10 @@ class VerifyCallerScreen(ModalScreen[bool]):
         self.query_one(f"#judge-{item}").display = False
         self.query_one(f"#reveal-{item}", Static).update("")
         self._focus_after(item)
-        actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
+        actor, vid = signed_in(self), self.view.id
 
-        def judge(session):  # type: ignore[no-untyped-def]
-            return answers.judge_screening(
+        def judge(session: Any) -> v.VerificationView:
+            return v.judge_screening(
                 session, actor=actor, verification_id=vid, item=item, matched=verdict == "yes"
             )
 
@@ -236,7 +243,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
     def _focus_after(self, item: str) -> None:
         """On to the next unanswered screening item, then to the first proof control,
         so the whole checklist can be worked with Enter and Tab."""
-        items = list(SCREENING_ITEMS)
+        items = list(v.SCREENING_ITEMS)
         for following in items[items.index(item) + 1 :]:
             box = self.query_one(f"#ans-{following}", Input)
             if not box.value:
@@ -251,12 +258,12 @@ class VerifyCallerScreen(ModalScreen[bool]):
     def _reload(self) -> None:
         if self.view is None:
             return
-        actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
+        actor, vid = signed_in(self), self.view.id
 
-        def load(session):  # type: ignore[no-untyped-def]
+        def load(session: Any) -> v.VerificationView:
             return v.get_verification(session, actor=actor, verification_id=vid)
 
-        self._call(load, self._show)
+        self._call(load, self._show, write=False)
 
     def _proof_status(self, message: str) -> None:
         self.query_one("#proof-status", Static).update(message)
@@ -267,14 +274,14 @@ class VerifyCallerScreen(ModalScreen[bool]):
         if self.view is None or not isinstance(to, str):
             self._proof_status("[red]Choose an email on file first.[/]")
             return
-        actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
+        actor, vid = signed_in(self), self.view.id
 
-        def send(session):  # type: ignore[no-untyped-def]
-            return proofs.send_code(session, actor=actor, verification_id=vid, to=to)
+        def send(session: Any) -> str:
+            return v.send_code(session, actor=actor, verification_id=vid, to=to)
 
         def sent(masked: str) -> None:
             self._proof_status(
-                f"Code sent to {masked}. Ask the caller to read it back; it expires in {proofs.CODE_MINUTES} minutes."
+                f"Code sent to {masked}. Ask the caller to read it back; it expires in {v.CODE_MINUTES} minutes."
             )
             self.query_one("#code", Input).focus()
             self.changes += 1
@@ -285,12 +292,12 @@ class VerifyCallerScreen(ModalScreen[bool]):
     def _confirm_code(self, event: Input.Submitted) -> None:
         if self.view is None:
             return
-        actor, vid, code = self.app.staff, self.view.id, event.value  # type: ignore[attr-defined]
+        actor, vid, code = signed_in(self), self.view.id, event.value
 
-        def confirm(session):  # type: ignore[no-untyped-def]
-            return proofs.confirm_code(session, actor=actor, verification_id=vid, code=code)
+        def confirm(session: Any) -> v.CodeCheck:
+            return v.confirm_code(session, actor=actor, verification_id=vid, code=code)
 
-        def checked(result: proofs.CodeCheck) -> None:
+        def checked(result: v.CodeCheck) -> None:
             self._proof_status(
                 ("[green]" if result.confirmed else "[red]") + result.message + "[/]"
             )
@@ -315,10 +322,10 @@ class VerifyCallerScreen(ModalScreen[bool]):
         number = self.query_one("#callback-to", Select).value
         if self.view is None or not isinstance(number, str):
             return
-        actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
+        actor, vid = signed_in(self), self.view.id
 
-        def record(session):  # type: ignore[no-untyped-def]
-            return proofs.record_callback(session, actor=actor, verification_id=vid, phone=number)
+        def record(session: Any) -> v.VerificationView:
+            return v.record_callback(session, actor=actor, verification_id=vid, phone=number)
 
         self._call(record, self._show)
 
@@ -330,10 +337,10 @@ class VerifyCallerScreen(ModalScreen[bool]):
             return
         matched = self.query_one("#id-matched", Checkbox).value
         signed = self.query_one("#form-signed", Checkbox).value
-        actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
+        actor, vid = signed_in(self), self.view.id
 
-        def record(session):  # type: ignore[no-untyped-def]
-            return proofs.record_in_person(
+        def record(session: Any) -> v.VerificationView:
+            return v.record_in_person(
                 session,
                 actor=actor,
                 verification_id=vid,
@@ -348,13 +355,13 @@ class VerifyCallerScreen(ModalScreen[bool]):
     def action_finish(self) -> None:
         if self.view is None:
             return
-        actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
+        actor, vid = signed_in(self), self.view.id
 
-        def finish(session):  # type: ignore[no-untyped-def]
+        def finish(session: Any) -> v.VerificationView:
             return v.finish_verification(session, actor=actor, verification_id=vid)
 
         def finished(view: v.VerificationView) -> None:
-            if view.outcome == "passed":
+            if view.outcome == VerificationOutcome.PASSED:
                 self.notify(
                     "Caller verified. Sensitive actions are open for 15 minutes.", timeout=6
                 )
@@ -364,7 +371,7 @@ class VerifyCallerScreen(ModalScreen[bool]):
                     severity="warning",
                     timeout=8,
                 )
-            self.dismiss(view.outcome == "passed")
+            self.dismiss(view.outcome == VerificationOutcome.PASSED)
 
         self._call(finish, finished)
 
@@ -373,15 +380,16 @@ class VerifyCallerScreen(ModalScreen[bool]):
         if self.view is None:
             self.dismiss(False)
             return
-        actor, vid = self.app.staff, self.view.id  # type: ignore[attr-defined]
+        actor, vid = signed_in(self), self.view.id
 
-        def abandon(session) -> None:  # type: ignore[no-untyped-def]
+        def abandon(session: Any) -> None:
             v.abandon_verification(session, actor=actor, verification_id=vid)
 
-        run_in_thread(
+        run_service(
             self,
             abandon,
             done=lambda _: self.dismiss(False),
-            failed=lambda _: self.dismiss(False),
+            refused=lambda _: self.dismiss(False),
+            unavailable=lambda: self.dismiss(False),
             group="verify",
         )

@@ -2,23 +2,26 @@
 time left on each (red overdue, yellow due within two hours), claim, assign, release,
 filters by school and category."""
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
-from textual.worker import get_current_worker
+from textual.widgets import DataTable, Select, Static
 
-from helpdesk_tui.screens.background import run_action, run_in_thread
-from helpdesk_tui.screens.staff_picker import StaffPicker
+from helpdesk_tui.messages import OpenTicket
+from helpdesk_tui.screens.base import DeskScreen
+from helpdesk_tui.screens.bindings import bindings
+from helpdesk_tui.screens.tickets.staff_picker import StaffPicker
 from helpdesk_tui.services import tickets
 from helpdesk_tui.services.kernel.district import list_schools
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.staff import StaffChoice
-from helpdesk_tui.services.tickets import PAGE, VIEWS, QueueFilter, QueuePage, QueueRow, queue_page
+from helpdesk_tui.services.tickets import PAGE, QueueFilter, QueuePage, QueueRow, queue_page
+from helpdesk_tui.vocabulary import Category, QueueView, TicketStatus
 from helpdesk_tui.widgets.formatting import short_school, time_left
 
 # (label, width): the queue fits 120 columns; priority colours the ticket number.
@@ -40,7 +43,7 @@ def _fit(text: str, width: int) -> str:
 
 
 def _left(row: QueueRow) -> str:
-    if row.status == "pending":
+    if row.status == TicketStatus.PENDING:
         return "[dim]paused[/]"
     if row.seconds_left is None:
         return "—"
@@ -52,75 +55,48 @@ def _left(row: QueueRow) -> str:
     return f"[green]{text}[/]"
 
 
-class TicketQueueScreen(Screen[None]):
+class TicketQueueScreen(DeskScreen[None]):
+    CSS_PATH = "tickets.tcss"
+    # fmt: off
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="queue.back", tooltip="Back to the lookup"),
+        *bindings("queue", [
+            ("escape", "app.back", "Back", "Back to where you were"),
+            ("c", "claim", "Claim", "Assign the highlighted ticket to me"),
+            ("a", "assign", "Assign", "Assign the highlighted ticket to someone"),
+            ("r", "release", "Release", "Put the highlighted ticket back unassigned"),
+            ("pagedown", "page(1)", "Next page", "The next 50 tickets"),
+            ("pageup", "page(-1)", "Prev page", "The previous 50 tickets"),
+            ("f5", "reload", "Refresh", "Load the queue again"),
+            ("o", "sort", "Sort", "Most urgent first, or newest first"),
+            ("enter", "open", "Open", "Open the highlighted ticket"),
+        ]),
         *[
-            Binding(
-                str(i),
-                f"view('{view}')",
-                label,
-                id=f"queue.view-{view}",
-                show=False,
-                tooltip=f"Show {label}",
-            )
-            for i, (view, label) in enumerate(VIEWS.items(), 1)
+            Binding(str(i), f"view('{view.value}')", view.label, id=f"queue.view-{view.value}", show=False, tooltip=f"Show {view.label}")
+            for i, view in enumerate(QueueView, 1)
         ],
-        Binding(
-            "c", "claim", "Claim", id="queue.claim", tooltip="Assign the highlighted ticket to me"
-        ),
-        Binding(
-            "a",
-            "assign",
-            "Assign",
-            id="queue.assign",
-            tooltip="Assign the highlighted ticket to someone",
-        ),
-        Binding(
-            "r",
-            "release",
-            "Release",
-            id="queue.release",
-            tooltip="Put the highlighted ticket back unassigned",
-        ),
-        Binding("pagedown", "page(1)", "Next page", id="queue.next", tooltip="The next 50 tickets"),
-        Binding(
-            "pageup", "page(-1)", "Prev page", id="queue.prev", tooltip="The previous 50 tickets"
-        ),
-        Binding("f5", "reload", "Refresh", id="queue.refresh", tooltip="Load the queue again"),
-        Binding("o", "sort", "Sort", id="queue.sort", tooltip="Most urgent first, or newest first"),
-        Binding(
-            "enter",
-            "open",
-            "Open",
-            id="queue.open",
-            tooltip="Open the highlighted ticket",
-            show=True,
-        ),
     ]
+    # fmt: on
 
     def __init__(self) -> None:
         super().__init__()
-        self.filter = QueueFilter("unassigned")
+        self.filter = QueueFilter(QueueView.UNASSIGNED)
         self.page_offset = 0
         self.page: QueuePage | None = None
         self.loads = 0  # bumped when a page reaches the screen; tests wait on it
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-views")
         yield Static("", id="busy-banner")
         with Horizontal(id="queue-filters"):
             yield Select([], prompt="any school", id="filter-school", compact=True)
             yield Select(
-                [(label, key) for key, label in tickets.CATEGORY_LABELS.items()],
+                [(c.label, c.value) for c in Category],
                 prompt="any category",
                 id="filter-category",
                 compact=True,
             )
             yield Static("", id="queue-status", classes="hint")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#busy-banner").display = False
@@ -129,8 +105,13 @@ class TicketQueueScreen(Screen[None]):
             table.add_column(label, width=width)
         table.focus()
         self.action_reload()
-        self.set_interval(60, self.action_reload)  # time left moves on
-        run_in_thread(self, list_schools, done=self._schools, failed=lambda e: None, write=False)
+        self.every(60, self.action_reload)  # time left moves on
+        self.call(list_schools, done=self._schools, write=False, group="schools")
+
+    def on_screen_resume(self) -> None:
+        """Back from a ticket: what was done there shows in the queue."""
+        if self.page is not None:
+            self.action_reload()
 
     def _schools(self, schools: list[tuple[int, str]]) -> None:
         self.query_one("#filter-school", Select).set_options(
@@ -139,20 +120,13 @@ class TicketQueueScreen(Screen[None]):
 
     # -- loading -------------------------------------------------------------------
     def action_reload(self) -> None:
-        self._load(self.filter, self.page_offset)
-
-    @work(thread=True, exclusive=True, group="queue")
-    def _load(self, queue_filter: QueueFilter, offset: int) -> None:
-        try:
-            with self.app.database.read() as session:  # type: ignore[attr-defined]
-                page = queue_page(
-                    session, actor=self.app.staff, queue_filter=queue_filter, offset=offset
-                )  # type: ignore[attr-defined]
-        except DomainError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        if not get_current_worker().is_cancelled:  # a newer load supersedes this one
-            self.app.call_from_thread(self._show, queue_filter, page)
+        staff, queue_filter, offset = self.staff, self.filter, self.page_offset
+        self.call(
+            lambda s: queue_page(s, actor=staff, queue_filter=queue_filter, offset=offset),
+            done=lambda page: self._show(queue_filter, page),
+            write=False,
+            group="queue",
+        )
 
     def _show(self, queue_filter: QueueFilter, page: QueuePage) -> None:
         if queue_filter != self.filter:
@@ -161,11 +135,11 @@ class TicketQueueScreen(Screen[None]):
         self.query_one("#queue-views", Static).update(
             "  ".join(
                 (
-                    f"[reverse] {i} {label} {page.counts.get(view, 0):,} [/]"
+                    f"[reverse] {i} {view.label} {page.counts.get(view, 0):,} [/]"
                     if view == self.filter.view
-                    else f" {i} {label} {page.counts.get(view, 0):,} "
+                    else f" {i} {view.label} {page.counts.get(view, 0):,} "
                 )
-                for i, (view, label) in enumerate(VIEWS.items(), 1)
+                for i, view in enumerate(QueueView, 1)
             )
         )
         banner = self.query_one("#busy-banner", Static)
@@ -175,18 +149,18 @@ class TicketQueueScreen(Screen[None]):
         table = self.query_one("#queue", DataTable)
         cursor = table.cursor_row
         table.clear()
+        widths = dict(COLUMNS)
         for row in page.rows:
             label = tickets.ticket_label(row.number)
             style = PRIORITY_STYLES.get(row.priority)
-            widths = dict(COLUMNS)
             table.add_row(
                 f"[{style}]{label}[/]" if style else label,
                 _left(row),
                 _fit(row.subject, widths["Subject"]),
                 _fit(row.who, widths["From"]),
                 _fit(short_school(row.school), widths["School"]),
-                _fit(tickets.CATEGORY_LABELS.get(row.category, row.category), widths["Category"]),
-                row.status,
+                _fit(row.category.label, widths["Category"]),
+                row.status.label,
                 _fit(row.assignee, widths["Assignee"]) or "[dim]—[/]",
                 key=str(row.id),
             )
@@ -195,39 +169,34 @@ class TicketQueueScreen(Screen[None]):
         last = page.offset + len(page.rows)
         shown = f"{page.offset + 1:,}-{last:,}" if page.rows else "none"
         self.query_one("#queue-status", Static).update(
-            f"{VIEWS[self.filter.view]}: {shown} of {page.counts.get(self.filter.view, 0):,}"
+            f"{self.filter.view.label}: {shown} of {page.counts.get(self.filter.view, 0):,}"
             + ("  (PgDn for more)" if page.more else "")
         )
         self.refresh_bindings()
         self.loads += 1
 
     # -- views, filters, pages -----------------------------------------------------
-    def action_view(self, view: str) -> None:
-        self.filter = replace(self.filter, view=view)
+    def _refilter(self, **changes: Any) -> None:
+        self.filter = replace(self.filter, **changes)
         self.page_offset = 0
         self.action_reload()
+
+    def action_view(self, view: str) -> None:
+        self._refilter(view=QueueView(view))
 
     @on(Select.Changed, "#filter-school")
     def _school(self, event: Select.Changed) -> None:
-        school = event.value if isinstance(event.value, int) else None
-        self.filter = replace(self.filter, school_id=school)
-        self.page_offset = 0
-        self.action_reload()
-
-    def action_sort(self) -> None:
-        self.filter = replace(self.filter, sort="newest" if self.filter.sort == "due" else "due")
-        self.page_offset = 0
-        self.notify(
-            "Newest first." if self.filter.sort == "newest" else "Most urgent first.", timeout=2
-        )
-        self.action_reload()
+        self._refilter(school_id=event.value if isinstance(event.value, int) else None)
 
     @on(Select.Changed, "#filter-category")
     def _category(self, event: Select.Changed) -> None:
-        category = event.value if isinstance(event.value, str) else None
-        self.filter = replace(self.filter, category=category)
-        self.page_offset = 0
-        self.action_reload()
+        chosen = event.value if isinstance(event.value, str) else None
+        self._refilter(category=Category(chosen) if chosen else None)
+
+    def action_sort(self) -> None:
+        newest = self.filter.sort == "due"
+        self.notify("Newest first." if newest else "Most urgent first.", timeout=2)
+        self._refilter(sort="newest" if newest else "due")
 
     def action_page(self, step: int) -> None:
         if (
@@ -252,10 +221,7 @@ class TicketQueueScreen(Screen[None]):
     @on(DataTable.RowSelected, "#queue")
     def _open(self, event: DataTable.RowSelected) -> None:
         if self.page and 0 <= event.cursor_row < len(self.page.rows):
-            from helpdesk_tui.screens.ticket_detail import TicketDetailScreen
-
-            ticket = TicketDetailScreen(self.page.rows[event.cursor_row].id)
-            self.app.push_screen(ticket, callback=lambda _: self.action_reload())
+            self.post_message(OpenTicket(self.page.rows[event.cursor_row].id))
 
     # -- claim, assign, release ----------------------------------------------------
     def _current(self) -> QueueRow | None:
@@ -268,31 +234,33 @@ class TicketQueueScreen(Screen[None]):
             return None
         return self.page.rows[table.cursor_row]
 
-    def _change(self, call, done_message: str) -> None:  # type: ignore[no-untyped-def]
-        run_action(
-            self,
-            call,
-            done=lambda ticket: self.notify(done_message.format(label=ticket.label), timeout=4),
-            reload=self.action_reload,
-        )
+    def _change(self, call: Callable[[Any], tickets.TicketRef], done_message: str) -> None:
+        def done(ticket: tickets.TicketRef) -> None:
+            self.notify(done_message.format(label=ticket.label), timeout=4)
+            self.action_reload()
+
+        def refused(exc: DomainError) -> None:
+            self.notify(str(exc), title="Not done", severity="error", timeout=10)
+            self.action_reload()
+
+        self.call(call, done=done, refused=refused)
 
     def action_open(self) -> None:
-        table = self.query_one("#queue", DataTable)
         if self._current():
-            table.action_select_cursor()
+            self.query_one("#queue", DataTable).action_select_cursor()
 
     def action_claim(self) -> None:
-        row, actor = self._current(), self.app.staff  # type: ignore[attr-defined]
+        row, staff = self._current(), self.staff
         if row:
             self._change(
-                lambda s: tickets.claim(s, actor=actor, ticket_id=row.id), "{label} is yours."
+                lambda s: tickets.claim(s, actor=staff, ticket_id=row.id), "{label} is yours."
             )
 
     def action_release(self) -> None:
-        row, actor = self._current(), self.app.staff  # type: ignore[attr-defined]
+        row, staff = self._current(), self.staff
         if row:
             self._change(
-                lambda s: tickets.assign(s, actor=actor, ticket_id=row.id, staff_id=None),
+                lambda s: tickets.assign(s, actor=staff, ticket_id=row.id, staff_id=None),
                 "{label} is back in the unassigned queue.",
             )
 
@@ -306,8 +274,8 @@ class TicketQueueScreen(Screen[None]):
     def _assign_to(self, row: QueueRow, chosen: StaffChoice | None) -> None:
         if chosen is None:
             return
-        actor = self.app.staff  # type: ignore[attr-defined]
+        staff = self.staff
         self._change(
-            lambda s: tickets.assign(s, actor=actor, ticket_id=row.id, staff_id=chosen.id),
+            lambda s: tickets.assign(s, actor=staff, ticket_id=row.id, staff_id=chosen.id),
             f"{{label}} assigned to {chosen.full_name}.",
         )

@@ -11,8 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static, TextArea
 
-from helpdesk_tui.screens.background import run_in_thread
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.tickets import CannedText, TicketDetail, canned_for
+from helpdesk_tui.widgets.service_call import run_service
 
 LANGUAGES = (("English", "en"), ("Español", "es"))
 
@@ -24,6 +25,7 @@ class Draft:
 
 
 class ReplyComposer(ModalScreen[Draft | None]):
+    CSS_PATH = "tickets.tcss"
     BINDINGS = [
         Binding(
             "ctrl+s", "send", "Send", id="reply.send", tooltip="Send the reply to the guardian"
@@ -31,17 +33,20 @@ class ReplyComposer(ModalScreen[Draft | None]):
         Binding("escape", "cancel", "Cancel", id="reply.cancel", tooltip="Discard the draft"),
     ]
 
-    def __init__(self, detail: TicketDetail, *, draft: str = "") -> None:
+    def __init__(
+        self, detail: TicketDetail, *, draft: str = "", answered_meanwhile: bool = False
+    ) -> None:
         super().__init__()
         self.detail = detail
-        self.draft = draft  # kept when a reply came in while this one was written
+        self.draft = draft  # a reply that was not sent, given back to finish
+        self.answered_meanwhile = answered_meanwhile  # someone replied while it was written
         self.canned: list[CannedText] = []
 
     def compose(self) -> ComposeResult:
         d = self.detail
         with Vertical(classes="dialog", id="reply-dialog"):
             yield Label(f"Reply on {d.label} to {d.who}", classes="dialog-title")
-            with Horizontal(classes="proof-row"):
+            with Horizontal(classes="reply-pickers"):
                 yield Select(
                     LANGUAGES,
                     value=d.language,
@@ -61,11 +66,17 @@ class ReplyComposer(ModalScreen[Draft | None]):
 
     def _load_canned(self, lang: str) -> None:
         ticket_id = self.detail.id
+        run_service(
+            self,
+            lambda s: canned_for(s, ticket_id=ticket_id, lang=lang),
+            done=self._show_canned,
+            refused=self._no_canned,
+            write=False,
+            group="canned",
+        )
 
-        def load(session):  # type: ignore[no-untyped-def]
-            return canned_for(session, ticket_id=ticket_id, lang=lang)
-
-        run_in_thread(self, load, done=self._show_canned, failed=lambda e: None, write=False)
+    def _no_canned(self, exc: DomainError) -> None:
+        self.query_one("#reply-error", Static).update(f"No canned answers: {exc}")
 
     def _show_canned(self, canned: list[CannedText]) -> None:
         self.canned = canned
@@ -73,10 +84,11 @@ class ReplyComposer(ModalScreen[Draft | None]):
         picker.set_options([(c.title, c.key) for c in canned])
         if self.draft:
             self.query_one("#reply-body", TextArea).text = self.draft
-            self.query_one("#reply-error", Static).update(
-                "Someone else replied while you wrote (see the conversation). "
-                "Your draft is below: send it only if it still adds something."
-            )
+            if self.answered_meanwhile:
+                self.query_one("#reply-error", Static).update(
+                    "Someone else replied while you wrote (see the conversation). "
+                    "Your draft is below: send it only if it still adds something."
+                )
         elif canned:
             picker.value = canned[0].key  # the category's own answer, filled in
         self.query_one("#reply-body", TextArea).focus()

@@ -4,21 +4,20 @@ it is, what became of it and which login redeemed it."""
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Input, Static
 
-from helpdesk_tui.screens.background import run_in_thread
-from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.messages import OpenGuardian
+from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.recovery import KeyCheck, check_key
+from helpdesk_tui.vocabulary import KeyStatus
 from helpdesk_tui.widgets.formatting import day, when
 
 
-class KeyCheckScreen(Screen[None]):
+class KeyCheckScreen(DeskScreen[None]):
+    CSS_PATH = "lookup.tcss"
     BINDINGS = [
-        Binding(
-            "escape", "app.pop_screen", "Back", id="keycheck.back", tooltip="Back to the lookup"
-        ),
+        Binding("escape", "app.back", "Back", id="keycheck.back", tooltip="Back to where you were"),
         Binding(
             "ctrl+o",
             "open_owner",
@@ -40,8 +39,7 @@ class KeyCheckScreen(Screen[None]):
         self.result: KeyCheck | None = None
         self.checks = 0
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield Static(
             "Key check: type or paste the key; case, braces, dashes and spaces do not matter.",
             classes="hint",
@@ -51,19 +49,18 @@ class KeyCheckScreen(Screen[None]):
             placeholder="{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}", id="key-input", max_length=200
         )
         yield Static("", id="keycheck-result")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#key-input", Input).focus()
 
     @on(Input.Submitted, "#key-input")
     def _check(self, event: Input.Submitted) -> None:
-        actor, text = self.app.staff, event.value  # type: ignore[attr-defined]
-
-        def check(session):  # type: ignore[no-untyped-def]
-            return check_key(session, actor=actor, key_text=text)
-
-        run_in_thread(self, check, done=self._show, failed=self._failed)
+        staff, text = self.staff, event.value
+        self.call(
+            lambda s: check_key(s, actor=staff, key_text=text),
+            done=self._show,
+            refused=self._failed,
+        )
 
     def _failed(self, exc: DomainError) -> None:
         self.result = None
@@ -78,7 +75,7 @@ class KeyCheckScreen(Screen[None]):
             f"Issued to: [b]{k.guardian_name}[/] (guardian #{k.guardian_id}) on {when(k.issued_at)} by {k.issued_by}",
             f"Expires: {day(k.expires_at)}",
         ]
-        if k.status == "redeemed":
+        if k.status == KeyStatus.REDEEMED:
             owner = k.account_guardian_name or "unknown"
             lines.append(
                 f"Redeemed {when(k.redeemed_at)} by login [b]{k.account_username}[/] "
@@ -88,11 +85,11 @@ class KeyCheckScreen(Screen[None]):
                 "If someone else in the family used this key, verify the caller, then disable "
                 "that login with a reason (ctrl+r opens it) and reissue (ctrl+o)."
             )
-        elif k.status == "revoked":
+        elif k.status == KeyStatus.REVOKED:
             lines.append(
                 f"Revoked {when(k.revoked_at)}: {k.revoke_reason or 'no reason recorded'}. A newer key replaced it."
             )
-        elif k.status == "expired":
+        elif k.status == KeyStatus.EXPIRED:
             lines.append("Expired: verify the caller and reissue (ctrl+o opens the guardian).")
         else:
             lines.append(
@@ -111,8 +108,8 @@ class KeyCheckScreen(Screen[None]):
 
     def action_open_owner(self) -> None:
         if self.result:
-            self.app.push_screen(GuardianDetailScreen(self.result.guardian_id))
+            self.post_message(OpenGuardian(self.result.guardian_id))
 
     def action_open_redeemer(self) -> None:
         if self.result and self.result.account_guardian_id:
-            self.app.push_screen(GuardianDetailScreen(self.result.account_guardian_id))
+            self.post_message(OpenGuardian(self.result.account_guardian_id))

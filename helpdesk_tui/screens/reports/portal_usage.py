@@ -6,19 +6,16 @@ below; Enter opens one; E writes both tables as CSV."""
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
-from textual.worker import get_current_worker
+from textual.widgets import DataTable, Input, Label, Static
 
-from helpdesk_tui.screens.background import run_in_thread
-from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
-from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.messages import OpenGuardian
+from helpdesk_tui.screens.base import DeskScreen
+from helpdesk_tui.screens.bindings import bindings
 from helpdesk_tui.services.reports import (
-    CONDITIONS,
     MAX_DAYS,
     SchoolUsage,
     UsageEntry,
@@ -26,6 +23,7 @@ from helpdesk_tui.services.reports import (
     portal_usage,
     usage_entries,
 )
+from helpdesk_tui.vocabulary import UsageCondition
 from helpdesk_tui.widgets.formatting import short_school
 
 SCHOOL_COLUMNS = (
@@ -39,48 +37,33 @@ SCHOOL_COLUMNS = (
 GUARDIAN_ROWS = 500  # the screen lists this many; the CSV has them all
 
 
-class PortalUsageScreen(Screen[None]):
+class PortalUsageScreen(DeskScreen[None]):
+    CSS_PATH = "reports.tcss"
+    # fmt: off
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="usage.back", tooltip="Back to the lookup"),
-        Binding("f5", "reload", "Refresh", id="usage.refresh", tooltip="Count again"),
-        Binding(
-            "e",
-            "export",
-            "Export CSV",
-            id="usage.export",
-            tooltip="Write the school counts and the guardian lists as CSV files",
-        ),
+        *bindings("usage", [
+            ("escape", "app.back", "Back", "Back to where you were"),
+            ("f5", "reload", "Refresh", "Count again"),
+            ("e", "export", "Export CSV", "Write the school counts and the guardian lists as CSV files"),
+            ("d", "days", "Days", "How old an unused key must be to count as outstanding"),
+            ("0", "only('')", "All lists", "List all", False),
+        ]),
         *[
-            Binding(
-                str(i),
-                f"only('{condition}')",
-                label,
-                id=f"usage.only-{condition}",
-                show=False,
-                tooltip=f"List only: {label}",
-            )
-            for i, (condition, label) in enumerate(CONDITIONS.items(), 1)
+            Binding(str(i), f"only('{c.value}')", c.label, id=f"usage.only-{c.value}", show=False, tooltip=f"List only: {c.label}")
+            for i, c in enumerate(UsageCondition, 1)
         ],
-        Binding("0", "only('')", "All lists", id="usage.all", show=False, tooltip="List all"),
-        Binding(
-            "d",
-            "days",
-            "Days",
-            id="usage.days",
-            tooltip="How old an unused key must be to count as outstanding",
-        ),
     ]
+    # fmt: on
 
     def __init__(self) -> None:
         super().__init__()
         self.days = 30
         self.schools: list[SchoolUsage] = []
         self.entries: list[UsageEntry] = []
-        self.only = ""  # one list (a key of CONDITIONS), or all
+        self.only: UsageCondition | None = None  # one list, or all
         self.loads = 0  # bumped when counts reach the screen; tests wait on it
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="usage-bar"):
             yield Label("Portal usage · keys outstanding longer than", classes="hint")
             yield Input(str(self.days), id="usage-days", max_length=4, restrict=r"[0-9]*")
@@ -89,7 +72,6 @@ class PortalUsageScreen(Screen[None]):
         yield Static("", id="usage-list-title", classes="section-title")
         yield DataTable(id="usage-guardians", cursor_type="row", zebra_stripes=True)
         yield Static("", id="usage-status", classes="hint")
-        yield Footer()
 
     def on_mount(self) -> None:
         schools = self.query_one("#usage-schools", DataTable)  # its columns come with the counts
@@ -103,16 +85,15 @@ class PortalUsageScreen(Screen[None]):
         self.query_one("#usage-status", Static).update("Counting…")
         self._count(self.days)
 
-    @work(thread=True, exclusive=True, group="usage")
     def _count(self, days: int) -> None:
-        try:
-            with self.app.database.read() as session:  # type: ignore[attr-defined]
-                rows = portal_usage(session, actor=self.app.staff, days=days)  # type: ignore[attr-defined]
-        except DomainError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_schools, rows)
+        staff = self.staff
+        self.call(
+            lambda s: portal_usage(s, actor=staff, days=days),
+            done=self._show_schools,
+            refused=lambda exc: self._refused(str(exc)),
+            write=False,
+            group="usage",
+        )
 
     def _refused(self, message: str) -> None:
         self.notify(message, title="Portal usage", severity="error", timeout=8)
@@ -158,39 +139,41 @@ class PortalUsageScreen(Screen[None]):
         if not self.schools or not 0 <= table.cursor_row < len(self.schools):
             return
         chosen = self.schools[table.cursor_row]
-        which = CONDITIONS[self.only].lower() if self.only else "all four lists"
+        which = self.only.label.lower() if self.only else "all four lists"
         self.query_one("#usage-list-title", Static).update(
             f"Guardians behind the numbers: {chosen.school} · {which} (1-4 one list, 0 all)"
         )
         self._list(chosen.school_id, self.days, self.only)
 
     def action_only(self, condition: str) -> None:
-        self.only = condition
+        self.only = UsageCondition(condition) if condition else None
         self._list_for_cursor()
 
-    @work(thread=True, exclusive=True, group="usage-list")
-    def _list(self, school_id: int | None, days: int, only: str) -> None:
-        with self.app.database.read() as session:  # type: ignore[attr-defined]
-            entries = list(
+    def _list(self, school_id: int | None, days: int, only: UsageCondition | None) -> None:
+        staff = self.staff
+        self.call(
+            lambda s: list(
                 usage_entries(
-                    session,
-                    actor=self.app.staff,  # type: ignore[attr-defined]
+                    s,
+                    actor=staff,
                     days=days,
                     school_id=school_id,
                     whole_district=school_id is None,
-                    only=only or None,
+                    only=only,
                     limit=GUARDIAN_ROWS,
                 )
-            )
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_entries, entries)
+            ),
+            done=self._show_entries,
+            write=False,
+            group="usage-list",
+        )
 
     def _show_entries(self, entries: list[UsageEntry]) -> None:
         self.entries = entries
         table = self.query_one("#usage-guardians", DataTable)
         table.clear()
         for e in entries:
-            table.add_row(CONDITIONS[e.condition], e.guardian, e.detail)
+            table.add_row(e.condition.label, e.guardian, e.detail)
         if not entries:
             table.add_row("nobody", "", "")
         elif len(entries) == GUARDIAN_ROWS:
@@ -199,7 +182,7 @@ class PortalUsageScreen(Screen[None]):
     @on(DataTable.RowSelected, "#usage-guardians")
     def _open(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.entries):
-            self.app.push_screen(GuardianDetailScreen(self.entries[event.cursor_row].guardian_id))
+            self.post_message(OpenGuardian(self.entries[event.cursor_row].guardian_id))
 
     # -- days and export ---------------------------------------------------------------
     def action_days(self) -> None:
@@ -216,14 +199,12 @@ class PortalUsageScreen(Screen[None]):
         self.action_reload()
 
     def action_export(self) -> None:
-        folder: Path = self.app.reports_dir  # type: ignore[attr-defined]
-        actor, days = self.app.staff, self.days  # type: ignore[attr-defined]
+        folder, staff, days = self.desk.reports_dir, self.staff, self.days
         self.query_one("#usage-status", Static).update("Writing the CSV files…")
-        run_in_thread(
-            self,
-            lambda s: export_usage_csv(s, actor=actor, folder=folder, days=days),
+        self.call(
+            lambda s: export_usage_csv(s, actor=staff, folder=folder, days=days),
             done=self._exported,
-            failed=lambda exc: self._refused(str(exc)),
+            refused=lambda exc: self._refused(str(exc)),
             write=False,
             group="usage-export",
         )

@@ -8,8 +8,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from helpdesk_tui.screens.background import run_in_thread
 from helpdesk_tui.services.staff import StaffChoice, active_staff
+from helpdesk_tui.widgets.service_call import run_service
 
 
 class StaffPicker(ModalScreen[StaffChoice | None]):
@@ -25,14 +25,21 @@ class StaffPicker(ModalScreen[StaffChoice | None]):
             yield OptionList(id="staff-options")
 
     def on_mount(self) -> None:
-        run_in_thread(
-            self, active_staff, done=self._show, failed=lambda e: self.dismiss(None), write=False
+        run_service(
+            self,
+            active_staff,
+            done=self._show,
+            unavailable=lambda: self.dismiss(None),
+            write=False,
+            group="staff",
         )
 
     def _show(self, choices: list[StaffChoice]) -> None:
         self.choices = choices
         options = self.query_one("#staff-options", OptionList)
-        options.add_options(Option(f"{c.full_name} ({c.role})", id=str(c.id)) for c in choices)
+        options.add_options(
+            Option(f"{c.full_name} ({c.role.label})", id=str(c.id)) for c in choices
+        )
         options.focus()
 
     @on(OptionList.OptionSelected, "#staff-options")

@@ -11,11 +11,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from helpdesk_tui.services.guardians import GuardianDetail
+from helpdesk_tui.vocabulary import AccountStatus, Delivery
 
 
 @dataclass(frozen=True)
 class ReissueChoice:
-    delivery: str  # "email" or "letter"
+    delivery: Delivery
     email_to: str | None
     reason: str
 
@@ -23,10 +24,17 @@ class ReissueChoice:
 class ReissueKeyModal(ModalScreen[ReissueChoice | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="reissue.cancel", tooltip="Issue nothing")]
 
-    def __init__(self, detail: GuardianDetail, *, title: str = "Reissue activation key") -> None:
+    def __init__(
+        self,
+        detail: GuardianDetail,
+        *,
+        title: str = "Reissue activation key",
+        chosen: ReissueChoice | None = None,
+    ) -> None:
         super().__init__()
         self.detail = detail
         self.title_text = title
+        self.chosen = chosen  # what was chosen before the database failed: shown again
         self.addresses = list(detail.emails)
         account = detail.account
         if account and account.security_email and account.security_email not in self.addresses:
@@ -36,7 +44,7 @@ class ReissueKeyModal(ModalScreen[ReissueChoice | None]):
         d = self.detail
         with Vertical(classes="dialog"):
             yield Label(f"{self.title_text} for {d.name}", classes="dialog-title")
-            if d.account and d.account.status == "active":
+            if d.account and d.account.status == AccountStatus.ACTIVE:
                 yield Static(
                     f"[bold yellow]{d.name} already has an active login "
                     f"({d.account.username}).[/] A key cannot make a second one; unlocking or "
@@ -44,16 +52,21 @@ class ReissueKeyModal(ModalScreen[ReissueChoice | None]):
                     id="account-warning",
                 )
             yield Label("Deliver the key by", classes="section-title")
+            before = self.chosen
             with RadioSet(id="delivery"):
                 for i, address in enumerate(self.addresses):
-                    yield RadioButton(f"Email to {address}", value=i == 0, id=f"email-{i}")
+                    picked = before.email_to == address if before else i == 0
+                    yield RadioButton(f"Email to {address}", value=picked, id=f"email-{i}")
                 yield RadioButton(
                     "Printed letter (post, or hand it over at the counter)",
-                    value=not self.addresses,
+                    value=before.delivery == Delivery.LETTER if before else not self.addresses,
                     id="letter",
                 )
             yield Input(
-                placeholder="Reason (kept in the audit trail)", id="reissue-reason", max_length=300
+                before.reason if before else "",
+                placeholder="Reason (kept in the audit trail)",
+                id="reissue-reason",
+                max_length=300,
             )
             yield Static(
                 "Only addresses already on file are offered; never type one the caller gives.",
@@ -72,7 +85,7 @@ class ReissueKeyModal(ModalScreen[ReissueChoice | None]):
     def _confirm(self) -> None:
         reason = " ".join(self.query_one("#reissue-reason", Input).value.split())
         account = self.detail.account
-        if account and account.status == "active" and not reason:
+        if account and account.status == AccountStatus.ACTIVE and not reason:
             self.query_one("#reissue-error", Static).update(
                 "Give the reason for a new key while a login exists, or cancel."
             )
@@ -80,10 +93,10 @@ class ReissueKeyModal(ModalScreen[ReissueChoice | None]):
             return
         pressed = self.query_one("#delivery", RadioSet).pressed_button
         if pressed is None or pressed.id == "letter":
-            self.dismiss(ReissueChoice("letter", None, reason))
+            self.dismiss(ReissueChoice(Delivery.LETTER, None, reason))
             return
         index = int((pressed.id or "email-0").split("-")[1])
-        self.dismiss(ReissueChoice("email", self.addresses[index], reason))
+        self.dismiss(ReissueChoice(Delivery.EMAIL, self.addresses[index], reason))
 
     @on(Button.Pressed, "#reissue-cancel")
     def action_cancel(self) -> None:

@@ -8,10 +8,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from helpdesk_tui.services.guardians import LANGUAGE_NAMES
+from helpdesk_tui.vocabulary import Language
 
 
-class LanguagePicker(ModalScreen[str | None]):
+class LanguagePicker(ModalScreen[Language | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="language.cancel", tooltip="Keep it")]
 
     def __init__(self, name: str, current: str) -> None:
@@ -24,8 +24,10 @@ class LanguagePicker(ModalScreen[str | None]):
             yield Label(f"Letters and emails to {self.guardian_name} in", classes="dialog-title")
             yield OptionList(
                 *(
-                    Option(f"{label}{'  (now)' if label == self.current else ''}", id=code)
-                    for code, label in LANGUAGE_NAMES.items()
+                    Option(
+                        f"{lang.label}{'  (now)' if lang.label == self.current else ''}", id=lang
+                    )
+                    for lang in Language
                 ),
                 id="language-options",
             )
@@ -36,7 +38,7 @@ class LanguagePicker(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected, "#language-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.dismiss(Language(event.option.id) if event.option.id else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

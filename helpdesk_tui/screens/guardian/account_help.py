@@ -1,5 +1,7 @@
 """Username and password help: pick what the verified guardian needs."""
 
+from enum import StrEnum
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +13,14 @@ from textual.widgets.option_list import Option
 from helpdesk_tui.services.guardians import GuardianDetail
 
 
+class HelpChoice(StrEnum):
+    SEND_USERNAME = "send_username"
+    RESET_LINK = "reset_link"
+    RESEND_VERIFICATION = "resend_verification"
+    CHANGE_USERNAME = "change_username"
+    RESET_ACCOUNT = "reset_account"
+
+
 def help_options(detail: GuardianDetail) -> list[Option]:
     account = detail.account
     verified = bool(account and account.security_email and account.security_email_verified)
@@ -19,25 +29,27 @@ def help_options(detail: GuardianDetail) -> list[Option]:
     return [
         Option(
             "Send the username to the security email" + ("" if verified else why_not),
-            id="send_username",
+            id=HelpChoice.SEND_USERNAME,
             disabled=not verified,
         ),
         Option(
             "Send a password-reset link to the security email" + ("" if verified else why_not),
-            id="reset_link",
+            id=HelpChoice.RESET_LINK,
             disabled=not verified,
         ),
         Option(
             "Resend the security-email verification link",
-            id="resend_verification",
+            id=HelpChoice.RESEND_VERIFICATION,
             disabled=not unverified,
         ),
-        Option("Change the username (the guardian asked for it)", id="change_username"),
-        Option("Reset the account: close this login and issue a new key", id="reset_account"),
+        Option("Change the username (the guardian asked for it)", id=HelpChoice.CHANGE_USERNAME),
+        Option(
+            "Reset the account: close this login and issue a new key", id=HelpChoice.RESET_ACCOUNT
+        ),
     ]
 
 
-class AccountHelpModal(ModalScreen[str | None]):
+class AccountHelpModal(ModalScreen[HelpChoice | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="help.cancel", tooltip="Do nothing")]
 
     def __init__(self, detail: GuardianDetail) -> None:
@@ -63,7 +75,7 @@ class AccountHelpModal(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected, "#help-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.dismiss(HelpChoice(event.option.id) if event.option.id else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,8 +1,6 @@
 """The new key, shown once: read it out, copy it, or print the letter. When this
 closes the key is gone from the screen and from the app."""
 
-import os
-from datetime import datetime
 from pathlib import Path
 
 from textual import on
@@ -12,14 +10,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from helpdesk_tui.screens.background import run_in_thread
-from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.kernel.errors import DomainError
-from helpdesk_tui.services.recovery import IssuedKey, render_key_letter
+from helpdesk_tui.services.recovery import IssuedKey, save_key_letter
+from helpdesk_tui.vocabulary import Delivery
 from helpdesk_tui.widgets.formatting import day
+from helpdesk_tui.widgets.service_call import run_service
 
 
 class KeyShownModal(ModalScreen[None]):
+    CSS_PATH = "guardian.tcss"
     BINDINGS = [
         Binding("c", "copy", "Copy key", id="key.copy", tooltip="Copy the key to the clipboard"),
         Binding("p", "letter", "Print letter", id="key.letter", tooltip="Save the letter as a PDF"),
@@ -73,7 +72,7 @@ class KeyShownModal(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#key-done", Button).focus()
-        if self.issued and self.issued.delivery == "letter":
+        if self.issued and self.issued.delivery == Delivery.LETTER:
             self.action_letter()
 
     @on(Button.Pressed, "#key-copy")
@@ -88,27 +87,14 @@ class KeyShownModal(ModalScreen[None]):
         if issued is None:
             return
 
-        def render(session) -> Path:  # type: ignore[no-untyped-def]
-            district = get_district(session)
-            now = datetime.now(district.zone)
-            pdf = render_key_letter(
-                issued, district=district, staff_name=self.staff_name, issued_on=now
-            )
-            path = self.letters_dir / f"key-letter-{issued.guardian_id}-{now:%Y%m%d-%H%M%S}.pdf"
-            try:
-                self.letters_dir.mkdir(parents=True, exist_ok=True)
-                # Readable by this user only: it holds a live key until it is printed.
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "wb") as out:
-                    out.write(pdf)
-            except OSError as exc:
-                raise DomainError(
-                    f"cannot write {path}: {exc.strerror}. Copy the key instead."
-                ) from exc
-            return path
-
-        run_in_thread(
-            self, render, done=self._letter_saved, failed=self._letter_failed, write=False
+        staff_name, folder = self.staff_name, self.letters_dir
+        run_service(
+            self,
+            lambda s: save_key_letter(s, issued=issued, staff_name=staff_name, folder=folder),
+            done=self._letter_saved,
+            refused=self._letter_failed,
+            write=False,
+            group="letter",
         )
 
     def _letter_saved(self, path: Path) -> None:

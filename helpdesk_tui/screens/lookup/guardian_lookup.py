@@ -1,15 +1,13 @@
 """Find a guardian: one box, results as you type, Enter opens the guardian."""
 
-from textual import on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
-from textual.worker import get_current_worker
+from textual.widgets import DataTable, Input, Static
 
-from helpdesk_tui.screens.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.messages import OpenGuardian
+from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services.guardians import MAX_QUERY_LENGTH, SearchResult, search_guardians
-from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.widgets.formatting import short_school
 from helpdesk_tui.widgets.search_box import SearchBox
 
@@ -19,7 +17,8 @@ PLACEHOLDER = (
 ACCOUNT_STYLES = {"disabled": "bold red", "key outstanding": "yellow", "no account": "dim"}
 
 
-class GuardianLookupScreen(Screen[None]):
+class GuardianLookupScreen(DeskScreen[None]):
+    CSS_PATH = "lookup.tcss"
     BINDINGS = [
         Binding(
             "ctrl+f", "focus_search", "Search", id="lookup.search", tooltip="Type in the search box"
@@ -32,17 +31,18 @@ class GuardianLookupScreen(Screen[None]):
             id="lookup.open",
             tooltip="Open the highlighted guardian (Enter in the list does the same)",
         ),
+        # The other areas, shown here; the app's own keys reach them from anywhere.
         Binding(
             "f2",
-            "key_check",
+            "app.area('keys')",
             "Key check",
             id="lookup.key-check",
             tooltip="Whose key is this? Type a key a parent reads out ('already used')",
         ),
-        Binding("f3", "queue", "Queue", id="lookup.queue", tooltip="The ticket queues"),
+        Binding("f3", "app.area('queue')", "Queue", id="lookup.queue", tooltip="The ticket queues"),
         Binding(
             "f4",
-            "portal_usage",
+            "app.area('reports')",
             "Portal usage",
             id="lookup.portal-usage",
             tooltip="Supervisors: accounts, keys and lockouts per school, with CSV export",
@@ -55,8 +55,7 @@ class GuardianLookupScreen(Screen[None]):
         # Bumped each time results reach the screen; benchmarks and tests wait on it.
         self.results_shown = 0
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         yield SearchBox(placeholder=PLACEHOLDER, id="search", max_length=MAX_QUERY_LENGTH)
         yield Static("Start typing to find a guardian.", id="search-status", classes="hint")
         table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
@@ -66,7 +65,6 @@ class GuardianLookupScreen(Screen[None]):
         table.add_column("Portal", key="account", width=15)
         table.add_column("Found by", key="matched", width=9)
         yield table
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()
@@ -76,16 +74,15 @@ class GuardianLookupScreen(Screen[None]):
     def _query_changed(self, event: Input.Changed) -> None:
         self.run_search(event.value)
 
-    @work(thread=True, exclusive=True, group="lookup")
     def run_search(self, query: str) -> None:
-        try:
-            with self.app.database.read() as session:  # type: ignore[attr-defined]
-                result = search_guardians(session, actor=self.app.staff, query=query)  # type: ignore[attr-defined]
-            error = ""
-        except DomainError as exc:
-            result, error = SearchResult(query=query), str(exc)
-        if not get_current_worker().is_cancelled:  # a newer keystroke superseded this one
-            self.app.call_from_thread(self._show, result, error)
+        staff = self.staff
+        self.call(
+            lambda s: search_guardians(s, actor=staff, query=query),
+            done=lambda result: self._show(result, ""),
+            refused=lambda exc: self._show(SearchResult(query=query), str(exc)),
+            write=False,
+            group="lookup",
+        )
 
     def _show(self, result: SearchResult, error: str) -> None:
         if result.query != self.query_one("#search", Input).value:
@@ -141,7 +138,7 @@ class GuardianLookupScreen(Screen[None]):
         elif table.row_count:
             table.focus()
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
         search = self.query_one("#search", Input)
         table = self.query_one("#results", DataTable)
         if event.key == "down" and search.has_focus and table.row_count:
@@ -156,12 +153,10 @@ class GuardianLookupScreen(Screen[None]):
         self._open_row(event.cursor_row)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Open is shown greyed out while there is nothing to open; the usage report is
-        for supervisors only, and hidden from everyone else."""
+        """Open is shown greyed out while there is nothing to open. (The app decides
+        which areas this staff member may go to: the usage report is for supervisors.)"""
         if action == "open":
             return True if self.result and self.result.hits else None
-        if action == "portal_usage":
-            return self.app.staff is not None and self.app.staff.role == "supervisor"  # type: ignore[attr-defined]
         return True
 
     def action_open(self) -> None:
@@ -172,22 +167,7 @@ class GuardianLookupScreen(Screen[None]):
     def _open_row(self, row: int) -> None:
         if self.result is None or not (0 <= row < len(self.result.hits)):
             return
-        self.app.push_screen(GuardianDetailScreen(self.result.hits[row].guardian_id))
-
-    def action_key_check(self) -> None:
-        from helpdesk_tui.screens.key_check import KeyCheckScreen
-
-        self.app.push_screen(KeyCheckScreen())
-
-    def action_queue(self) -> None:
-        from helpdesk_tui.screens.ticket_queue import TicketQueueScreen
-
-        self.app.push_screen(TicketQueueScreen())
-
-    def action_portal_usage(self) -> None:
-        from helpdesk_tui.screens.portal_usage import PortalUsageScreen
-
-        self.app.push_screen(PortalUsageScreen())
+        self.post_message(OpenGuardian(self.result.hits[row].guardian_id))
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

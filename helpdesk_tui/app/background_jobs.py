@@ -1,0 +1,170 @@
+"""What a desk does in the background while staff work: deliver the outbox, read the
+support mailbox, close tickets left waiting too long, and tell supervisors of newly
+blocked guardians. Each run is one log line; a database that cannot be reached shows
+the app's banner, never ends the app."""
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from helpdesk_tui.config import ConfigError
+from helpdesk_tui.services.kernel.errors import DatabaseUnavailable
+from helpdesk_tui.vocabulary import Role
+
+if TYPE_CHECKING:
+    from helpdesk_tui.app.helpdesk_app import HelpdeskApp
+
+log = logging.getLogger(__name__)
+
+MAIL_SECONDS = 30.0  # outbox deliveries and supervisor alert checks
+MAILBOX_SECONDS = 60.0
+STALE_TICKET_SECONDS = 600.0
+
+
+class BackgroundJobs:
+    def __init__(self, app: "HelpdeskApp") -> None:
+        self.app = app
+        self.mail_line = ""  # "mail: 3 waiting · [1 FAILED ...]" in the header
+        self.mailbox_error: str | None = None  # shown in the header until the mailbox works
+        self._last_mail_error: str | None = None
+        self._alerted: set[int] = set()  # blocked guardians a supervisor was told of
+        self.mail_runs = 0  # bumped after each delivery run; tests wait on it
+
+    def start(self) -> None:
+        app = self.app
+        if app.settings is not None:
+            app.set_interval(MAIL_SECONDS, self.deliver_mail)
+            if app.settings.imap is not None:
+                app.set_interval(MAILBOX_SECONDS, self.fetch_mail)
+        app.set_interval(MAIL_SECONDS, self.check_alerts)
+        app.set_interval(STALE_TICKET_SECONDS, self.close_stale_tickets)
+
+    def signed_in(self) -> None:
+        self._alerted = set()
+        self.check_alerts()
+
+    def _run(self, group: str, job: Callable[[], None]) -> None:
+        """``job`` in a thread worker of its own; a database that stays unavailable goes
+        to the banner, anything else to the log."""
+
+        def guarded() -> None:
+            try:
+                job()
+            except DatabaseUnavailable as exc:
+                log.warning("%s: database unavailable (%s)", group, exc)
+                self.app.call_from_thread(self.app.database_unavailable, str(exc))
+            except Exception:
+                log.exception("%s failed", group)
+
+        self.app.run_worker(guarded, thread=True, exclusive=True, group=group, name=group)
+
+    # -- the outbox --------------------------------------------------------------------
+    def deliver_mail(self) -> None:
+        if self.app.settings is not None:
+            self._run("mail-out", self._deliver_mail)
+
+    def _deliver_mail(self) -> None:
+        from helpdesk_tui.services.mail import deliver_due, outbox_counts, sender_for, transport_for
+
+        app, settings = self.app, self.app.settings
+        assert settings is not None
+        error = None
+        try:
+            transport = transport_for(settings, demo=app.demo)
+            report = deliver_due(app.database, transport, sender=sender_for(settings))
+            error = report.error
+            log.info(
+                "mail-out: sent %d, %d to retry, %d failed",
+                report.sent,
+                report.retrying,
+                report.failed,
+            )
+        except ConfigError as exc:
+            error = str(exc)
+            log.warning("mail-out: not configured: %s", exc)
+        counts = app.database.run(outbox_counts, write=False)
+        app.call_from_thread(self._mail_done, counts.pending + counts.sending, counts.failed, error)
+
+    def _mail_done(self, waiting: int, failed: int, error: str | None) -> None:
+        parts = [f"mail: {waiting} waiting"] if waiting else []
+        if failed:
+            parts.append(f"[{failed} FAILED: helpdesk mail retry-failed]")
+        self.mail_line = " · ".join(parts)
+        if error and error != self._last_mail_error:
+            self.app.notify(
+                f"Mail is not going out: {error}", title="Mail", severity="error", timeout=15
+            )
+        self._last_mail_error = error
+        self.app.update_sub_title()
+        self.mail_runs += 1
+
+    # -- the support mailbox -----------------------------------------------------------
+    def fetch_mail(self) -> None:
+        """Email in: new messages become tickets; a failing mailbox is shown, not hidden."""
+        if self.app.staff is not None and self.app.settings is not None:
+            self._run("mail-in", self._fetch_mail)
+
+    def _fetch_mail(self) -> None:
+        from helpdesk_tui.services.tickets import MailboxUnavailable, fetch_mail
+
+        settings = self.app.settings
+        assert settings is not None and settings.imap is not None
+        try:
+            report = fetch_mail(self.app.database, settings.imap)
+            error = None
+            if report.errors:
+                error = f"{len(report.errors)} email(s) could not be imported; see the Helpdesk-Errors folder"
+            log.info(
+                "mail-in: %d new, %d threaded, %d errors",
+                len(report.created),
+                len(report.threaded),
+                len(report.errors),
+            )
+        except MailboxUnavailable as exc:
+            error = f"Cannot read the support mailbox: {exc}"
+            log.warning("mail-in: %s", error)
+        self.app.call_from_thread(self._mailbox_checked, error)
+
+    def _mailbox_checked(self, error: str | None) -> None:
+        if error and error != self.mailbox_error:
+            self.app.notify(error, title="Email in", severity="error", timeout=20)
+        self.mailbox_error = error
+        self.app.update_sub_title()
+
+    # -- tickets waiting on the guardian ---------------------------------------------
+    def close_stale_tickets(self) -> None:
+        """Tickets left pending on the guardian too long close themselves, with a note."""
+        if self.app.staff is not None:
+            self._run("stale-tickets", self._close_stale)
+
+    def _close_stale(self) -> None:
+        from helpdesk_tui.services.tickets import close_stale_pending
+
+        closed = self.app.database.run(close_stale_pending)
+        log.info("stale-tickets: closed %d", len(closed))
+
+    # -- supervisors' alerts -----------------------------------------------------------
+    def check_alerts(self) -> None:
+        """Supervisors hear of each newly blocked guardian once: at sign-in, then
+        whenever the background round finds a new one."""
+        staff = self.app.staff
+        if staff is not None and staff.role == Role.SUPERVISOR:
+            self._run("alerts", self._alert_supervisor)
+
+    def _alert_supervisor(self) -> None:
+        from helpdesk_tui.services.verification import open_alerts
+
+        found = self.app.database.run(open_alerts, write=False)
+        alerts = [a for a in found if a.guardian_id not in self._alerted]
+        self._alerted.update(a.guardian_id for a in alerts)
+        log.info("alerts: %d blocked guardian(s), %d new", len(found), len(alerts))
+        if alerts:
+            names = ", ".join(a.guardian_name for a in alerts[:5])
+            self.app.call_from_thread(
+                self.app.notify,
+                f"{len(alerts)} guardian(s) blocked after failed verifications: {names}. "
+                "Open each one and clear the block (b) once reviewed.",
+                title="Supervisor alert",
+                severity="warning",
+                timeout=20,
+            )

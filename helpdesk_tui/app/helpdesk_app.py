@@ -1,0 +1,297 @@
+"""HelpdeskApp: sign-in first, then the areas staff work in, each a Textual mode with its
+own screen stack (lookup, queue, key check, reports). Screens ask for a guardian or a
+ticket by message; the app decides where it opens. Every key binding is also a command
+in the palette. The app provides the Desk protocol screens are typed against."""
+
+import logging
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+
+from helpdesk_tui.app.background_jobs import BackgroundJobs
+from helpdesk_tui.config import Settings
+from helpdesk_tui.data.engine import Database
+from helpdesk_tui.messages import OpenGuardian, OpenTicket
+from helpdesk_tui.screens.sign_in import SignInScreen
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.errors import DatabaseUnavailable
+from helpdesk_tui.vocabulary import Role
+from helpdesk_tui.widgets.desk import Desk
+
+log = logging.getLogger(__name__)
+
+PROBE_SECONDS = 3.0  # while the database is unavailable, how often to try it again
+SIGNED_OUT = "signed-out"  # the mode that holds the sign-in screen after a sign-out
+
+
+def _lookup() -> Screen[None]:
+    # Imported when first needed: the sign-in screen shows sooner without them.
+    from helpdesk_tui.screens.lookup import GuardianLookupScreen
+
+    return GuardianLookupScreen()
+
+
+def _queue() -> Screen[None]:
+    from helpdesk_tui.screens.tickets import TicketQueueScreen
+
+    return TicketQueueScreen()
+
+
+def _key_check() -> Screen[None]:
+    from helpdesk_tui.screens.lookup import KeyCheckScreen
+
+    return KeyCheckScreen()
+
+
+def _reports() -> Screen[None]:
+    from helpdesk_tui.screens.reports import PortalUsageScreen
+
+    return PortalUsageScreen()
+
+
+# The areas staff work in, each with its own stack of screens.
+AREAS: dict[str, Callable[[], Screen[None]]] = {
+    "lookup": _lookup,
+    "queue": _queue,
+    "keys": _key_check,
+    "reports": _reports,
+}
+
+
+class HelpdeskApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Parent Portal Helpdesk"
+    BINDINGS = [
+        Binding(
+            "ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the helpdesk app", priority=True
+        ),
+        Binding(
+            "ctrl+f",
+            "area('lookup')",
+            "Find guardian",
+            id="area.lookup",
+            tooltip="The lookup: find a guardian by name, email, phone, number or key",
+            show=False,
+        ),
+        Binding(
+            "f2",
+            "area('keys')",
+            "Key check",
+            id="area.keys",
+            tooltip="Whose key is this? Type a key a parent reads out ('already used')",
+            show=False,
+        ),
+        Binding(
+            "f3", "area('queue')", "Queue", id="area.queue", tooltip="The ticket queues", show=False
+        ),
+        Binding(
+            "f4",
+            "area('reports')",
+            "Portal usage",
+            id="area.reports",
+            tooltip="Supervisors: accounts, keys and lockouts per school, with CSV export",
+            show=False,
+        ),
+    ]
+
+    database_problem = reactive("")  # why the database cannot be used now; "" when it can
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        demo: bool = False,
+        settings: Settings | None = None,
+        timers: bool = True,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.demo = demo
+        self.settings = settings
+        self.timers_enabled = timers
+        self.staff: StaffMember | None = None
+        base = settings.data_dir if settings else Path(tempfile.gettempdir()) / "helpdesk_tui"
+        self.letters_dir = base / "letters"
+        self.reports_dir = base / "reports"
+        self.jobs = BackgroundJobs(self)
+        self._came_from: list[str] = []  # the areas visited, to go back with Esc
+        self._probe: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._show_sign_in()
+        if self.timers_enabled:
+            self.jobs.start()
+
+    # -- signing in and out ------------------------------------------------------------
+    def _show_sign_in(self) -> None:
+        self.staff = None
+        self.sub_title = "sign in"
+        self.push_screen(SignInScreen(demo=self.demo), callback=self._signed_in)
+
+    def _signed_in(self, staff: StaffMember | None) -> None:
+        if staff is None:
+            self.exit()
+            return
+        self.staff = staff
+        log.info("signed in: %s (%s)", staff.username, staff.role)
+        self.update_sub_title()
+        for area, screen in AREAS.items():
+            self.add_mode(area, screen)
+        self._came_from = []
+        self.switch_mode("lookup")
+        if SIGNED_OUT in self._modes:
+            self.remove_mode(SIGNED_OUT)
+        self.jobs.signed_in()
+
+    async def action_sign_out(self) -> None:
+        """Back to the sign-in screen; every screen of the session is closed, so the next
+        person starts clean."""
+        if self.staff is None:
+            return
+        log.info("signed out: %s", self.staff.username)
+        self.add_mode(SIGNED_OUT, Screen)
+        await self.switch_mode(SIGNED_OUT)
+        for area in AREAS:
+            await self.remove_mode(area)
+        self._show_sign_in()
+
+    def update_sub_title(self) -> None:
+        if self.staff is None:
+            return
+        who = f"{self.staff.full_name} · {self.staff.role_label}"
+        down = "[MAILBOX DOWN]" if self.jobs.mailbox_error else ""
+        self.sub_title = " · ".join(p for p in (who, self.jobs.mail_line, down) if p)
+
+    # -- the areas and going back ------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "area":
+            if self.staff is None:
+                return False
+            if parameters == ("reports",):
+                return self.staff.role == Role.SUPERVISOR
+        return True
+
+    def action_area(self, area: str) -> None:
+        """Go to an area; its screens stay as they were left."""
+        if self.staff is None or area == self.current_mode:
+            return
+        if self.current_mode in self._came_from:
+            self._came_from.remove(self.current_mode)
+        self._came_from.append(self.current_mode)
+        self.switch_mode(area)
+
+    async def action_back(self) -> None:
+        """Esc: back to the screen before, or to the area this one was reached from."""
+        if len(self.screen_stack) > 1:
+            await self.pop_screen()
+        elif self._came_from:
+            await self.switch_mode(self._came_from.pop())
+        elif self.current_mode != "lookup" and self.staff is not None:
+            await self.switch_mode("lookup")
+
+    # -- opening a guardian or a ticket ------------------------------------------------
+    @on(OpenGuardian)
+    def _open_guardian(self, message: OpenGuardian) -> None:
+        from helpdesk_tui.screens.guardian import GuardianDetailScreen
+
+        gid = message.guardian_id
+        self._open(f"guardian:{gid}", lambda: GuardianDetailScreen(gid))
+
+    @on(OpenTicket)
+    def _open_ticket(self, message: OpenTicket) -> None:
+        from helpdesk_tui.screens.tickets import TicketDetailScreen
+
+        tid = message.ticket_id
+        self._open(f"ticket:{tid}", lambda: TicketDetailScreen(tid))
+
+    def _open(self, route: str, make: Callable[[], Screen[None]]) -> None:
+        """Push the screen; if it is already open in this area, move it to the top
+        instead. Esc then returns to the screen the user came from, and going back and
+        forth between a guardian and their ticket never grows the stack."""
+        existing = next((s for s in self.screen_stack if getattr(s, "route", None) == route), None)
+        if existing is self.screen:
+            return
+        if existing is not None:
+            # Textual has no public way to move a screen within the stack; the screen
+            # stays mounted, so taking it out and pushing it again keeps its state.
+            self._screen_stack.remove(existing)
+            self.push_screen(existing)
+            return
+        self.push_screen(make())
+
+    # -- the database banner -------------------------------------------------------------
+    def database_unavailable(self, problem: str) -> None:
+        if not self.database_problem:
+            self.notify(
+                f"The database cannot be used right now ({problem}). Retrying; what you "
+                "typed is kept.",
+                title="Database unavailable",
+                severity="error",
+                timeout=10,
+            )
+            if self.timers_enabled:
+                self._probe = self.set_interval(PROBE_SECONDS, self.check_database)
+        self.database_problem = problem
+
+    def database_reachable(self) -> None:
+        if not self.database_problem:
+            return
+        log.info("database reachable again")
+        self.database_problem = ""
+        if self._probe is not None:
+            self._probe.stop()
+            self._probe = None
+        self.notify("The database is reachable again.", title="Database", timeout=6)
+
+    def check_database(self) -> None:
+        """Try the database now (the banner's timer does this every few seconds)."""
+
+        def probe() -> None:
+            try:
+                self.database.ping()
+            except DatabaseUnavailable:
+                return
+            self.call_from_thread(self.database_reachable)
+
+        self.run_worker(probe, thread=True, exclusive=True, group="database-probe")
+
+    # -- the command palette -------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every enabled key binding of the current screen and the
+        app (not the widgets' scrolling and focus keys), so each action can be found by
+        name as well as by key."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not isinstance(active.node, Screen | App) or not active.enabled:
+                continue
+            if not binding.description or binding.action in seen:
+                continue
+            if binding.action in ("quit", "command_palette"):
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                f"{binding.description} ({key})",
+                binding.tooltip or binding.description,
+                partial(active.node.run_action, binding.action),
+            )
+        if self.staff is not None:
+            yield SystemCommand(
+                "Sign out", "End your session and show the sign-in screen", self.action_sign_out
+            )
+        yield from super().get_system_commands(screen)
+
+
+if TYPE_CHECKING:
+
+    def _provides_the_desk(app: HelpdeskApp) -> Desk:
+        return app  # mypy checks here that the app gives screens all they use

@@ -1,0 +1,5 @@
+"""Small dialogs any screen may use: ask for one line (a reason, a note) and confirm."""
+
+from helpdesk_tui.screens.dialogs.reason_prompt import Prompt, ReasonPrompt
+
+__all__ = ["Prompt", "ReasonPrompt"]

@@ -1,0 +1,62 @@
+"""What each action on a guardian asks staff before it runs: the question, what it
+will do, and the line to type (a reason, a note, a new username)."""
+
+from helpdesk_tui.screens.dialogs import Prompt
+from helpdesk_tui.services.guardians import GuardianDetail
+from helpdesk_tui.widgets.formatting import when
+
+
+def unlock(d: GuardianDetail, note: str = "") -> Prompt:
+    a = d.account
+    assert a is not None
+    failed = sum(1 for x in d.access_log if not x.success)
+    return Prompt(
+        f"Unlock {a.username}?",
+        f"Disabled {when(a.disabled_at)}: {a.disabled_reason or 'no reason recorded'}. "
+        f"{failed} failed sign-in(s) in the recent log (see the table). Unlocking resets the "
+        "failed count to 0.",
+        placeholder="Note (optional)",
+        confirm="Unlock",
+        required=False,
+        initial=note,
+    )
+
+
+def disable(d: GuardianDetail, reason: str = "") -> Prompt:
+    assert d.account is not None
+    return Prompt(
+        f"Disable {d.account.username}?",
+        "The login stops working until someone unlocks it. Say why (for example: created "
+        "with another parent's key).",
+        confirm="Disable",
+        initial=reason,
+    )
+
+
+def change_username(name: str = "") -> Prompt:
+    return Prompt(
+        "Change the username",
+        "Letters and digits only, not all digits, 3 to 40 characters. If the name is taken "
+        "you will be told so, not by whom.",
+        placeholder="New username",
+        confirm="Change",
+        max_length=40,
+        initial=name,
+    )
+
+
+def clear_block(reason: str = "") -> Prompt:
+    return Prompt(
+        "Clear the verification block",
+        "Say what you reviewed (for example: spoke to the parent at the school).",
+        initial=reason,
+    )
+
+
+def clear_restriction(names: str, reason: str = "") -> Prompt:
+    return Prompt(
+        f"Clear the restriction with {names}",
+        "Only after reviewing the custody papers or court order. The reason is kept in the "
+        "audit trail.",
+        initial=reason,
+    )

@@ -1,0 +1,44 @@
+"""A ticket for the call or counter visit in progress, started from the guardian's
+record: a clerk's guardian is at the counter, everyone else's on the phone; the
+category is guessed from the guardian's portal state (staff can say more in a note)."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from helpdesk_tui.data.tables import ActivationKey, PortalAccount
+from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.tickets.lifecycle import create_ticket
+from helpdesk_tui.services.tickets.records import TicketRef
+from helpdesk_tui.vocabulary import AccountStatus, Category, Channel, KeyStatus
+
+
+def open_call_ticket(
+    session: Session, *, actor: StaffMember, guardian_id: int, now: datetime | None = None
+) -> TicketRef:
+    account = session.exec(
+        select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian_id)
+    ).first()
+    key_outstanding = session.exec(
+        select(ActivationKey.id).where(
+            col(ActivationKey.guardian_id) == guardian_id,
+            col(ActivationKey.status) == KeyStatus.ACTIVE,
+        )
+    ).first()
+    if account is not None:
+        disabled = account.status == AccountStatus.DISABLED
+        category = Category.ACCOUNT_DISABLED if disabled else Category.FORGOT_LOGIN
+    else:
+        category = Category.LOST_KEY if key_outstanding else Category.KEY_REQUEST
+    channel, what = (
+        (Channel.WALK_IN, "Counter visit") if actor.is_clerk else (Channel.PHONE, "Phone call")
+    )
+    return create_ticket(
+        session,
+        actor=actor,
+        channel=channel,
+        category=category,
+        subject=f"{what}: {category.label}",
+        guardian_id=guardian_id,
+        now=now,
+    )

@@ -1,0 +1,32 @@
+"""The line under the header that says the database cannot be used right now; it
+disappears by itself once the database answers again."""
+
+from textual.widgets import Static
+
+
+class ProblemBanner(Static):
+    DEFAULT_CSS = """
+    ProblemBanner {
+        background: $error;
+        color: $text;
+        text-style: bold;
+        padding: 0 1;
+        height: auto;
+        display: none;
+    }
+    ProblemBanner.-shown {
+        display: block;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "database_problem", self._show)
+
+    def _show(self, problem: str) -> None:
+        self.set_class(bool(problem), "-shown")
+        self.update(
+            f"Database unavailable ({problem}): retrying… Nothing you type is lost; "
+            "finish it once this line goes away."
+            if problem
+            else ""
+        )

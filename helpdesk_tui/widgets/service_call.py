@@ -1,0 +1,91 @@
+"""The one way the UI calls a service: in a thread worker, in one transaction (retried
+inside Database.run while the database is briefly locked or unreachable), with the
+outcome delivered on the UI thread to a screen that is still there.
+
+- done: the result.
+- refused: a domain refusal (DomainError), shown as a notification unless the caller
+  handles it.
+- the database still unavailable after the retries: the app shows its banner and keeps
+  checking; ``unavailable`` lets the caller give back what the user typed.
+- anything else is a bug: logged with its traceback, and the user is told, but the app
+  goes on.
+
+A read superseded by a newer one in the same group (a search per keystroke) delivers
+nothing; a write always reports back. Every failure leaves one line in the log; never a secret (services never put
+one in an error message).
+"""
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual.dom import DOMNode
+from textual.worker import Worker, get_current_worker
+
+from helpdesk_tui.services.kernel.errors import DatabaseUnavailable, DomainError
+from helpdesk_tui.widgets.desk import desk_of
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def run_service(
+    node: DOMNode,
+    call: Callable[[Any], T],
+    *,
+    done: Callable[[T], object],
+    refused: Callable[[DomainError], object] | None = None,
+    unavailable: Callable[[], object] | None = None,
+    write: bool = True,
+    group: str = "action",
+) -> Worker[None]:
+    """``call(session)`` off the UI thread; see the module docstring for what follows."""
+    desk = desk_of(node)
+    where = f"{type(node).__name__}/{group}"
+
+    def deliver(callback: Callable[..., object], *args: Any) -> None:
+        def on_ui_thread() -> None:
+            if node.is_attached:  # the screen may have closed while the call ran
+                callback(*args)
+
+        with contextlib.suppress(RuntimeError):  # the app is shutting down
+            node.app.call_from_thread(on_ui_thread)
+
+    def job() -> None:
+        try:
+            result = desk.database.run(call, write=write)
+        except DomainError as exc:
+            log.info("%s refused: %s", where, exc)
+            deliver(refused or (lambda e: _tell_refused(node, e)), exc)
+        except DatabaseUnavailable as exc:
+            log.warning("%s failed: database unavailable (%s)", where, exc)
+            deliver(desk.database_unavailable, str(exc))
+            if unavailable is not None:
+                deliver(unavailable)
+        except Exception:
+            log.exception("%s failed unexpectedly", where)
+            deliver(_tell_failed, node)
+        else:
+            deliver(desk.database_reachable)
+            if not write and get_current_worker().is_cancelled:
+                return  # a newer read in this group superseded this one
+            deliver(done, result)
+
+    # Reads in a group supersede each other (a search per keystroke); every write
+    # reports back, since what it did is already committed.
+    return node.run_worker(job, thread=True, exclusive=not write, group=group, name=where)
+
+
+def _tell_refused(node: DOMNode, exc: DomainError) -> None:
+    node.app.notify(str(exc), title="Not done", severity="error", timeout=10)
+
+
+def _tell_failed(node: DOMNode) -> None:
+    node.app.notify(
+        "Something went wrong and nothing was changed. It is in the log; try again, and "
+        "tell the district's IT if it happens again.",
+        title="Not done",
+        severity="error",
+        timeout=15,
+    )
