@@ -1,0 +1,80 @@
+"""Logging, configured once per process: a rotating file in the data directory (and
+stderr for the command line with -v). One line per failed service call, per retry of
+the database, per background job run, per sign-in and sign-out.
+
+Never a key, code, password or token: services never put one in a message, and as a
+second line of defence every record is scrubbed of anything shaped like one (an
+activation key in any spelling, a 6-digit code, a link token) before it is written.
+"""
+
+import logging
+import logging.handlers
+import os
+import re
+import sys
+from pathlib import Path
+
+LOG_FILE = "helpdesk.log"
+MAX_BYTES = 5_000_000
+BACKUPS = 5
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+# An activation key however it is written (braces, dashes, spaces, any case), a 6-digit
+# one-time code, and the token of a reset or verification link.
+_KEY = re.compile(r"\{?[0-9A-Fa-f]{8}(?:[-\s]?[0-9A-Fa-f]{4}){3}[-\s]?[0-9A-Fa-f]{12}\}?")
+_HEX32 = re.compile(r"\b[0-9A-Fa-f]{32}\b")
+_CODE = re.compile(r"(?<![#\d-])\d{3}[\s-]?\d{3}(?![\d-])")
+_LINK_TOKEN = re.compile(r"([?&](?:reset|verify)=)[^&\s]+")
+_PASSWORD = re.compile(r"(password\S*\s*[=:]\s*)\S+", re.IGNORECASE)
+
+
+def scrub(text: str) -> str:
+    text = _KEY.sub("[key removed]", text)
+    text = _HEX32.sub("[key removed]", text)
+    text = _LINK_TOKEN.sub(r"\1[token removed]", text)
+    text = _PASSWORD.sub(r"\1[removed]", text)
+    return _CODE.sub("[code removed]", text)
+
+
+class ScrubSecrets(logging.Filter):
+    """Rewrites each record's message (and traceback) without secrets."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            formatted = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = scrub(formatted)
+            record.exc_info = None
+        return True
+
+
+def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = False) -> Path:
+    """Send the package's logs to ``<data_dir>/logs/helpdesk.log`` (rotated, readable
+    only by this user) and, with ``stderr``, to the terminal too. Idempotent: a second
+    call replaces the handlers of the first."""
+    folder = data_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_FILE
+    if not path.exists():
+        path.touch(mode=0o600)
+    os.chmod(path, 0o600)
+    root = logging.getLogger("helpdesk_tui")
+    for handler in list(root.handlers):
+        if getattr(handler, "helpdesk", False):
+            root.removeHandler(handler)
+            handler.close()
+    handlers: list[logging.Handler] = [
+        logging.handlers.RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        )
+    ]
+    if stderr:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.addFilter(ScrubSecrets())
+        handler.helpdesk = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return path
