@@ -21,8 +21,7 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 # An activation key however it is written (braces, dashes, spaces, any case), a 6-digit
 # one-time code, and the token of a reset or verification link.
-_KEY = re.compile(r"\{?[0-9A-Fa-f]{8}(?:[-\s]?[0-9A-Fa-f]{4}){3}[-\s]?[0-9A-Fa-f]{12}\}?")
-_HEX32 = re.compile(r"\b[0-9A-Fa-f]{32}\b")
+_KEY = re.compile(r"\{?(?:[0-9A-Fa-f][-\s]?){31}[0-9A-Fa-f]\}?")
 _CODE = re.compile(r"(?<![#\d-])\d{3}[\s-]?\d{3}(?![\d-])")
 _LINK_TOKEN = re.compile(r"([?&](?:reset|verify)=)[^&\s]+")
 _PASSWORD = re.compile(r"(password\S*\s*[=:]\s*)\S+", re.IGNORECASE)
@@ -30,7 +29,6 @@ _PASSWORD = re.compile(r"(password\S*\s*[=:]\s*)\S+", re.IGNORECASE)
 
 def scrub(text: str) -> str:
     text = _KEY.sub("[key removed]", text)
-    text = _HEX32.sub("[key removed]", text)
     text = _LINK_TOKEN.sub(r"\1[token removed]", text)
     text = _PASSWORD.sub(r"\1[removed]", text)
     return _CODE.sub("[code removed]", text)
