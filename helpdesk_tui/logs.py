@@ -21,7 +21,7 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 # An activation key however it is written (braces, dashes, spaces, any case), a 6-digit
 # one-time code, and the token of a reset or verification link.
-_KEY = re.compile(r"\{?(?:[0-9A-Fa-f][-\s]?){31}[0-9A-Fa-f]\}?")
+_KEY = re.compile(r"(?<![0-9A-Za-z])\{?(?:[0-9A-Fa-f][-\s]?){31}[0-9A-Fa-f]\}?(?![0-9A-Za-z])")
 _CODE = re.compile(r"(?<![#\d-])\d{3}[\s-]?\d{3}(?![\d-])")
 _LINK_TOKEN = re.compile(r"([?&](?:reset|verify)=)[^&\s]+")
 _PASSWORD = re.compile(r"(password\S*\s*[=:]\s*)\S+", re.IGNORECASE)
