@@ -57,11 +57,8 @@ def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = F
     if not path.exists():
         path.touch(mode=0o600)
     os.chmod(path, 0o600)
+    stop_logging()
     root = logging.getLogger("helpdesk_tui")
-    for handler in list(root.handlers):
-        if getattr(handler, "helpdesk", False):
-            root.removeHandler(handler)
-            handler.close()
     handlers: list[logging.Handler] = [
         logging.handlers.RotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
@@ -76,3 +73,12 @@ def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = F
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     return path
+
+
+def stop_logging() -> None:
+    """Close and remove the handlers configure_logging added (tests, and a second call)."""
+    root = logging.getLogger("helpdesk_tui")
+    for handler in list(root.handlers):
+        if getattr(handler, "helpdesk", False):
+            root.removeHandler(handler)
+            handler.close()

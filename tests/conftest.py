@@ -6,6 +6,7 @@ PostgreSQL tests skip with the reason, unless HELPDESK_REQUIRE_PG=1 (CI), where 
 """
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from sqlalchemy.engine import make_url
 from helpdesk_tui.data import migrate
 from helpdesk_tui.data.demo.seed import seed_demo_district, wipe_district
 from helpdesk_tui.data.engine import Database, build_engine
+from helpdesk_tui.logs import configure_logging, stop_logging
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.staff import authenticate
 
@@ -68,11 +70,13 @@ class _PgDatabases:
     def __init__(self) -> None:
         self.created: list[str] = []
 
-    def create(self) -> str:
+    def create(self, *, template: str | None = None) -> str:
+        """A new database (a copy of ``template`` when given); returns its URL."""
         name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"
         admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        copy = f' TEMPLATE "{template}"' if template else ""
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
         admin.dispose()
         self.created.append(name)
         return make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
@@ -128,14 +132,58 @@ def db(_scratch_db: Database) -> Database:
     return _scratch_db
 
 
-@pytest.fixture
-def sqlite_seeded(tmp_path: Path) -> Database:
-    """A small demo district in a fresh SQLite file (for UI tests that write)."""
-    engine = build_engine(f"sqlite:///{tmp_path / 'ui.sqlite3'}")
+@pytest.fixture(scope="session")
+def _seeded_sqlite_file(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    """The demo district, generated once per test session into a SQLite file that
+    tests copy (a copy takes milliseconds; generating takes a second or two)."""
+    path = tmp_path_factory.mktemp("template") / "seeded.sqlite3"
+    engine = build_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     database = Database(engine)
     seed_demo_district(database, guardians=SEED_GUARDIANS, seed=SEED, now=SEED_NOW)
-    return database
+    database.checkpoint()  # everything in the main file, the WAL empty
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_seeded(_seeded_sqlite_file: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh copy of the demo district in its own SQLite file (for tests that write)."""
+    path = tmp_path / "ui.sqlite3"
+    shutil.copyfile(_seeded_sqlite_file, path)
+    database = Database(build_engine(f"sqlite:///{path}"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def _seeded_pg_template(pg_databases: _PgDatabases) -> str:
+    """The demo district generated once per session in a PostgreSQL database that
+    tests copy with CREATE DATABASE ... TEMPLATE; returns its name."""
+    require_pg()
+    url = pg_databases.create()
+    database = Database(build_engine(url))
+    migrate.upgrade(database.engine)
+    seed_demo_district(database, guardians=SEED_GUARDIANS, seed=SEED, now=SEED_NOW)
+    database.dispose()  # a template must have no connections while it is copied
+    return str(make_url(url).database)
+
+
+@pytest.fixture
+def pg_seeded(_seeded_pg_template: str, pg_databases: _PgDatabases) -> Iterator[Database]:
+    """A fresh copy of the demo district in its own PostgreSQL database."""
+    database = Database(build_engine(pg_databases.create(template=_seeded_pg_template)))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    """The package's log going to a file in this test's folder, as the app's command
+    sets it up; closed afterwards."""
+    path = configure_logging(tmp_path / "data", verbose=True)
+    yield path
+    stop_logging()
 
 
 def first_row(database: Database, statement):  # type: ignore[no-untyped-def]

@@ -5,14 +5,15 @@ the app's banner, never ends the app."""
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from helpdesk_tui.config import ConfigError
+from textual.app import App
+
+from helpdesk_tui.config import ConfigError, Settings
+from helpdesk_tui.data.engine import Database
+from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DatabaseUnavailable
 from helpdesk_tui.vocabulary import Role
-
-if TYPE_CHECKING:
-    from helpdesk_tui.app.helpdesk_app import HelpdeskApp
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +22,28 @@ MAILBOX_SECONDS = 60.0
 STALE_TICKET_SECONDS = 600.0
 
 
+@dataclass(frozen=True)
+class DeskHooks:
+    """What the jobs need from the app beyond Textual's own: who is signed in, and
+    where to report."""
+
+    staff: Callable[[], StaffMember | None]
+    header_changed: Callable[[], None]
+    database_unavailable: Callable[[str], None]
+
+
 class BackgroundJobs:
-    def __init__(self, app: "HelpdeskApp") -> None:
-        self.app = app
+    def __init__(
+        self,
+        app: App[None],
+        database: Database,
+        settings: Settings | None,
+        *,
+        demo: bool,
+        hooks: DeskHooks,
+    ) -> None:
+        self.app, self.database, self.settings, self.demo = app, database, settings, demo
+        self.hooks = hooks
         self.mail_line = ""  # "mail: 3 waiting · [1 FAILED ...]" in the header
         self.mailbox_error: str | None = None  # shown in the header until the mailbox works
         self._last_mail_error: str | None = None
@@ -32,9 +52,9 @@ class BackgroundJobs:
 
     def start(self) -> None:
         app = self.app
-        if app.settings is not None:
+        if self.settings is not None:
             app.set_interval(MAIL_SECONDS, self.deliver_mail)
-            if app.settings.imap is not None:
+            if self.settings.imap is not None:
                 app.set_interval(MAILBOX_SECONDS, self.fetch_mail)
         app.set_interval(MAIL_SECONDS, self.check_alerts)
         app.set_interval(STALE_TICKET_SECONDS, self.close_stale_tickets)
@@ -52,7 +72,7 @@ class BackgroundJobs:
                 job()
             except DatabaseUnavailable as exc:
                 log.warning("%s: database unavailable (%s)", group, exc)
-                self.app.call_from_thread(self.app.database_unavailable, str(exc))
+                self.app.call_from_thread(self.hooks.database_unavailable, str(exc))
             except Exception:
                 log.exception("%s failed", group)
 
@@ -60,18 +80,18 @@ class BackgroundJobs:
 
     # -- the outbox --------------------------------------------------------------------
     def deliver_mail(self) -> None:
-        if self.app.settings is not None:
+        if self.settings is not None:
             self._run("mail-out", self._deliver_mail)
 
     def _deliver_mail(self) -> None:
         from helpdesk_tui.services.mail import deliver_due, outbox_counts, sender_for, transport_for
 
-        app, settings = self.app, self.app.settings
+        app, settings = self.app, self.settings
         assert settings is not None
         error = None
         try:
-            transport = transport_for(settings, demo=app.demo)
-            report = deliver_due(app.database, transport, sender=sender_for(settings))
+            transport = transport_for(settings, demo=self.demo)
+            report = deliver_due(self.database, transport, sender=sender_for(settings))
             error = report.error
             log.info(
                 "mail-out: sent %d, %d to retry, %d failed",
@@ -82,7 +102,7 @@ class BackgroundJobs:
         except ConfigError as exc:
             error = str(exc)
             log.warning("mail-out: not configured: %s", exc)
-        counts = app.database.run(outbox_counts, write=False)
+        counts = self.database.run(outbox_counts, write=False)
         app.call_from_thread(self._mail_done, counts.pending + counts.sending, counts.failed, error)
 
     def _mail_done(self, waiting: int, failed: int, error: str | None) -> None:
@@ -95,22 +115,22 @@ class BackgroundJobs:
                 f"Mail is not going out: {error}", title="Mail", severity="error", timeout=15
             )
         self._last_mail_error = error
-        self.app.update_sub_title()
+        self.hooks.header_changed()
         self.mail_runs += 1
 
     # -- the support mailbox -----------------------------------------------------------
     def fetch_mail(self) -> None:
         """Email in: new messages become tickets; a failing mailbox is shown, not hidden."""
-        if self.app.staff is not None and self.app.settings is not None:
+        if self.hooks.staff() is not None and self.settings is not None:
             self._run("mail-in", self._fetch_mail)
 
     def _fetch_mail(self) -> None:
         from helpdesk_tui.services.tickets import MailboxUnavailable, fetch_mail
 
-        settings = self.app.settings
+        settings = self.settings
         assert settings is not None and settings.imap is not None
         try:
-            report = fetch_mail(self.app.database, settings.imap)
+            report = fetch_mail(self.database, settings.imap)
             error = None
             if report.errors:
                 error = f"{len(report.errors)} email(s) could not be imported; see the Helpdesk-Errors folder"
@@ -129,32 +149,32 @@ class BackgroundJobs:
         if error and error != self.mailbox_error:
             self.app.notify(error, title="Email in", severity="error", timeout=20)
         self.mailbox_error = error
-        self.app.update_sub_title()
+        self.hooks.header_changed()
 
     # -- tickets waiting on the guardian ---------------------------------------------
     def close_stale_tickets(self) -> None:
         """Tickets left pending on the guardian too long close themselves, with a note."""
-        if self.app.staff is not None:
+        if self.hooks.staff() is not None:
             self._run("stale-tickets", self._close_stale)
 
     def _close_stale(self) -> None:
         from helpdesk_tui.services.tickets import close_stale_pending
 
-        closed = self.app.database.run(close_stale_pending)
+        closed = self.database.run(close_stale_pending)
         log.info("stale-tickets: closed %d", len(closed))
 
     # -- supervisors' alerts -----------------------------------------------------------
     def check_alerts(self) -> None:
         """Supervisors hear of each newly blocked guardian once: at sign-in, then
         whenever the background round finds a new one."""
-        staff = self.app.staff
+        staff = self.hooks.staff()
         if staff is not None and staff.role == Role.SUPERVISOR:
             self._run("alerts", self._alert_supervisor)
 
     def _alert_supervisor(self) -> None:
         from helpdesk_tui.services.verification import open_alerts
 
-        found = self.app.database.run(open_alerts, write=False)
+        found = self.database.run(open_alerts, write=False)
         alerts = [a for a in found if a.guardian_id not in self._alerted]
         self._alerted.update(a.guardian_id for a in alerts)
         log.info("alerts: %d blocked guardian(s), %d new", len(found), len(alerts))

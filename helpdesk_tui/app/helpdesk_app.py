@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
-from helpdesk_tui.app.background_jobs import BackgroundJobs
+from helpdesk_tui.app.background_jobs import BackgroundJobs, DeskHooks
 from helpdesk_tui.config import Settings
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.messages import OpenGuardian, OpenTicket
@@ -122,7 +122,13 @@ class HelpdeskApp(App[None]):
         base = settings.data_dir if settings else Path(tempfile.gettempdir()) / "helpdesk_tui"
         self.letters_dir = base / "letters"
         self.reports_dir = base / "reports"
-        self.jobs = BackgroundJobs(self)
+        self.jobs = BackgroundJobs(
+            self,
+            database,
+            settings,
+            demo=demo,
+            hooks=DeskHooks(lambda: self.staff, self.update_sub_title, self.database_unavailable),
+        )
         self._came_from: list[str] = []  # the areas visited, to go back with Esc
         self._probe: Timer | None = None
 

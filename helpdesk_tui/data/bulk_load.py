@@ -5,20 +5,23 @@ with secondary indexes dropped during the load and rebuilt once at the end, whic
 is several times faster than maintaining them row by row.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Date, DateTime, Engine, Table, TypeDecorator, text
 from sqlmodel import SQLModel
 
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
+RowValues: TypeAlias = tuple[object, ...]  # one row, in the order of the columns given
+Converter: TypeAlias = Callable[[Any], Any]
 
-def _sqlite_converters(table: Table, columns: Sequence[str]) -> list[Any]:
+
+def _sqlite_converters(table: Table, columns: Sequence[str]) -> list[Converter | None]:
     """Per column, how to turn a Python value into what SQLAlchemy would have stored."""
-    converters: list[Any] = []
+    converters: list[Converter | None] = []
     for name in columns:
         column_type = table.c[name].type
         if isinstance(column_type, TypeDecorator):
@@ -40,14 +43,14 @@ class BulkWriter:
     def __init__(self, connection: Connection, extra_tables: Sequence[Table] = ()) -> None:
         self.connection = connection
         self.dialect = connection.dialect.name
-        self._converters: dict[str, list[Any]] = {}
+        self._converters: dict[str, list[Converter | None]] = {}
         self._extra = {t.name: t for t in extra_tables}
 
     def table(self, name: str) -> Table:
         extra = self._extra.get(name)
         return extra if extra is not None else SQLModel.metadata.tables[name]
 
-    def write(self, name: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    def write(self, name: str, columns: Sequence[str], rows: Sequence[RowValues]) -> None:
         if not rows:
             return
         if self.dialect == "postgresql":
@@ -55,7 +58,7 @@ class BulkWriter:
         else:
             self._executemany(name, columns, rows)
 
-    def _executemany(self, name: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    def _executemany(self, name: str, columns: Sequence[str], rows: Sequence[RowValues]) -> None:
         converters = self._converters.get(name)
         if converters is None:
             converters = self._converters[name] = _sqlite_converters(self.table(name), columns)
@@ -72,10 +75,10 @@ class BulkWriter:
         sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders})"
         self.connection.exec_driver_sql(sql, list(rows))
 
-    def _copy(self, name: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-        raw = self.connection.connection.driver_connection
+    def _copy(self, name: str, columns: Sequence[str], rows: Sequence[RowValues]) -> None:
+        raw = _driver_connection(self.connection)
         with (
-            raw.cursor() as cursor,  # type: ignore[union-attr]
+            raw.cursor() as cursor,
             cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
@@ -91,13 +94,13 @@ def bulk_session(engine: Engine, tables: Sequence[str]) -> Iterator[BulkWriter]:
     rebuilt (and statistics refreshed) when the block ends, even if it fails."""
     with engine.connect() as connection:
         dialect = connection.dialect.name
-        raw = connection.connection.driver_connection
+        raw = _driver_connection(connection)
         if dialect == "sqlite":
             # Safe to relax for a load (the caller wipes a failed one). PRAGMAs go to the
             # driver directly: SQLite refuses to change them inside a transaction.
-            raw.execute("PRAGMA synchronous=OFF")  # type: ignore[union-attr]
-            raw.execute("PRAGMA cache_size=-1000000")  # type: ignore[union-attr]
-            raw.execute("PRAGMA temp_store=MEMORY")  # type: ignore[union-attr]
+            raw.execute("PRAGMA synchronous=OFF")
+            raw.execute("PRAGMA cache_size=-1000000")
+            raw.execute("PRAGMA temp_store=MEMORY")
         else:
             connection.exec_driver_sql("SET TIME ZONE 'UTC'")
             connection.commit()
@@ -114,9 +117,9 @@ def bulk_session(engine: Engine, tables: Sequence[str]) -> Iterator[BulkWriter]:
                 for index in indexes:
                     index.create(connection, checkfirst=True)
             if dialect == "sqlite":
-                raw.execute("ANALYZE")  # type: ignore[union-attr]
-                raw.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
-                raw.execute("PRAGMA cache_size=-2000")  # type: ignore[union-attr]
+                raw.execute("ANALYZE")
+                raw.execute("PRAGMA synchronous=FULL")
+                raw.execute("PRAGMA cache_size=-2000")
             else:
                 with connection.begin():
                     for name in tables:
@@ -127,6 +130,15 @@ def bulk_session(engine: Engine, tables: Sequence[str]) -> Iterator[BulkWriter]:
                 auto = connection.execution_options(isolation_level="AUTOCOMMIT")
                 for name in tables:
                     auto.exec_driver_sql(f"VACUUM (ANALYZE) {name}")
+
+
+def _driver_connection(connection: Connection) -> Any:
+    """The driver's own connection (sqlite3 or psycopg, untyped to SQLAlchemy), for what
+    SQLAlchemy cannot do: PRAGMAs outside a transaction, COPY."""
+    raw = connection.connection.driver_connection
+    if raw is None:  # only once the connection was invalidated
+        raise RuntimeError("the database connection was closed")
+    return raw
 
 
 def _reset_sequence(connection: Connection, table: str) -> None:

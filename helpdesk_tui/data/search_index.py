@@ -9,7 +9,14 @@ from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.bulk_load import BulkWriter
 from helpdesk_tui.data.normalize import fold, name_pairs, name_words, phone_words
-from helpdesk_tui.data.tables import Guardian, GuardianStudent, PortalAccount, SearchTerm, Student
+from helpdesk_tui.data.tables import (
+    Guardian,
+    GuardianStudent,
+    PortalAccount,
+    SearchTerm,
+    Student,
+    core_table,
+)
 
 MAX_TERM_LENGTH = 120
 
@@ -157,7 +164,7 @@ def rebuilt_lookup_indexes(connection: Connection, *, when: bool) -> Iterator[No
     """With ``when``, drop the lookup table's indexes for the block and build them again
     at its end, in the caller's transaction. Only for a table nobody is searching yet:
     on PostgreSQL dropping an index locks the table until commit."""
-    indexes = list(SearchTerm.__table__.indexes) if when else []  # type: ignore[attr-defined]
+    indexes = list(core_table(SearchTerm).indexes) if when else []
     for index in indexes:
         index.drop(connection)
     yield

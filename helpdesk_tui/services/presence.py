@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from helpdesk_tui.data.tables import Presence, Staff
+from helpdesk_tui.data.tables import Presence, Staff, core_table
 from helpdesk_tui.services.kernel.actors import StaffMember
 
 HEARTBEAT = timedelta(seconds=15)
@@ -28,7 +28,7 @@ def heartbeat(
     """Say "I am here" and hear who else is: the names of the other staff whose
     heartbeat on ``target`` is fresh."""
     now = now or datetime.now(UTC)
-    table = Presence.__table__  # type: ignore[attr-defined]
+    table = core_table(Presence)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).values(staff_id=actor.id, target=target, heartbeat_at=now)
     session.connection().execute(
@@ -50,9 +50,10 @@ def heartbeat(
 
 
 def leave(session: Session, *, actor: StaffMember, target: str) -> None:
+    table = core_table(Presence)
     session.connection().execute(
-        delete(Presence.__table__).where(  # type: ignore[attr-defined]
-            Presence.__table__.c.staff_id == actor.id,  # type: ignore[attr-defined]
-            Presence.__table__.c.target == target,  # type: ignore[attr-defined]
+        delete(table).where(
+            table.c.staff_id == actor.id,
+            table.c.target == target,
         )
     )

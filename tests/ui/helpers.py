@@ -41,13 +41,36 @@ async def sign_in(
     pilot: Pilot,  # type: ignore[type-arg]
     username: str = "demo-agent",
     password: str = "demo-password",
+    *,
+    typed: bool = False,
 ) -> None:
-    await pilot.press(*username, "enter", *password, "enter")
+    """Sign in on the sign-in screen: key by key when ``typed`` (what the sign-in tests
+    check), else by filling both boxes and pressing Enter (a keypress costs ~50 ms in
+    Pilot, and every other test only needs to be signed in)."""
+    if typed:
+        await pilot.press(*username, "enter", *password, "enter")
+    else:
+        screen = pilot.app.screen
+        screen.query_one("#username", Input).value = username
+        password_box = screen.query_one("#password", Input)
+        password_box.value = password
+        password_box.focus()
+        await pilot.press("enter")
     await settle(pilot)
 
 
 async def search(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
+    """Type into the lookup box key by key: a search runs on every keystroke."""
     await pilot.press(*text)
+    await settle(pilot)
+
+
+async def find(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
+    """Put ``text`` in the lookup box at once (one search, as after a paste) and press
+    Enter, which opens the guardian when exactly one matches."""
+    pilot.app.screen.query_one("#search", Input).value = text
+    await settle(pilot)
+    await pilot.press("enter")
     await settle(pilot)
 
 

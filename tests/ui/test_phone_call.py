@@ -15,7 +15,7 @@ from helpdesk_tui.screens.guardian.reissue_key import ReissueKeyModal
 from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
 from helpdesk_tui.services.mail import EmlFolderTransport, deliver_due
 from tests.recovery import audit_rows, birth_date_of, outbox_for, pick_guardian
-from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, find, make_app, settle, sign_in, text_of
 
 
 def key_forms(key: str) -> list[bytes]:
@@ -26,15 +26,14 @@ def key_forms(key: str) -> list[bytes]:
 
 
 async def test_phone_call_verify_by_emailed_code_then_reissue(
-    sqlite_seeded, tmp_path, caplog
+    sqlite_seeded, tmp_path, caplog, log_file
 ) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)
     guardian = pick_guardian(sqlite_seeded)
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await pilot.press(*guardian.email, "enter")
-        await settle(pilot)
+        await find(pilot, guardian.email)
         detail = app.screen
         assert isinstance(detail, GuardianDetailScreen)
         assert "not verified" in text_of(pilot, "#verify-status")
@@ -128,3 +127,8 @@ async def test_phone_call_verify_by_emailed_code_then_reissue(
     assert not any(form in screenshot.read_bytes() for form in key_forms(shown))
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert canonical_hex(shown) not in logged.upper().replace("-", "")
+    # The log file: it has lines (sign-in, the calls), and no key, code or password.
+    written = log_file.read_bytes()
+    assert b"signed in: demo-agent" in written
+    assert not any(form in written for form in key_forms(shown)), "key in the log file"
+    assert code.encode() not in written and b"demo-password" not in written

@@ -10,7 +10,7 @@ from helpdesk_tui.screens.guardian.language_picker import LanguagePicker
 from helpdesk_tui.services.portal import AccountDisabled, SignInRefused, redeem_key, sign_in
 from tests.conftest import first_row
 from tests.recovery import audit_rows, demo_key_of, pick_guardian
-from tests.ui.helpers import SIZE, make_app, settle, text_of
+from tests.ui.helpers import SIZE, find, make_app, settle, text_of
 from tests.ui.helpers import sign_in as staff_sign_in
 
 PASSWORD = "Portal#Story1"
@@ -33,8 +33,7 @@ async def test_a_redeem_and_a_lockout_appear_on_the_open_screen(sqlite_seeded) -
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await staff_sign_in(pilot)
-        await pilot.press(*guardian.email, "enter")
-        await settle(pilot)
+        await find(pilot, guardian.email)
         screen = app.screen
         assert isinstance(screen, GuardianDetailScreen)
         assert "Never activated" in text_of(pilot, "#account")
@@ -66,8 +65,7 @@ async def test_staff_set_the_language_and_it_is_marked_as_theirs(sqlite_seeded) 
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await staff_sign_in(pilot)
-        await pilot.press(*guardian.email, "enter")
-        await settle(pilot)
+        await find(pilot, guardian.email)
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, LanguagePicker)

@@ -10,7 +10,7 @@ async def test_wrong_password_says_so_without_saying_which_part(sqlite_seeded) -
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "demo-agent", "not-the-password")
+        await sign_in(pilot, "demo-agent", "not-the-password", typed=True)
         assert isinstance(app.screen, SignInScreen)
         assert text_of(pilot, "#sign-in-message") == SIGN_IN_FAILED
         assert text_of(pilot, "#password") == "", "the wrong password is cleared"
@@ -21,7 +21,7 @@ async def test_signing_in_opens_the_lookup_as_that_staff_member(sqlite_seeded) -
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "demo-clerk")
+        await sign_in(pilot, "demo-clerk", typed=True)
         assert isinstance(app.screen, GuardianLookupScreen)
         assert app.staff is not None and app.staff.username == "demo-clerk"
         assert "Carmen Ibáñez" in app.sub_title and "Elementary School" in app.sub_title

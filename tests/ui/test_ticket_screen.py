@@ -10,7 +10,7 @@ from helpdesk_tui.screens.tickets.reply_composer import ReplyComposer
 from helpdesk_tui.screens.tickets.ticket_detail import TicketDetailScreen
 from helpdesk_tui.services import tickets as t
 from tests.recovery import pick_guardian, staff
-from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, find, make_app, settle, sign_in, text_of
 
 
 def _ticket_for(db, guardian, subject="Perdí mi clave") -> int:  # type: ignore[no-untyped-def]
@@ -116,8 +116,7 @@ async def test_the_whole_phone_call_from_lookup_to_resolved_ticket(sqlite_seeded
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await pilot.press(*guardian.email, "enter")
-        await settle(pilot)
+        await find(pilot, guardian.email)
         await pilot.press("t")  # one key: a phone ticket for this caller
         await settle(pilot)
         await settle(pilot)

@@ -6,6 +6,7 @@ read-then-write version run the same way is caught by the same checks."""
 import multiprocessing
 from collections import Counter
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -13,6 +14,8 @@ from helpdesk_tui.data.tables import ActivationKey, AuditEvent
 from helpdesk_tui.services.kernel.audit import verify_chain
 from tests.recovery import pick_guardian, staff, verify
 from tests.support.reissue_workers import WorkerResult, run_worker
+
+pytestmark = pytest.mark.slow  # ten processes each; CI runs them (see README)
 
 PROCESSES, ROUNDS = 10, 50
 

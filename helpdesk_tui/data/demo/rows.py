@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass, field
 
+from helpdesk_tui.data.bulk_load import RowValues
 from helpdesk_tui.data.key_codec import format_key
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -123,7 +124,7 @@ def demo_key(seed: int, key_id: int) -> str:
 
 @dataclass
 class Batch:
-    rows: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
+    rows: dict[str, list[RowValues]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
     guardians: int = 0
 
 

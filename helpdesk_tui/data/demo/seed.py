@@ -115,7 +115,7 @@ def _seed_district_and_staff(database: Database, now: datetime) -> dict[str, lis
         for school in demo_schools():
             session.add(school)
             session.flush()
-            school_ids.setdefault(school.level, []).append(school.id)  # type: ignore[arg-type]
+            school_ids.setdefault(school.level, []).append(school.id or 0)
         password_hash = hash_password(DEMO_PASSWORD)
         for username, full_name, role in DEMO_STAFF:
             session.add(

@@ -5,7 +5,7 @@ spans rows (duplicate ids and student numbers, unknown agents, roles for unknown
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, CursorResult
 
 from helpdesk_tui.data.oneroster.staging import MAX_LISTED_PROBLEMS, Staged
 
@@ -64,7 +64,7 @@ WHERE kind = 'student'
 
 
 def _cross_problems(conn: Connection, *, delta_users: bool) -> Iterator[tuple[str, int, str]]:
-    def rows(sql: str) -> Any:
+    def rows(sql: str) -> CursorResult[*tuple[Any, ...]]:
         return conn.exec_driver_sql(sql + f" LIMIT {MAX_LISTED_PROBLEMS}")
 
     for sid, line in rows(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from helpdesk_tui.data.demo.rows import COLUMNS, Batch
 from helpdesk_tui.data.demo.seed import DEMO_DISTRICT_NAME, demo_generator, demo_schools
@@ -179,7 +180,7 @@ def write_demo_export(
     return ExportWritten(target, students, written_guardians)
 
 
-def _records(batch: Batch, table: str) -> list[dict]:
+def _records(batch: Batch, table: str) -> list[dict[str, Any]]:
     columns = COLUMNS[table]
     return [dict(zip(columns, row, strict=True)) for row in batch.rows[table]]
 
@@ -192,7 +193,7 @@ def _write_batch(out: _Writer, batch: Batch, codes: dict[int, str]) -> int:
     for member in _records(batch, "household_member"):
         if member["guardian_id"]:
             homes.setdefault(member["guardian_id"], []).append(member["household_id"])
-    by_guardian: dict[int, list[dict]] = {}
+    by_guardian: dict[int, list[dict[str, Any]]] = {}
     by_student: dict[int, list[int]] = {}
     for link in links:
         by_guardian.setdefault(link["guardian_id"], []).append(link)

@@ -3,96 +3,33 @@
 Rows are checked one by one (parse.py) and written in batches, so memory stays flat
 whatever the export's size; what needs several rows (unknown students, duplicate ids,
 roles from roles.csv, birth dates from demographics.csv) is then settled in SQL (checks.py).
-Nothing here touches the roster: a failed check leaves the database as it was.
+Nothing here touches the roster: a failed check leaves the database as it was. The
+tables themselves are in stage_tables.py.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    Date,
-    Integer,
-    MetaData,
-    String,
-    Table,
-)
+from sqlalchemy import Connection, Table
 
-from helpdesk_tui.data.bulk_load import BulkWriter
+from helpdesk_tui.data.bulk_load import BulkWriter, RowValues
 from helpdesk_tui.data.oneroster import parse
 from helpdesk_tui.data.oneroster.files import ExportFiles, ExportUnreadable, Manifest
+from helpdesk_tui.data.oneroster.stage_tables import (
+    STAGE_BIRTH,
+    STAGE_FLAG,
+    STAGE_INDEXES,
+    STAGE_LINK,
+    STAGE_MEMBER,
+    STAGE_ROLE,
+    STAGE_TABLES,
+    STAGE_USER,
+    analyze,
+)
 
 BATCH = 5000
 MAX_LISTED_PROBLEMS = 200
-
-_meta = MetaData()
-
-
-def _temp(name: str, *columns: Column) -> Table:
-    return Table(name, _meta, *columns, prefixes=["TEMPORARY"])
-
-
-def _s(name: str, length: int = 255) -> Column:
-    return Column(name, String(length))
-
-
-STAGE_USER = _temp(
-    "stage_user",
-    _s("sid"),
-    Column("line", Integer),
-    _s("status", 12),
-    _s("role", 30),
-    _s("kind", 10),
-    _s("school_sid"),
-    _s("given", 80),
-    _s("family", 80),
-    _s("email", 254),
-    _s("email_problem", 400),
-    _s("alt_email", 254),
-    _s("alt_email_problem", 400),
-    _s("sms", 40),
-    _s("phone", 40),
-    _s("work_phone", 40),
-    _s("address", 200),
-    _s("city", 80),
-    _s("state", 8),
-    _s("postal", 12),
-    _s("language", 8),
-    _s("number", 20),
-    Column("grade", Integer),
-    _s("grade_problem", 200),
-    _s("relationship", 40),
-    Column("portal_default", Boolean),
-    Column("this_year", Boolean),
-    Column("next_year", Boolean),
-    Column("birth_date", Date),
-)
-STAGE_LINK = _temp("stage_link", _s("user_sid"), _s("agent_sid"), Column("line", Integer))
-STAGE_FLAG = _temp("stage_flag", _s("guardian_sid"), _s("student_sid"), _s("flag", 12))
-STAGE_ROLE = _temp(
-    "stage_role",
-    _s("user_sid"),
-    _s("role", 30),
-    _s("role_type", 12),
-    _s("org_sid"),
-    Column("line", Integer),
-)
-STAGE_MEMBER = _temp("stage_member", _s("hkey"), _s("sid"))
-STAGE_BIRTH = _temp("stage_birth", _s("sid"), Column("birth_date", Date), Column("line", Integer))
-STAGE_TABLES = (STAGE_USER, STAGE_LINK, STAGE_FLAG, STAGE_ROLE, STAGE_MEMBER, STAGE_BIRTH)
-_INDEXES = (
-    "CREATE INDEX ix_stage_user_sid ON stage_user (sid)",
-    "CREATE INDEX ix_stage_link_user ON stage_link (user_sid)",
-    "CREATE INDEX ix_stage_role_user ON stage_role (user_sid)",
-    "CREATE INDEX ix_stage_flag_pair ON stage_flag (guardian_sid, student_sid)",
-    "CREATE INDEX ix_stage_birth_sid ON stage_birth (sid)",
-    "CREATE INDEX ix_stage_member_key ON stage_member (hkey)",
-    "CREATE INDEX ix_stage_member_sid ON stage_member (sid)",
-    "CREATE INDEX ix_stage_user_number ON stage_user (number)",
-)
 
 
 @dataclass
@@ -172,7 +109,7 @@ class Stager:
         self.known_schools = known_schools
         self.staged = Staged(manifest)
         self.writer = BulkWriter(connection, STAGE_TABLES)
-        self.pending: dict[str, list[tuple]] = {t.name: [] for t in STAGE_TABLES}
+        self.pending: dict[str, list[RowValues]] = {t.name: [] for t in STAGE_TABLES}
 
     # -- plumbing ------------------------------------------------------------------
     def create_tables(self) -> None:
@@ -181,7 +118,7 @@ class Stager:
                 table.drop(self.conn, checkfirst=True)
                 table.create(self.conn)
 
-    def _add(self, table: Table, row: tuple) -> None:
+    def _add(self, table: Table, row: RowValues) -> None:
         rows = self.pending[table.name]
         rows.append(row)
         if len(rows) >= BATCH:
@@ -235,7 +172,7 @@ class Stager:
             self._read_demographics()
         self._flush()
         with self.conn.begin():
-            for statement in _INDEXES:
+            for statement in STAGE_INDEXES:
                 self.conn.exec_driver_sql(statement)
             analyze(self.conn, *(t.name for t in STAGE_TABLES))
         return self.staged
@@ -388,14 +325,6 @@ class Stager:
                 self.staged.problem("demographics.csv", line, str(exc))
                 continue
             self._add(STAGE_BIRTH, (sid, born, line))
-
-
-def analyze(conn: Connection, *tables: str) -> None:
-    """PostgreSQL never gathers statistics on temporary tables by itself; without them
-    it plans joins over a million staged rows blind."""
-    if conn.dialect.name == "postgresql":
-        for table in tables:
-            conn.exec_driver_sql(f"ANALYZE {table}")
 
 
 def _grade_bound(value: str | None, column: str) -> int | None:

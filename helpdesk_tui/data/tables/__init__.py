@@ -1,6 +1,9 @@
-"""All SQLModel tables; importing this package registers them on SQLModel.metadata."""
+"""All SQLModel tables; importing this package registers them on SQLModel.metadata.
+
+``core_table(Model)`` gives a model's Core table, typed."""
 
 from helpdesk_tui.data.tables.audit import AuditEvent
+from helpdesk_tui.data.tables.core_table import core_table
 from helpdesk_tui.data.tables.district import DistrictSettings, School
 from helpdesk_tui.data.tables.outbox import OutboxMessage
 from helpdesk_tui.data.tables.people import (
@@ -50,4 +53,5 @@ __all__ = [
     "SearchTerm",
     "Staff",
     "Student",
+    "core_table",
 ]

@@ -5,7 +5,6 @@ verified caller are greyed out until then; each is one service call, and the rec
 reloads after it (another desk or the portal may have changed it meanwhile)."""
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from textual.app import ComposeResult
@@ -17,7 +16,7 @@ from helpdesk_tui.screens.bindings import bindings
 from helpdesk_tui.screens.dialogs import Prompt, ReasonPrompt
 from helpdesk_tui.screens.guardian import action_prompts
 from helpdesk_tui.screens.guardian.account_help import AccountHelpModal, HelpChoice
-from helpdesk_tui.screens.guardian.guardian_record import GuardianRecord
+from helpdesk_tui.screens.guardian.guardian_record import GuardianRecord, caller_verified
 from helpdesk_tui.screens.guardian.key_shown import KeyShownModal
 from helpdesk_tui.screens.guardian.language_picker import LanguagePicker
 from helpdesk_tui.screens.guardian.record_changes import what_changed
@@ -132,22 +131,16 @@ class GuardianDetailScreen(DeskScreen[None]):
         self.detail = d
         self.query_one("#detail-loading").display = False
         self.record.display = True
-        self.record.show(d, self._verify_text(d))
+        self.record.show(d)
         self.refresh_bindings()
         self.loads += 1
 
     def check_pass(self) -> None:
         if self.detail is not None:
-            self.record.show_verification(self._verify_text(self.detail))
+            self.record.show_verification(self.detail)
         self.refresh_bindings()
 
     # -- what is allowed right now -------------------------------------------------------
-    def verified(self) -> bool:
-        d = self.detail
-        return bool(
-            d and d.verified_until and d.verified_until > datetime.now(d.verified_until.tzinfo)
-        )
-
     def allowed(self, action: str) -> bool:
         d = self.detail
         if d is None:
@@ -163,7 +156,7 @@ class GuardianDetailScreen(DeskScreen[None]):
             "clear_block": supervisor and d.blocked,
             "clear_restriction": supervisor and d.has_restriction,
         }
-        if action in NEEDS_PASS and not self.verified():
+        if action in NEEDS_PASS and not caller_verified(d):
             return False
         return rules.get(action, True)
 
@@ -175,16 +168,6 @@ class GuardianDetailScreen(DeskScreen[None]):
         if action in NEEDS_PASS or action == "verify":
             return True if self.allowed(action) else None
         return True
-
-    def _verify_text(self, d: GuardianDetail) -> str:
-        if d.blocked:
-            return (
-                "[bold red]Verification BLOCKED[/] after repeated failures: a supervisor must "
-                "review and clear it (b)."
-            )
-        if self.verified() and d.verified_until:
-            return f"[green]✔ Caller verified until {d.verified_until:%H:%M}[/] ({d.verified_by})"
-        return "[yellow]Caller not verified[/]: press v to verify before any account or key action."
 
     # -- running an action ---------------------------------------------------------------
     def _act(

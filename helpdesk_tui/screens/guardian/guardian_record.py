@@ -2,6 +2,8 @@
 relationship rights, households, key history (never a key value), recent sign-ins and
 the audit history. It only shows a GuardianDetail; the screen loads it and acts."""
 
+from datetime import datetime
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Label, Static
@@ -95,14 +97,14 @@ class GuardianRecord(VerticalScroll):
         table.add_columns(*TABLE_COLUMNS[table_id])
         return table
 
-    def show(self, d: GuardianDetail, verify_text: str) -> None:
+    def show(self, d: GuardianDetail) -> None:
         inactive = "" if d.active else "  [bold red](inactive in the roster)[/]"
         self.query_one("#detail-title", Static).update(
             f"{d.name}  ·  guardian #{d.guardian_id}  ·  prefers {d.preferred_language}"
             f"{' (set by staff)' if d.language_set_by_staff else ' (l to change)'}  ·  "
             f"portal: {d.portal_status}{inactive}"
         )
-        self.show_verification(verify_text)
+        self.show_verification(d)
         banner = self.query_one("#restricted-banner", Static)
         banner.display = d.has_restriction
         if d.has_restriction:
@@ -130,8 +132,9 @@ class GuardianRecord(VerticalScroll):
         self._fill_access_log(d)
         self._fill_audit(d)
 
-    def show_verification(self, text: str) -> None:
-        self.query_one("#verify-status", Static).update(text)
+    def show_verification(self, d: GuardianDetail) -> None:
+        """Whether the caller is verified; called again as the pass runs out."""
+        self.query_one("#verify-status", Static).update(verification_line(d))
 
     def _fill_students(self, d: GuardianDetail) -> None:
         table = self._reset_table("students")
@@ -210,3 +213,20 @@ def account_text(d: GuardianDetail) -> str:
     else:
         lines.append("security email: [yellow]none[/] (self-service reset unavailable)")
     return "\n".join(lines)
+
+
+def caller_verified(d: GuardianDetail) -> bool:
+    """Whether this staff member holds an unexpired pass for this guardian."""
+    until = d.verified_until
+    return bool(until and until > datetime.now(until.tzinfo))
+
+
+def verification_line(d: GuardianDetail) -> str:
+    if d.blocked:
+        return (
+            "[bold red]Verification BLOCKED[/] after repeated failures: a supervisor must "
+            "review and clear it (b)."
+        )
+    if caller_verified(d) and d.verified_until:
+        return f"[green]✔ Caller verified until {d.verified_until:%H:%M}[/] ({d.verified_by})"
+    return "[yellow]Caller not verified[/]: press v to verify before any account or key action."

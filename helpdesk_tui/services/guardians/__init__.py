@@ -8,12 +8,8 @@ from helpdesk_tui.services.guardians.detail import (
 )
 from helpdesk_tui.services.guardians.eligibility import portal_refusal
 from helpdesk_tui.services.guardians.language import set_preferred_language
-from helpdesk_tui.services.guardians.lookup import (
-    MAX_QUERY_LENGTH,
-    SearchResult,
-    parse_query,
-    search_guardians,
-)
+from helpdesk_tui.services.guardians.lookup import SearchResult, search_guardians
+from helpdesk_tui.services.guardians.lookup_query import MAX_QUERY_LENGTH, parse_query
 from helpdesk_tui.services.guardians.restrictions import clear_restriction
 
 __all__ = [

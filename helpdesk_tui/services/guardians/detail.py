@@ -23,6 +23,7 @@ from helpdesk_tui.data.tables import (
     School,
     Staff,
     Student,
+    core_table,
 )
 from helpdesk_tui.services.guardians.history import AuditEntry, guardian_history
 from helpdesk_tui.services.kernel.actors import StaffMember
@@ -261,10 +262,10 @@ def _students(session: Session, guardian_id: int) -> tuple[StudentLink, ...]:
 
 
 def _households(session: Session, guardian_id: int) -> tuple[HouseholdView, ...]:
-    households = Household.__table__  # type: ignore[attr-defined]
-    members = HouseholdMember.__table__  # type: ignore[attr-defined]
-    guardians = Guardian.__table__  # type: ignore[attr-defined]
-    students = Student.__table__  # type: ignore[attr-defined]
+    households = core_table(Household)
+    members = core_table(HouseholdMember)
+    guardians = core_table(Guardian)
+    students = core_table(Student)
     mine, member = members.alias("mine"), members.alias("member")
     rows = session.connection().execute(
         sa_select(

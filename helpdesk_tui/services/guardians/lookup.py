@@ -12,51 +12,38 @@ clerk's school are checked per candidate with index lookups, so the cost grows w
 log(n) and the page size, not with the number of guardians. Two or more words first
 try whole-name pairs ("maria smith" is one indexed term); words spread over a family
 are then looked for within a fixed budget, and the result says when that was partial.
+
+What may be typed is read in lookup_query.py; the statements are in lookup_sql.py.
 """
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, exists, func, select, tuple_
-from sqlalchemy.sql import Select
+from sqlalchemy import Connection, Row
 from sqlmodel import Session
 
-from helpdesk_tui.data.key_codec import canonical_hex, key_digest
-from helpdesk_tui.data.normalize import fold, name_words, phone_digits, prefix_upper_bound
-from helpdesk_tui.data.tables import (
-    ActivationKey,
-    Guardian,
-    GuardianStudent,
-    PortalAccount,
-    School,
-    SearchTerm,
-    Student,
+from helpdesk_tui.data.key_codec import key_digest
+from helpdesk_tui.data.normalize import name_words, prefix_upper_bound
+from helpdesk_tui.services.guardians.lookup_query import parse_query
+from helpdesk_tui.services.guardians.lookup_sql import (
+    BUDGET_BOUNDARY,
+    COUNT_RANGE,
+    PEOPLE,
+    STUDENTS,
+    key_statement,
+    match_statement,
 )
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.district import grade_label
-from helpdesk_tui.services.kernel.errors import InvalidSearch
 from helpdesk_tui.services.kernel.permissions import may_see_guardian
-from helpdesk_tui.vocabulary import KeyStatus
 
-MAX_QUERY_LENGTH = 100
-MAX_WORDS = 6
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-_PHONE_LIKE = re.compile(r"[\d\s().+\-]+")
-_MIN_PHONE_DIGITS = 3
-
-# Core tables: the lookup runs on every keystroke, so it skips the ORM entirely.
-terms = SearchTerm.__table__  # type: ignore[attr-defined]
-links = GuardianStudent.__table__  # type: ignore[attr-defined]
-students = Student.__table__  # type: ignore[attr-defined]
-schools = School.__table__  # type: ignore[attr-defined]
-guardians = Guardian.__table__  # type: ignore[attr-defined]
-accounts = PortalAccount.__table__  # type: ignore[attr-defined]
-keys = ActivationKey.__table__  # type: ignore[attr-defined]
+SCAN_BUDGET = 2000
+PARTIAL_NOTE = (
+    "Showing whole-name matches and part of the rest: these words are common apart. "
+    "Add more of the name, or search by phone, email or student number."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,48 +77,6 @@ class SearchResult:
     hits: tuple[GuardianHit, ...] = ()
     more: bool = False
     note: str = ""  # e.g. what a key query found, or why nothing could match
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedQuery:
-    words: tuple[str, ...] = ()
-    key_hex: str | None = None
-
-
-def parse_query(query: str) -> ParsedQuery:
-    """Validate and normalize what was typed; InvalidSearch says how to fix it."""
-    if len(query) > MAX_QUERY_LENGTH:
-        raise InvalidSearch(
-            f"That is {len(query):,} characters; the search box takes at most {MAX_QUERY_LENGTH}. "
-            "Type part of a name, an email, a phone number, a student number, a username or a key."
-        )
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in query):
-        raise InvalidSearch(
-            "The search contains a control character (a tab, line break or NUL, often from a "
-            "paste). Clear the box and type the search again."
-        )
-    odd = next((ch for ch in query if unicodedata.category(ch) in ("Cn", "Co")), None)
-    if odd is not None:
-        raise InvalidSearch(
-            f"The search contains U+{ord(odd):04X}, a character no name, email or number uses "
-            "(often from a paste). Clear the box and type the search again."
-        )
-    text = query.strip()
-    if not text:
-        return ParsedQuery()
-    key_hex = canonical_hex(text)
-    if key_hex:
-        return ParsedQuery(key_hex=key_hex)
-    if _PHONE_LIKE.fullmatch(text):
-        digits = phone_digits(text)
-        if len(digits) >= _MIN_PHONE_DIGITS:
-            return ParsedQuery(words=(digits,))
-    words = tuple(dict.fromkeys(w for w in fold(text).split() if w))
-    if len(words) > MAX_WORDS:
-        raise InvalidSearch(
-            f"Use at most {MAX_WORDS} words; a surname and a first name are usually enough."
-        )
-    return ParsedQuery(words=words)
 
 
 def search_guardians(
@@ -191,7 +136,7 @@ def _matching_guardians(
     # The walk below stops early when matches are dense; where they are sparse it stops
     # at the SCAN_BUDGET-th entry of the driver's range, found with one index-only scan.
     bounds = {"lo0": driver, "hi0": prefix_upper_bound(driver), "skip": SCAN_BUDGET}
-    boundary = conn.execute(_BUDGET_BOUNDARY, bounds).first()
+    boundary = conn.execute(BUDGET_BOUNDARY, bounds).first()
     found = _walk(conn, actor, driver, others, want, found=found, until=boundary)
     return found, boundary is not None and len(found) < want
 
@@ -213,7 +158,7 @@ def _walk(
     want: int,
     *,
     found: dict[int, str] | None = None,
-    until: Any = None,
+    until: Row[int, str] | None = None,
 ) -> dict[int, str]:
     """Matches along the driver's range, added to ``found``, until ``want`` guardians
     are found, the range ends, or the (term, guardian_id) entry ``until`` is reached."""
@@ -224,7 +169,7 @@ def _walk(
     params["n"] = fetch = want * 2
     resume = False
     while len(found) < want:
-        statement = _match_statement(
+        statement = match_statement(
             len(others),
             actor.is_clerk,
             resume,
@@ -241,99 +186,23 @@ def _walk(
     return dict(list(found.items())[:want])
 
 
-_ESTIMATE_CAP = 2000
-SCAN_BUDGET = 2000
-PARTIAL_NOTE = (
-    "Showing whole-name matches and part of the rest: these words are common apart. "
-    "Add more of the name, or search by phone, email or student number."
-)
-
-
 def _pick_driver(conn: Connection, words: tuple[str, ...]) -> str:
     """The word whose prefix range is smallest (counted up to a cap), longest on a tie:
     the scan walks that range and checks the other words per candidate."""
     if len(words) == 1:
         return words[0]
     counts = {
-        word: conn.execute(_COUNT_RANGE, {"lo": word, "hi": prefix_upper_bound(word)}).scalar_one()
+        word: conn.execute(COUNT_RANGE, {"lo": word, "hi": prefix_upper_bound(word)}).scalar_one()
         for word in words
     }
     return min(words, key=lambda w: (counts[w], -len(w)))
-
-
-_COUNT_RANGE = select(func.count()).select_from(
-    select(terms.c.guardian_id)
-    .where(terms.c.term >= bindparam("lo"), terms.c.term < bindparam("hi"))
-    .limit(_ESTIMATE_CAP)
-    .subquery()
-)
-
-
-@lru_cache(maxsize=64)
-def _match_statement(
-    other_words: int, clerk: bool, resume: bool, bounded: bool, row_probe: bool
-) -> Select:
-    """One prepared shape per (words, clerk, page, budget): SQLAlchemy compiles it once."""
-    statement = select(terms.c.guardian_id, terms.c.term, terms.c.kind).where(
-        terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0")
-    )
-    for n in range(1, other_words + 1):
-        other = terms.alias(f"w{n}")
-        if row_probe:
-            # PostgreSQL: (guardian_id, term) row bounds can only be served by the
-            # guardian index, so the probe stays a per-candidate seek even when the
-            # planner underestimates the word's range (which it does for short prefixes).
-            own = tuple_(other.c.guardian_id, other.c.term)
-            probe = and_(
-                own >= tuple_(terms.c.guardian_id, bindparam(f"lo{n}")),
-                own < tuple_(terms.c.guardian_id, bindparam(f"hi{n}")),
-            )
-        else:
-            probe = and_(
-                other.c.guardian_id == terms.c.guardian_id,
-                other.c.term >= bindparam(f"lo{n}"),
-                other.c.term < bindparam(f"hi{n}"),
-            )
-        statement = statement.where(exists().where(probe))
-    if clerk:
-        statement = statement.where(
-            exists().where(
-                links.c.guardian_id == terms.c.guardian_id,
-                links.c.student_id == students.c.id,
-                students.c.school_id == bindparam("school"),
-            )
-        )
-    if resume:
-        statement = statement.where(
-            tuple_(terms.c.term, terms.c.guardian_id)
-            > tuple_(bindparam("after_term"), bindparam("after_id"))
-        )
-    if bounded:
-        statement = statement.where(
-            tuple_(terms.c.term, terms.c.guardian_id)
-            < tuple_(bindparam("until_term"), bindparam("until_id"))
-        )
-    return statement.order_by(terms.c.term, terms.c.guardian_id).limit(bindparam("n"))
-
-
-_BUDGET_BOUNDARY = (
-    select(terms.c.guardian_id, terms.c.term)
-    .where(terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0"))
-    .order_by(terms.c.term, terms.c.guardian_id)
-    .offset(bindparam("skip"))
-    .limit(1)
-)
 
 
 def _search_by_key(
     session: Session, *, actor: StaffMember, query: str, key_hex: str
 ) -> SearchResult:
     conn = session.connection()
-    row = conn.execute(
-        select(keys.c.guardian_id, keys.c.status, keys.c.last4).where(
-            keys.c.digest == key_digest(key_hex)
-        )
-    ).first()
+    row = conn.execute(key_statement(key_digest(key_hex))).first()
     if row is None:
         return SearchResult(
             query=query,
@@ -351,52 +220,15 @@ def _search_by_key(
     return SearchResult(query=query, hits=hits, note=f"Activation key ending {last4}: {status}.")
 
 
-# A page is two indexed queries: the guardians with account status and outstanding key,
-# then their students. (One six-table join was measured slower on PostgreSQL.)
-_PEOPLE = (
-    select(
-        guardians.c.id,
-        guardians.c.first_name,
-        guardians.c.last_name,
-        guardians.c.city,
-        guardians.c.email,
-        accounts.c.status,
-        keys.c.id.label("key_id"),
-    )
-    .select_from(
-        guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id).outerjoin(
-            keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == KeyStatus.ACTIVE)
-        )
-    )
-    .where(guardians.c.id.in_(bindparam("ids", expanding=True)))
-)
-_STUDENTS = (
-    select(
-        links.c.guardian_id,
-        students.c.first_name,
-        students.c.last_name,
-        students.c.grade,
-        schools.c.name,
-    )
-    .select_from(
-        links.join(students, students.c.id == links.c.student_id).join(
-            schools, schools.c.id == students.c.school_id
-        )
-    )
-    .where(links.c.guardian_id.in_(bindparam("ids", expanding=True)))
-    .order_by(links.c.guardian_id, students.c.grade.desc(), students.c.id)
-)
-
-
 def _hydrate(session: Session, ids: list[int], kinds: dict[int, str]) -> tuple[GuardianHit, ...]:
     """Turn guardian ids into result rows, in the order given, on Core rows (no ORM
     objects): a page costs about a millisecond."""
     if not ids:
         return ()
     conn = session.connection()
-    people = {row.id: row for row in conn.execute(_PEOPLE, {"ids": ids})}
+    people = {row.id: row for row in conn.execute(PEOPLE, {"ids": ids})}
     kids: dict[int, list[StudentBrief]] = {}
-    for guardian_id, first, last, grade, school in conn.execute(_STUDENTS, {"ids": ids}):
+    for guardian_id, first, last, grade, school in conn.execute(STUDENTS, {"ids": ids}):
         kids.setdefault(guardian_id, []).append(
             StudentBrief(f"{first} {last}", grade_label(grade), school)
         )

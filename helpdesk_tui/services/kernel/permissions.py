@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from helpdesk_tui.data.tables import GuardianStudent, Student
+from helpdesk_tui.data.tables import GuardianStudent, Student, core_table
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.vocabulary import AuditAction, Role
 
-_links = GuardianStudent.__table__  # type: ignore[attr-defined]
-_students = Student.__table__  # type: ignore[attr-defined]
+_links = core_table(GuardianStudent)
+_students = core_table(Student)
 
 
 def may_see_guardian(session: Session, *, actor: StaffMember, guardian_id: int) -> bool:

@@ -35,7 +35,7 @@ def authenticate(session: Session, *, username: str, password: str) -> StaffMemb
         raise SignInFailed(SIGN_IN_FAILED)
     row = session.exec(
         select(Staff, School.name)
-        .join(School, School.id == Staff.school_id, isouter=True)  # type: ignore[arg-type]
+        .join(School, col(School.id) == col(Staff.school_id), isouter=True)
         .where(Staff.username == name)
     ).first()
     staff, school_name = row if row else (None, None)
@@ -43,7 +43,7 @@ def authenticate(session: Session, *, username: str, password: str) -> StaffMemb
     if staff is None or not ok or not staff.active:
         raise SignInFailed(SIGN_IN_FAILED)
     return StaffMember(
-        id=staff.id,  # type: ignore[arg-type]
+        id=staff.id or 0,
         username=staff.username,
         full_name=staff.full_name,
         role=Role(staff.role),

@@ -17,6 +17,7 @@ from helpdesk_tui.data.tables import (
     Ticket,
     TicketEvent,
     TicketMessage,
+    core_table,
 )
 from helpdesk_tui.services.sla import load_calendar, targets_for
 from helpdesk_tui.vocabulary import RUNNING, Category, Channel, Priority, TicketStatus
@@ -63,11 +64,11 @@ def seed_tickets(
     """Add ``count`` tickets created over the last 60 days; returns how many."""
     now = now or datetime.now(UTC)
     rng = random.Random(seed)
-    t = Ticket.__table__  # type: ignore[attr-defined]
+    t = core_table(Ticket)
     with database.write() as session:
         conn = session.connection()
-        links = GuardianStudent.__table__  # type: ignore[attr-defined]
-        students = Student.__table__  # type: ignore[attr-defined]
+        links = core_table(GuardianStudent)
+        students = core_table(Student)
         school_of: dict[int, int] = dict(
             conn.execute(
                 select(links.c.guardian_id, func.min(students.c.school_id))
@@ -75,8 +76,8 @@ def seed_tickets(
                 .group_by(links.c.guardian_id)
             ).all()
         )
-        guardians = [r[0] for r in conn.execute(select(Guardian.__table__.c.id))]  # type: ignore[attr-defined]
-        staff = [r[0] for r in conn.execute(select(Staff.__table__.c.id))]  # type: ignore[attr-defined]
+        guardians = [r[0] for r in conn.execute(select(core_table(Guardian).c.id))]
+        staff = [r[0] for r in conn.execute(select(core_table(Staff).c.id))]
         first = (conn.execute(select(func.max(t.c.number))).scalar() or 1000) + 1
         calendar = load_calendar(session, now=now)
         targets = {c: targets_for(session, c, Priority.NORMAL) for c in CATEGORIES}
@@ -139,13 +140,13 @@ def seed_tickets(
         new = select(t.c.id, literal("incoming"), literal("guardian"), asked, t.c.created_at).where(
             t.c.number >= first
         )
-        messages = TicketMessage.__table__  # type: ignore[attr-defined]
+        messages = core_table(TicketMessage)
         conn.execute(
             insert(messages).from_select(
                 ["ticket_id", "kind", "author_name", "body", "created_at"], new
             )
         )
-        events = TicketEvent.__table__  # type: ignore[attr-defined]
+        events = core_table(TicketEvent)
         conn.execute(
             insert(events).from_select(
                 ["ticket_id", "at", "kind", "detail"],

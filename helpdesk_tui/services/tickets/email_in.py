@@ -25,6 +25,7 @@ from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import Guardian, OutboxMessage, Ticket, TicketMessage
 from helpdesk_tui.services.tickets import lifecycle as tickets
 from helpdesk_tui.services.tickets.email_parse import IncomingMail, parse_mail
+from helpdesk_tui.services.tickets.records import ticket_label
 from helpdesk_tui.vocabulary import Category, Channel, MessageKind, TicketStatus
 
 PROCESSED = "Helpdesk-Processed"
@@ -185,7 +186,7 @@ def _import(database: Database, raw: bytes, *, now: datetime) -> tuple[str, str]
             if ticket.status in (TicketStatus.PENDING, TicketStatus.RESOLVED):
                 tickets.reopen(session, actor=None, ticket_id=ticket.id or 0, now=now)
             ticket.updated_at = now
-            return "threaded", tickets.ticket_label(ticket.number)
+            return "threaded", ticket_label(ticket.number)
         guardian_id = _guardian_for(session, mail.sender_email)
         ref = tickets.create_ticket(
             session,

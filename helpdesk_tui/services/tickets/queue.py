@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, Connection, and_, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from helpdesk_tui.data.tables import Guardian, School, Staff, Ticket
+from helpdesk_tui.data.tables import Guardian, School, Staff, Ticket, core_table
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.sla import load_calendar
@@ -22,7 +22,7 @@ from helpdesk_tui.vocabulary import UNFINISHED, Category, Channel, Priority, Que
 PAGE = 50
 DUE_SOON = timedelta(hours=2)  # business time
 
-_t = Ticket.__table__  # type: ignore[attr-defined]
+_t = core_table(Ticket)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,19 +62,22 @@ class QueuePage:
     now: datetime
 
 
-def _conditions(f: QueueFilter, actor: StaffMember, now: datetime, soon: datetime) -> list[Any]:
+def _conditions(
+    f: QueueFilter, actor: StaffMember, now: datetime, soon: datetime
+) -> list[ColumnElement[bool]]:
     running = _t.c.due_at.is_not(None)
-    view = {
+    views: dict[QueueView, list[ColumnElement[bool]]] = {
         QueueView.UNASSIGNED: [running, _t.c.assignee_id.is_(None)],
         QueueView.MINE: [running, _t.c.assignee_id == actor.id],
         QueueView.DUE_SOON: [_t.c.due_at >= now, _t.c.due_at <= soon],
         QueueView.OVERDUE: [_t.c.due_at < now],
         QueueView.PENDING: [_t.c.status == TicketStatus.PENDING],
         QueueView.OPEN: [_t.c.status.in_(UNFINISHED)],
-    }.get(f.view)
+    }
+    view = views.get(f.view)
     if view is None:
         raise DomainError(f"Unknown queue view {f.view!r}; choose one of {', '.join(QueueView)}.")
-    extra = []
+    extra: list[ColumnElement[bool]] = []
     if f.school_id is not None:
         extra.append(_t.c.school_id == f.school_id)
     if f.category is not None:
@@ -84,7 +87,7 @@ def _conditions(f: QueueFilter, actor: StaffMember, now: datetime, soon: datetim
     return view + extra
 
 
-def _order(view: QueueView, sort: str) -> list[Any]:
+def _order(view: QueueView, sort: str) -> list[ColumnElement[Any]]:
     if sort == "newest":
         return [_t.c.id.desc()]
     if view == QueueView.PENDING:
@@ -136,12 +139,12 @@ def queue_page(
     return QueuePage(tuple(rows), offset, more, counts, busy.name if busy else None, now)
 
 
-def _hydrate(conn: Any, ids: list[int]) -> list[QueueRow]:
+def _hydrate(conn: Connection, ids: list[int]) -> list[QueueRow]:
     if not ids:
         return []
-    g = Guardian.__table__  # type: ignore[attr-defined]
-    sc = School.__table__  # type: ignore[attr-defined]
-    st = aliased(Staff.__table__)  # type: ignore[attr-defined]
+    g = core_table(Guardian)
+    sc = core_table(School)
+    st = aliased(core_table(Staff))
     result = conn.execute(
         select(
             _t,

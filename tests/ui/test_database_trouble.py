@@ -1,0 +1,150 @@
+"""The app with a database in trouble: PostgreSQL that goes away mid-session and comes
+back, a deadlock with another desk, and a character no search can use. The app never
+exits; staff see a banner while the database is away, nothing they typed is lost, and
+a deadlock is retried without anyone noticing."""
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from textual import events
+from sqlalchemy import create_engine, text
+from sqlmodel import col, select
+
+from helpdesk_tui.data import engine as engine_module
+from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.tables import Guardian
+from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
+from helpdesk_tui.screens.guardian.language_picker import LanguagePicker
+from helpdesk_tui.screens.lookup.guardian_lookup import GuardianLookupScreen
+from helpdesk_tui.services.kernel.audit import _PG_AUDIT_LOCK
+from tests.conftest import _pg_admin_url, first_row
+from tests.recovery import audit_rows, pick_guardian
+from tests.ui.helpers import SIZE, find, make_app, search, settle, sign_in, text_of
+
+
+def _notices(app) -> str:  # type: ignore[no-untyped-def]
+    return " | ".join(str(n.message) for n in app._notifications)
+
+
+@contextmanager
+def server_refusing(database: Database) -> Iterator[None]:
+    """PostgreSQL stops letting this database in, and drops the connections it has."""
+    name = database.engine.url.database
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+    try:
+        yield
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+
+async def test_postgresql_gone_mid_session_shows_a_banner_and_recovers(
+    pg_seeded, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(engine_module, "RETRY_SECONDS", 0.5)  # give up sooner in a test
+    app = make_app(pg_seeded)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await sign_in(pilot)
+        await search(pilot, "nunez")
+        lookup = app.screen
+        assert isinstance(lookup, GuardianLookupScreen) and lookup.result and lookup.result.hits
+        banner = lookup.query_one("ProblemBanner")
+        assert not banner.display
+
+        with server_refusing(pg_seeded):
+            await search(pilot, " mar")
+            assert app.is_running and app.screen is lookup
+            assert banner.display
+            assert "Database unavailable" in str(banner.render())
+            assert "cannot be used right now" in _notices(app)
+            assert text_of(pilot, "#search") == "nunez mar", "what was typed stays"
+            app.check_database()  # what the banner's timer does every few seconds
+            await settle(pilot)
+            assert banner.display, "still away: the banner stays"
+
+        app.check_database()
+        await settle(pilot)
+        assert not banner.display
+        assert "reachable again" in _notices(app)
+        await search(pilot, "i")  # and the lookup works again
+        assert lookup.result is not None and lookup.result.query == "nunez mari"
+
+
+async def test_a_deadlock_with_another_desk_is_retried_without_a_word(pg_seeded, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Setting the language locks the guardian row, then the audit trail's lock. Another
+    desk holds the audit lock and then asks for the same guardian: a deadlock, which
+    PostgreSQL ends by rolling our transaction back. The app runs it again."""
+    guardian = pick_guardian(pg_seeded, account=None)
+    target = "es" if guardian.preferred_language == "en" else "en"
+    other_desk_done = threading.Event()
+
+    def other_desk() -> None:
+        with pg_seeded.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+            # Wait until the app holds the guardian and waits for the audit lock...
+            for _ in range(200):
+                waiting = conn.execute(
+                    text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                ).scalar_one()
+                if waiting:
+                    break
+                time.sleep(0.05)
+            # ... then ask for the guardian it holds.
+            conn.execute(
+                select(Guardian.id).where(col(Guardian.id) == guardian.id).with_for_update()
+            )
+            conn.commit()
+        other_desk_done.set()
+
+    app = make_app(pg_seeded)
+    caplog.set_level(logging.INFO, logger="helpdesk_tui")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await sign_in(pilot)
+        await find(pilot, guardian.email)
+        assert isinstance(app.screen, GuardianDetailScreen)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LanguagePicker)
+        thread = threading.Thread(target=other_desk)
+        thread.start()
+        await pilot.press("down" if target == "es" else "up", "enter")
+        await settle(pilot)
+        thread.join(timeout=30)
+        await settle(pilot)
+        assert other_desk_done.is_set()
+        assert isinstance(app.screen, GuardianDetailScreen)
+        assert "(set by staff)" in text_of(pilot, "#detail-title")
+        assert "Not done" not in " ".join(str(n.title) for n in app._notifications)
+    stored = first_row(pg_seeded, select(Guardian).where(col(Guardian.id) == guardian.id))
+    assert stored.preferred_language == target
+    assert [r.action for r in audit_rows(pg_seeded, guardian.id)][-1:] == ["language_set"]
+    assert any("deadlock" in r.getMessage() for r in caplog.records), "it was retried"
+
+
+@pytest.mark.parametrize("odd", ["\U0010ffff", "\ufdd0"])
+async def test_a_character_no_search_can_use_gets_a_message(sqlite_seeded, odd: str) -> None:  # type: ignore[no-untyped-def]
+    """A terminal does not insert such a character from the keyboard, but a paste does."""
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await search(pilot, "nu")
+        app.screen.query_one("#search").post_message(events.Paste(odd))
+        await settle(pilot)
+        assert text_of(pilot, "#search") == f"nu{odd}"
+        assert app.is_running
+        assert isinstance(app.screen, GuardianLookupScreen)
+        assert "no name, email or number uses" in text_of(pilot, "#search-status")
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert "guardian" in text_of(pilot, "#search-status")
