@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from textual import events
 from sqlalchemy import create_engine, text
 from sqlmodel import col, select
+from textual import events
 
 from helpdesk_tui.data import engine as engine_module
 from helpdesk_tui.data.engine import Database
@@ -69,6 +69,7 @@ async def test_postgresql_gone_mid_session_shows_a_banner_and_recovers(
             assert "Database unavailable" in str(banner.render())
             assert "cannot be used right now" in _notices(app)
             assert text_of(pilot, "#search") == "nunez mar", "what was typed stays"
+            assert "Not searched: the database is unavailable" in text_of(pilot, "#search-status")
             app.check_database()  # what the banner's timer does every few seconds
             await settle(pilot)
             assert banner.display, "still away: the banner stays"
@@ -77,6 +78,8 @@ async def test_postgresql_gone_mid_session_shows_a_banner_and_recovers(
         await settle(pilot)
         assert not banner.display
         assert "reachable again" in _notices(app)
+        assert lookup.result is not None and lookup.result.query == "nunez mar", "searched again"
+        assert "guardian" in text_of(pilot, "#search-status")
         await search(pilot, "i")  # and the lookup works again
         assert lookup.result is not None and lookup.result.query == "nunez mari"
 
@@ -95,7 +98,9 @@ async def test_a_deadlock_with_another_desk_is_retried_without_a_word(pg_seeded,
             # Wait until the app holds the guardian and waits for the audit lock...
             for _ in range(200):
                 waiting = conn.execute(
-                    text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                    )
                 ).scalar_one()
                 if waiting:
                     break

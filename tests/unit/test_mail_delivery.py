@@ -193,7 +193,7 @@ def test_mail_send_command_says_how_to_set_up_then_delivers(db, smtp, relay_pass
 
     queue_key_mail(db)
     unset = _run(db, "mail", "send", env={"HELPDESK_SMTP_HOST": ""})
-    assert unset.exit_code == 2 and "No mail server is set up" in unset.output
+    assert unset.exit_code == 1 and "No mail server is set up" in unset.output
     env = {
         "HELPDESK_SMTP_HOST": "127.0.0.1",
         "HELPDESK_SMTP_PORT": str(smtp.port),

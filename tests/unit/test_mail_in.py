@@ -203,7 +203,7 @@ def test_mail_fetch_command(action_db, mailbox):
     from tests.unit.test_cli import _run
 
     unset = _run(action_db, "mail", "fetch", env={"HELPDESK_IMAP_HOST": ""})
-    assert unset.exit_code == 2 and "No support mailbox is set up" in unset.output
+    assert unset.exit_code == 1 and "No support mailbox is set up" in unset.output
     mailbox.deliver(mail("someone@nowhere.example", "Help", b"Please call me."))
     env = {
         "HELPDESK_IMAP_HOST": "127.0.0.1",

@@ -16,9 +16,9 @@ AGENT = {"HELPDESK_STAFF": "demo-agent", "HELPDESK_STAFF_PASSWORD": "demo-passwo
 def test_supervisor_sets_the_policy_and_verification_follows_it(action_db):
     before = count(action_db, AuditEvent, col(AuditEvent.action) == "policy_changed")
     refused = _run(action_db, "policy", "set", "--proofs", "callback", env=AGENT)
-    assert refused.exit_code == 2 and "Only a supervisor" in refused.output
+    assert refused.exit_code == 1 and "Only a supervisor" in refused.output
     bad = _run(action_db, "policy", "set", "--proofs", "fingerprint", env=SUPERVISOR)
-    assert bad.exit_code == 2 and "email_code, callback, photo_id" in bad.output
+    assert bad.exit_code == 1 and "email_code, callback, photo_id" in bad.output
     done = _run(
         action_db,
         "policy",

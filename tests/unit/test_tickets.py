@@ -181,7 +181,7 @@ def test_supervisors_set_closures_busy_periods_and_targets_from_the_command_line
     supervisor = {"HELPDESK_STAFF": "demo-supervisor", "HELPDESK_STAFF_PASSWORD": "demo-password"}
     agent_env = {"HELPDESK_STAFF": "demo-agent", "HELPDESK_STAFF_PASSWORD": "demo-password"}
     refused = _run(action_db, "calendar", "close", "2027-03-03", "Snow day", env=agent_env)
-    assert refused.exit_code == 2 and "Only a supervisor" in refused.output
+    assert refused.exit_code == 1 and "Only a supervisor" in refused.output
     assert (
         _run(
             action_db, "calendar", "close", "2027-03-03", "Staff institute day", env=supervisor
@@ -191,7 +191,7 @@ def test_supervisors_set_closures_busy_periods_and_targets_from_the_command_line
     target = _run(action_db, "calendar", "target", "no_account", "low", "60", "600", env=supervisor)
     assert target.exit_code == 0, target.output
     bad = _run(action_db, "calendar", "busy", "Opening", "2027-08-20", "2027-08-10", env=supervisor)
-    assert bad.exit_code == 2 and "end on or after" in bad.output
+    assert bad.exit_code == 1 and "end on or after" in bad.output
     agent = staff(action_db, "demo-agent")
     with action_db.write() as s:
         ticket = t.create_ticket(

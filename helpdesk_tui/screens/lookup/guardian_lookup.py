@@ -52,6 +52,7 @@ class GuardianLookupScreen(DeskScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.result: SearchResult | None = None
+        self.waiting_for_database = False  # a search to run again once the database is back
         # Bumped each time results reach the screen; benchmarks and tests wait on it.
         self.results_shown = 0
 
@@ -68,6 +69,7 @@ class GuardianLookupScreen(DeskScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()
+        self.watch(self.app, "database_problem", self._database_changed, init=False)
 
     # -- searching -----------------------------------------------------------------
     @on(Input.Changed, "#search")
@@ -80,9 +82,24 @@ class GuardianLookupScreen(DeskScreen[None]):
             lambda s: search_guardians(s, actor=staff, query=query),
             done=lambda result: self._show(result, ""),
             refused=lambda exc: self._show(SearchResult(query=query), str(exc)),
+            unavailable=self._not_searched,
             write=False,
             group="lookup",
         )
+
+    def _not_searched(self) -> None:
+        self.waiting_for_database = True
+        status = self.query_one("#search-status", Static)
+        status.set_class(True, "error")
+        status.update(
+            "Not searched: the database is unavailable. The search runs again by itself "
+            "once it is back."
+        )
+
+    def _database_changed(self, problem: str) -> None:
+        if not problem and self.waiting_for_database:
+            self.waiting_for_database = False
+            self.run_search(self.query_one("#search", Input).value)
 
     def _show(self, result: SearchResult, error: str) -> None:
         if result.query != self.query_one("#search", Input).value:

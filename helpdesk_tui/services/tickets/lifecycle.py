@@ -119,7 +119,8 @@ def create_ticket(
                 created_at=now,
             )
         )
-    add_event(session, ticket, actor, TicketEventKind.CREATED, f"{channel}, {category}", now)
+    what = f"{Channel(channel).label}, {Category(category).label}"
+    add_event(session, ticket, actor, TicketEventKind.CREATED, what, now)
     return ticket_ref(session, ticket)
 
 

@@ -1,5 +1,5 @@
 """`helpdesk portal ...`: each function a parent portal calls, runnable from the command
-line so a district can wire its portal to them or rehearse a call (registered in cli.py).
+line so a district can wire its portal to them or rehearse a call.
 
 A refusal prints what the parent would be shown and exits 1; a usage problem exits 2.
 Passwords are asked for (never echoed) or read from HELPDESK_PORTAL_PASSWORD.
@@ -7,40 +7,56 @@ Passwords are asked for (never echoed) or read from HELPDESK_PORTAL_PASSWORD.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import click
+
+from helpdesk_tui.cli._common import (
+    database_for,
+    demo_option,
+    emit,
+    fail,
+    json_option,
+    run_service,
+    secret_from,
+)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from helpdesk_tui.data.engine import Database
+
+T = TypeVar("T")
+REFUSED = "Refused"
 
 _ip_option = click.option(
     "--ip", default="127.0.0.1", show_default=True, help="The client's address, for the access log."
 )
-_demo_option = click.option("--demo", is_flag=True, help="Act on the demo database.")
+_demo_option = demo_option("Act on the demo database.")
 
 
 def _portal_password(*, new: bool) -> str:
-    return os.environ.get("HELPDESK_PORTAL_PASSWORD") or click.prompt(
-        "New password" if new else "Password", hide_input=True, confirmation_prompt=new, err=True
+    return secret_from(
+        "HELPDESK_PORTAL_PASSWORD", "New password" if new else "Password", confirm=new
     )
 
 
-def _run(ctx: click.Context, demo: bool, call: Callable[[Any], Any], *, session: bool = True):
-    """``call`` in one write transaction (or with the database, for calls that own theirs);
-    a portal refusal ends the command with the parent's message and exit code 1."""
-    from helpdesk_tui.cli_admin import _database
+def _in_transaction(ctx: click.Context, demo: bool, call: Callable[[Session], T]) -> T:
+    """``call`` in one write transaction; a refusal ends the command with exit 1."""
+    _, database = database_for(ctx, demo=demo)
+    return run_service(database, call, label=REFUSED)
+
+
+def _with_database(ctx: click.Context, demo: bool, call: Callable[[Database], T]) -> T:
+    """For the calls that own their transactions (and their constant answer time)."""
     from helpdesk_tui.services.kernel.errors import DomainError
 
-    _, database = _database(ctx, demo)
+    _, database = database_for(ctx, demo=demo)
     try:
-        if not session:
-            return call(database)
-        with database.write() as s:
-            return call(s)
+        return call(database)
     except DomainError as exc:
-        click.echo(f"Refused: {exc}", err=True)
-        sys.exit(1)
+        fail(str(exc), label=REFUSED)
 
 
 @click.group()
@@ -53,36 +69,47 @@ def portal() -> None:
 @click.option("--username", required=True, help="The login name the parent chooses.")
 @_ip_option
 @_demo_option
+@json_option
 @click.pass_context
-def portal_redeem(ctx: click.Context, key: str, username: str, ip: str, demo: bool) -> None:
+def portal_redeem(
+    ctx: click.Context, key: str, username: str, ip: str, demo: bool, as_json: bool
+) -> None:
     """Create a guardian's login with their activation KEY (any case; spaces, braces and
     dashes optional)."""
     from helpdesk_tui.services.portal import redeem_key
 
     password = _portal_password(new=True)
-    done = _run(
+    done = _in_transaction(
         ctx,
         demo,
         lambda s: redeem_key(s, key_text=key, username=username, password=password, ip=ip),
     )
-    click.echo(f"Login {done.username} created for {done.guardian_name}.")
+    text = f"Login {done.username} created for {done.guardian_name}."
     if done.replaced_login:
-        click.echo(f"Their earlier login {done.replaced_login} no longer signs in.")
+        text += f"\nTheir earlier login {done.replaced_login} no longer signs in."
+    emit(done, text, as_json=as_json)
 
 
 @portal.command("login")
 @click.argument("username")
 @_ip_option
 @_demo_option
+@json_option
 @click.pass_context
-def portal_login(ctx: click.Context, username: str, ip: str, demo: bool) -> None:
+def portal_login(ctx: click.Context, username: str, ip: str, demo: bool, as_json: bool) -> None:
     """One sign-in attempt; every attempt goes to the access log."""
     from helpdesk_tui.services.portal import sign_in
 
     password = _portal_password(new=False)
-    done = _run(ctx, demo, lambda s: sign_in(s, username=username, password=password, ip=ip))
+    done = _in_transaction(
+        ctx, demo, lambda s: sign_in(s, username=username, password=password, ip=ip)
+    )
     last = f"{done.last_login_at:%Y-%m-%d %H:%M} UTC" if done.last_login_at else "never"
-    click.echo(f"Signed in as {done.username} ({done.kind}); previous sign-in: {last}.")
+    emit(
+        done,
+        f"Signed in as {done.username} ({done.kind}); previous sign-in: {last}.",
+        as_json=as_json,
+    )
 
 
 @portal.command("security-email")
@@ -99,7 +126,7 @@ def portal_security_email(
     from helpdesk_tui.services.portal import set_security_email
 
     password = _portal_password(new=False)
-    masked = _run(
+    masked = _in_transaction(
         ctx,
         demo,
         lambda s: set_security_email(s, username=username, password=password, email=email, ip=ip),
@@ -115,7 +142,7 @@ def portal_verify_email(ctx: click.Context, link: str, demo: bool) -> None:
     """Open a security-email verification LINK (the whole link or its token)."""
     from helpdesk_tui.services.portal import verify_security_email
 
-    masked = _run(ctx, demo, lambda s: verify_security_email(s, link=link))
+    masked = _in_transaction(ctx, demo, lambda s: verify_security_email(s, link=link))
     click.echo(f"{masked} is verified: Forgot password and Forgot username now work.")
 
 
@@ -128,9 +155,7 @@ def portal_forgot_password(ctx: click.Context, username: str, ip: str, demo: boo
     """Send a reset link to the login's verified security email (same answer either way)."""
     from helpdesk_tui.services.portal import forgot_password
 
-    click.echo(
-        _run(ctx, demo, lambda d: forgot_password(d, username=username, ip=ip), session=False)
-    )
+    click.echo(_with_database(ctx, demo, lambda d: forgot_password(d, username=username, ip=ip)))
 
 
 @portal.command("forgot-username")
@@ -142,7 +167,7 @@ def portal_forgot_username(ctx: click.Context, email: str, ip: str, demo: bool) 
     """Send the username to EMAIL if it is a verified security email (same answer either way)."""
     from helpdesk_tui.services.portal import forgot_username
 
-    click.echo(_run(ctx, demo, lambda d: forgot_username(d, email=email, ip=ip), session=False))
+    click.echo(_with_database(ctx, demo, lambda d: forgot_username(d, email=email, ip=ip)))
 
 
 @portal.command("reset-password")
@@ -155,5 +180,7 @@ def portal_reset_password(ctx: click.Context, link: str, ip: str, demo: bool) ->
     from helpdesk_tui.services.portal import reset_password
 
     password = _portal_password(new=True)
-    username = _run(ctx, demo, lambda s: reset_password(s, link=link, new_password=password, ip=ip))
+    username = _in_transaction(
+        ctx, demo, lambda s: reset_password(s, link=link, new_password=password, ip=ip)
+    )
     click.echo(f"Password changed; sign in as {username}.")

@@ -1,0 +1,53 @@
+"""The app itself: `helpdesk` with no command opens it on the configured database, and
+`helpdesk demo` on a demo district in the embedded database (generated on first use)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from helpdesk_tui.cli._common import fail, open_database, run_service, settings
+from helpdesk_tui.cli._progress import DEMO_GUARDIANS, DEMO_SEED, seed_with_progress
+
+if TYPE_CHECKING:
+    from helpdesk_tui.config import Settings
+    from helpdesk_tui.data.engine import Database
+
+
+def open_app(ctx: click.Context) -> None:
+    """`helpdesk` with no command."""
+    chosen = settings(ctx)
+    run_app(open_database(chosen), demo=False, settings=chosen)
+
+
+def run_app(database: Database, *, demo: bool, settings: Settings) -> None:
+    from helpdesk_tui.app import HelpdeskApp
+    from helpdesk_tui.services.staff import active_staff_count
+
+    if run_service(database, active_staff_count, write=False) == 0:
+        fail(
+            f"{database.url} holds no staff accounts yet, so nobody could sign in. "
+            "For a demo run `helpdesk demo`; to fill this database with a demo district "
+            "run `helpdesk db seed-demo`."
+        )
+    HelpdeskApp(database, demo=demo, settings=settings).run()
+
+
+@click.command()
+@click.option(
+    "--guardians", default=DEMO_GUARDIANS, show_default=True, help="Size of the demo district."
+)
+@click.option("--seed", default=DEMO_SEED, show_default=True)
+@click.option("--reset", is_flag=True, help="Throw the demo database away and generate it again.")
+@click.pass_context
+def demo(ctx: click.Context, guardians: int, seed: int, reset: bool) -> None:
+    """Open the app on a demo district (generated on first use) in the embedded database."""
+    from helpdesk_tui.config import demo_settings
+    from helpdesk_tui.data.demo.seed import district_guardian_count
+
+    chosen = demo_settings(settings(ctx))
+    database = open_database(chosen)
+    if reset or district_guardian_count(database) == 0:
+        seed_with_progress(database, guardians=guardians, seed=seed, replace=True)
+    run_app(database, demo=True, settings=chosen)
