@@ -21,11 +21,10 @@ from bench_db import empty_database_url  # noqa: E402
 from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
 from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
-from helpdesk_tui.services import recovery as keys
+from helpdesk_tui.services import recovery  # noqa: E402
 from helpdesk_tui.services import verification as v  # noqa: E402
 from helpdesk_tui.services.kernel import audit  # noqa: E402
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
-from helpdesk_tui.services.verification import answers, proofs
 from tests.recovery import birth_date_of, pick_guardian  # noqa: E402
 
 
@@ -63,13 +62,9 @@ def run(backend: str, args: argparse.Namespace) -> None:
             view = v.start_verification(s, actor=agent, guardian_id=g.id, method="phone")
         with database.write() as s:
             kw = {"actor": agent, "verification_id": view.id}
-            answers.check_screening(s, **kw, item="zip", answer=g.postal_code or "")
-            answers.check_screening(
-                s, **kw, item="birth_date", answer=birth_date_of(database, g.id or 0)
-            )
-            proofs.record_callback(
-                s, **kw, phone=g.mobile_phone or g.home_phone or g.work_phone or ""
-            )
+            v.check_screening(s, **kw, item="zip", answer=g.postal_code or "")
+            v.check_screening(s, **kw, item="birth_date", answer=birth_date_of(database, g.id or 0))
+            v.record_callback(s, **kw, phone=g.mobile_phone or g.home_phone or g.work_phone or "")
         with database.write() as s:
             v.finish_verification(s, actor=agent, verification_id=view.id)
         verifications.append(time.perf_counter() - started)
@@ -80,7 +75,7 @@ def run(backend: str, args: argparse.Namespace) -> None:
         reissues.append(
             timed(
                 database,
-                lambda s, gid=gid: keys.reissue_activation_key(
+                lambda s, gid=gid: recovery.reissue_activation_key(
                     s, actor=agent, guardian_id=gid, delivery="letter", reason="benchmark"
                 ),
             )
@@ -106,7 +101,7 @@ def run(backend: str, args: argparse.Namespace) -> None:
 
 def _code(session, agent, guardian_id, to):  # type: ignore[no-untyped-def]
     view = v.start_verification(session, actor=agent, guardian_id=guardian_id, method="phone")
-    proofs.send_code(session, actor=agent, verification_id=view.id, to=to)
+    v.send_code(session, actor=agent, verification_id=view.id, to=to)
     v.abandon_verification(session, actor=agent, verification_id=view.id)
 
 

@@ -18,6 +18,7 @@ LOG_FILE = "helpdesk.log"
 MAX_BYTES = 5_000_000
 BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+_OURS: list[logging.Handler] = []  # the handlers configure_logging added
 
 # An activation key however it is written (braces, dashes, spaces, any case), a 6-digit
 # one-time code, and the token of a reset or verification link.
@@ -69,8 +70,8 @@ def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = F
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(ScrubSecrets())
-        handler.helpdesk = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+        _OURS.append(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     return path
 
@@ -78,7 +79,7 @@ def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = F
 def stop_logging() -> None:
     """Close and remove the handlers configure_logging added (tests, and a second call)."""
     root = logging.getLogger("helpdesk_tui")
-    for handler in list(root.handlers):
-        if getattr(handler, "helpdesk", False):
-            root.removeHandler(handler)
-            handler.close()
+    while _OURS:
+        handler = _OURS.pop()
+        root.removeHandler(handler)
+        handler.close()

@@ -1,12 +1,14 @@
 """A small modal that asks for one line (a reason, a new username) and confirms."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
 
@@ -58,3 +60,13 @@ class ReasonPrompt(ModalScreen[str | None]):
     @on(Button.Pressed, "#prompt-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_for_line(screen: Screen[Any], prompt: Prompt, then: Callable[[str], object]) -> None:
+    """Show ``prompt`` over ``screen``; ``then`` gets the line typed (nothing on Esc)."""
+
+    def answered(value: str | None) -> None:
+        if value is not None:
+            then(value)
+
+    screen.app.push_screen(ReasonPrompt(prompt), callback=answered)

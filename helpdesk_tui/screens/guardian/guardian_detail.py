@@ -13,7 +13,7 @@ from textual.widgets import Static
 from helpdesk_tui.messages import OpenTicket
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.bindings import bindings
-from helpdesk_tui.screens.dialogs import Prompt, ReasonPrompt
+from helpdesk_tui.screens.dialogs import Prompt, ask_for_line
 from helpdesk_tui.screens.guardian import action_prompts
 from helpdesk_tui.screens.guardian.account_help import AccountHelpModal, HelpChoice
 from helpdesk_tui.screens.guardian.guardian_record import GuardianRecord, caller_verified
@@ -201,12 +201,10 @@ class GuardianDetailScreen(DeskScreen[None]):
         """Ask for one line (a reason, a note), then act with it; asked again with the
         same line if the database could not be reached."""
 
-        def answered(value: str | None) -> None:
-            if value is not None:
-                again = lambda: self._ask_and_act(prompt, call, done, value)  # noqa: E731
-                self._act(call(value), done, again=again)
+        def answered(value: str) -> None:
+            self._act(call(value), done, again=lambda: self._ask_and_act(prompt, call, done, value))
 
-        self.app.push_screen(ReasonPrompt(prompt(typed)), callback=answered)
+        ask_for_line(self, prompt(typed), answered)
 
     def _told(self, result: recovery.ActionResult) -> None:
         self.notify(f"{result.message} {result.notices} notice(s) queued.", timeout=6)

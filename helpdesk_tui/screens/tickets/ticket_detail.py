@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Label, Static
 from helpdesk_tui.messages import OpenGuardian
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.bindings import bindings
-from helpdesk_tui.screens.dialogs import Prompt, ReasonPrompt
+from helpdesk_tui.screens.dialogs import Prompt, ask_for_line
 from helpdesk_tui.screens.tickets.reply_composer import Draft, ReplyComposer
 from helpdesk_tui.services import tickets
 from helpdesk_tui.services.kernel.errors import DomainError
@@ -207,35 +207,23 @@ class TicketDetailScreen(DeskScreen[None]):
             write=False,
         )
 
-    def _ask_and_act(
-        self, prompt: Callable[[str], Prompt], act: Callable[[str], object], typed: str = ""
-    ) -> None:
-        """Ask for one line, then act with it; asked again with the same line if the
-        database could not be reached."""
-
-        def answered(value: str | None) -> None:
-            if value is not None:
-                act(value)
-
-        self.app.push_screen(ReasonPrompt(prompt(typed)), callback=answered)
-
     def action_note(self, typed: str = "") -> None:
         staff, tid = self.staff, self.ticket_id
-        self._ask_and_act(
-            lambda text: Prompt(
+        ask_for_line(
+            self,
+            Prompt(
                 "Internal note",
                 "Staff only; never sent to the guardian.",
                 placeholder="Note",
                 confirm="Add note",
                 max_length=2000,
-                initial=text,
+                initial=typed,
             ),
             lambda text: self._act(
                 lambda s: tickets.add_note(s, actor=staff, ticket_id=tid, body=text),
                 "Note added.",
                 again=lambda: self.action_note(text),
             ),
-            typed,
         )
 
     def action_pending(self) -> None:
@@ -253,8 +241,9 @@ class TicketDetailScreen(DeskScreen[None]):
 
     def action_resolve(self, typed: str | None = None) -> None:
         staff, tid = self.staff, self.ticket_id
-        self._ask_and_act(
-            lambda text: Prompt(
+        ask_for_line(
+            self,
+            Prompt(
                 "Resolve",
                 "The closing note below says what was done during this ticket; Enter "
                 "resolves with it, or edit it first.",
@@ -262,14 +251,13 @@ class TicketDetailScreen(DeskScreen[None]):
                 confirm="Resolve",
                 required=False,
                 max_length=2000,
-                initial=text,
+                initial=self._closing_note() if typed is None else typed,
             ),
             lambda text: self._act(
                 lambda s: tickets.resolve(s, actor=staff, ticket_id=tid, note=text),
                 "Resolved.",
                 again=lambda: self.action_resolve(text),
             ),
-            self._closing_note() if typed is None else typed,
         )
 
     def _closing_note(self) -> str:
@@ -301,17 +289,17 @@ class TicketDetailScreen(DeskScreen[None]):
                 again=lambda: self.action_merge(text),
             )
 
-        self._ask_and_act(
-            lambda text: Prompt(
+        ask_for_line(
+            self,
+            Prompt(
                 "Merge this duplicate",
                 "Its conversation moves to the other ticket and it closes with a link.",
                 placeholder="Other ticket, e.g. HD-1042",
                 confirm="Merge",
                 max_length=20,
-                initial=text,
+                initial=typed,
             ),
             merge,
-            typed,
         )
 
     def action_guardian(self) -> None:
