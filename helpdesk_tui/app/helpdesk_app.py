@@ -3,6 +3,7 @@ own screen stack (lookup, queue, key check, reports). Screens ask for a guardian
 ticket by message; the app decides where it opens. Every key binding is also a command
 in the palette. The app provides the Desk protocol screens are typed against."""
 
+import contextlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterable
@@ -164,6 +165,7 @@ class HelpdeskApp(App[None]):
         if self.staff is None:
             return
         log.info("signed out: %s", self.staff.username)
+        self.staff = None  # a second sign-out while this one runs does nothing
         self.add_mode(SIGNED_OUT, Screen)
         await self.switch_mode(SIGNED_OUT)
         for area in AREAS:
@@ -210,29 +212,32 @@ class HelpdeskApp(App[None]):
         from helpdesk_tui.screens.guardian import GuardianDetailScreen
 
         gid = message.guardian_id
-        self._open(f"guardian:{gid}", lambda: GuardianDetailScreen(gid))
+        self._open(f"guardian:{gid}", lambda: GuardianDetailScreen(gid), message.area)
 
     @on(OpenTicket)
     def _open_ticket(self, message: OpenTicket) -> None:
         from helpdesk_tui.screens.tickets import TicketDetailScreen
 
         tid = message.ticket_id
-        self._open(f"ticket:{tid}", lambda: TicketDetailScreen(tid))
+        self._open(f"ticket:{tid}", lambda: TicketDetailScreen(tid), message.area)
 
-    def _open(self, route: str, make: Callable[[], Screen[None]]) -> None:
-        """Push the screen; if it is already open in this area, move it to the top
-        instead. Esc then returns to the screen the user came from, and going back and
-        forth between a guardian and their ticket never grows the stack."""
-        existing = next((s for s in self.screen_stack if getattr(s, "route", None) == route), None)
-        if existing is self.screen:
+    def _open(self, route: str, make: Callable[[], Screen[None]], area: str) -> None:
+        """Push the screen onto the stack of the area that asked (where the user finds
+        it, even if they moved on meanwhile); if it is already open there, move it to
+        the top instead. Esc then returns to the screen the user came from, and going
+        back and forth between a guardian and their ticket never grows the stack."""
+        mode = area if area in self._screen_stacks else self.current_mode
+        stack = self._screen_stacks[mode]
+        existing = next((s for s in stack if getattr(s, "route", None) == route), None)
+        if existing is not None and existing is stack[-1]:
             return
         if existing is not None:
-            # Textual has no public way to move a screen within the stack; the screen
+            # Textual has no public way to move a screen within a stack; the screen
             # stays mounted, so taking it out and pushing it again keeps its state.
-            self._screen_stack.remove(existing)
-            self.push_screen(existing)
+            stack.remove(existing)
+            self.push_screen(existing, mode=mode)
             return
-        self.push_screen(make())
+        self.push_screen(make(), mode=mode)
 
     # -- the database banner -------------------------------------------------------------
     def database_unavailable(self, problem: str) -> None:
@@ -261,14 +266,21 @@ class HelpdeskApp(App[None]):
     def check_database(self) -> None:
         """Try the database now (the banner's timer does this every few seconds)."""
 
+        if any(w.group == "database-probe" and not w.is_finished for w in self.workers):
+            return  # the last try has not answered yet
+
         def probe() -> None:
             try:
                 self.database.ping()
             except DatabaseUnavailable:
                 return
-            self.call_from_thread(self.database_reachable)
+            except Exception:
+                log.exception("checking the database failed")
+                return
+            with contextlib.suppress(RuntimeError):  # the app is shutting down
+                self.call_from_thread(self.database_reachable)
 
-        self.run_worker(probe, thread=True, exclusive=True, group="database-probe")
+        self.run_worker(probe, thread=True, group="database-probe", exit_on_error=False)
 
     # -- the command palette -------------------------------------------------------------
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -31,7 +31,10 @@ def run_app(database: Database, *, demo: bool, settings: Settings) -> None:
             "For a demo run `helpdesk demo`; to fill this database with a demo district "
             "run `helpdesk db seed-demo`."
         )
-    HelpdeskApp(database, demo=demo, settings=settings).run()
+    app = HelpdeskApp(database, demo=demo, settings=settings)
+    app.run()
+    if app.return_code:  # the app ended on an error (its traceback is on screen and in the log)
+        raise SystemExit(app.return_code)
 
 
 @click.command()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from helpdesk_tui.cli._common import (
+    EXIT_FAILED,
     EXIT_UNREACHABLE,
     database_for,
     demo_option,
@@ -44,7 +45,8 @@ def mail_send(ctx: click.Context, demo: bool, as_json: bool) -> None:
         as_json=as_json,
     )
     if report.error:
-        fail(f"Delivery stopped: {report.error}. The messages will be retried.", EXIT_UNREACHABLE)
+        stopped = f"Delivery stopped: {report.error}. The messages will be retried."
+        fail(stopped, EXIT_UNREACHABLE if report.unreachable else EXIT_FAILED)
 
 
 @mail.command("fetch")

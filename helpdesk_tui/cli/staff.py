@@ -14,6 +14,7 @@ from helpdesk_tui.cli._common import (
     sign_in,
     staff_option,
 )
+from helpdesk_tui.vocabulary import Role
 
 
 @click.group()
@@ -24,7 +25,7 @@ def staff() -> None:
 @staff.command("add")
 @click.argument("username")
 @click.option("--name", "full_name", required=True, help="The person's full name.")
-@click.option("--role", type=click.Choice(["agent", "clerk", "supervisor"]), required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--school", "school_code", help="A clerk's school code.")
 @staff_option(
     required=False, help="Your supervisor username (not needed for the very first account)."

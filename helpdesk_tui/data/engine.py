@@ -17,19 +17,23 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+# SQLite waits this long for another desk's write before "database is locked"; the
+# retries below then wait some more, so a lock is waited out for up to ~8 s in all.
+SQLITE_BUSY_TIMEOUT_MS = 2_000
+POSTGRES_CONNECT_TIMEOUT_S = 3  # a server that does not answer at all fails fast
 _WRITE = "helpdesk_write"
 # A transient failure (a lock, a deadlock, a lost connection) is tried again after
 # 0.05, 0.1, 0.2 ... s, for as long as the whole call stays within this many seconds.
-RETRY_SECONDS = 5.0
+RETRY_SECONDS = 8.0
 FIRST_BACKOFF = 0.05
+_SERVER_GONE = ("57P01", "57P02", "57P03")  # shut down, crashed, cannot connect now
 
 
 class DatabaseUnavailable(Exception):
@@ -37,11 +41,17 @@ class DatabaseUnavailable(Exception):
     by someone else for too long). ``str()`` says which, for staff to read."""
 
 
+class OutcomeUnknown(DatabaseUnavailable):
+    """The connection was lost while a write committed: it may or may not have been
+    done, so it is not run again; the caller reloads and looks."""
+
+
 def transient_problem(exc: BaseException) -> str | None:
-    """What went wrong, for staff, when ``exc`` is worth retrying; else None."""
+    """What went wrong, for staff, when ``exc`` is worth retrying; else None. A broken
+    rule (an integrity or programming error) never is."""
     if isinstance(exc, PoolTimeout | DisconnectionError):
         return "no free connection to the database"
-    if not isinstance(exc, DBAPIError):
+    if not isinstance(exc, OperationalError | InterfaceError):
         return None
     sqlstate = getattr(exc.orig, "sqlstate", None) or ""
     message = str(exc.orig).lower()
@@ -49,7 +59,8 @@ def transient_problem(exc: BaseException) -> str | None:
         return "a deadlock with another desk"
     if sqlstate == "40001":
         return "a conflicting change by another desk"
-    if exc.connection_invalidated or sqlstate[:2] in ("08", "57") or "connection" in message:
+    lost = exc.connection_invalidated or sqlstate[:2] == "08" or sqlstate in _SERVER_GONE
+    if lost or (not sqlstate and "connection" in message):
         return "the connection to the database was lost or refused"
     if "database is locked" in message or "database is busy" in message:
         return "the database is locked by another desk"
@@ -73,8 +84,12 @@ def build_engine(
             parsed,
             echo=echo,
             pool_pre_ping=True,
+            hide_parameters=True,  # errors (and so the log) never show a row's values
             pool_size=5,
-            connect_args={"options": "-c max_parallel_workers_per_gather=0"},
+            connect_args={
+                "options": "-c max_parallel_workers_per_gather=0",
+                "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
+            },
         )
     raise ValueError(
         f"Unsupported database {parsed.get_backend_name()!r}: use a sqlite:/// path "
@@ -90,6 +105,7 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
         url,
         echo=echo,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
@@ -157,13 +173,28 @@ class Database:
             self._begin(session)
             try:
                 yield session
-                session.commit()
             except CommitThenRaise:
-                session.commit()
+                self._commit(session)
                 raise
             except BaseException:
                 session.rollback()
                 raise
+            self._commit(session)
+
+    @staticmethod
+    def _commit(session: Session) -> None:
+        """Commit; a connection lost in the middle leaves the outcome unknown."""
+        try:
+            session.commit()
+        except Exception as exc:
+            problem = transient_problem(exc)
+            if problem is None or "connection" not in problem:
+                raise  # a deadlock or conflict at commit rolled back: safe to retry
+            log.warning("connection lost while committing: outcome unknown")
+            raise OutcomeUnknown(
+                "The connection to the database was lost while saving, so this may or may "
+                "not have been done. Look at the record (it reloads) before trying again."
+            ) from exc
 
     def run(self, call: Callable[[Session], T], *, write: bool = True) -> T:
         """``call(session)`` in one transaction (a write, or a read), run again from the

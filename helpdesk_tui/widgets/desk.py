@@ -38,6 +38,11 @@ class Desk(Protocol):
         """False in tests, which run each periodic check themselves."""
         ...
 
+    @property
+    def database_problem(self) -> str:
+        """Why the database cannot be used right now; empty when it can."""
+        ...
+
     def database_unavailable(self, problem: str) -> None:
         """Show that the database cannot be used, and keep checking until it can."""
         ...
@@ -62,6 +67,13 @@ def signed_in(node: DOMNode) -> StaffMember:
 
 def every(node: DOMNode, seconds: float, callback: Callable[[], object]) -> None:
     """Run ``callback`` every ``seconds`` while ``node`` is mounted, unless the app's
-    timers are off (tests call such callbacks when they choose)."""
-    if desk_of(node).timers_enabled:
-        node.set_interval(seconds, callback)
+    timers are off (tests call such callbacks when they choose). While the database is
+    unavailable the checks pause: the app's own probe finds out when it is back."""
+    desk = desk_of(node)
+
+    def tick() -> None:
+        if not desk.database_problem:
+            callback()
+
+    if desk.timers_enabled:
+        node.set_interval(seconds, tick)

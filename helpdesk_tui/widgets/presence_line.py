@@ -1,6 +1,6 @@
 """One line that says who else has this ticket or guardian open right now."""
 
-import contextlib
+import logging
 import threading
 
 from textual.widgets import Static
@@ -8,6 +8,8 @@ from textual.widgets import Static
 from helpdesk_tui.services.presence import HEARTBEAT, heartbeat, leave
 from helpdesk_tui.widgets.desk import desk_of, every, signed_in
 from helpdesk_tui.widgets.service_call import run_service
+
+log = logging.getLogger(__name__)
 
 
 class PresenceLine(Static):
@@ -55,7 +57,9 @@ class PresenceLine(Static):
             return
 
         def goodbye() -> None:
-            with contextlib.suppress(Exception):
+            try:
                 desk.database.run(lambda s: leave(s, actor=staff, target=target))
+            except Exception as exc:  # the heartbeat expires by itself; say why in the log
+                log.info("presence goodbye for %s not saved: %s", target, exc)
 
         threading.Thread(target=goodbye, name="presence-leave", daemon=True).start()

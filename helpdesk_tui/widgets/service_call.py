@@ -4,15 +4,18 @@ outcome delivered on the UI thread to a screen that is still there.
 
 - done: the result.
 - refused: a domain refusal (DomainError), shown as a notification unless the caller
-  handles it.
+  handles it. A write whose connection was lost while it committed comes here too,
+  saying it may or may not have been done: it is never run again by itself.
 - the database still unavailable after the retries: the app shows its banner and keeps
-  checking; ``unavailable`` lets the caller give back what the user typed.
-- anything else is a bug: logged with its traceback, and the user is told, but the app
-  goes on.
+  checking; ``failed`` lets the caller give back what the user typed.
+- anything else is a bug: logged with its traceback, the user is told, ``failed`` gives
+  back what was typed, and the app goes on. A bug in one of the callbacks above is
+  caught the same way.
 
-A read superseded by a newer one in the same group (a search per keystroke) delivers
-nothing; a write always reports back. Every failure leaves one line in the log; never a secret (services never put
-one in an error message).
+A read superseded by a newer read in the same group (a search per keystroke) delivers
+nothing; a write always reports back, and reads never cancel writes. Every failure
+leaves one line in the log; never a secret (services never put one in an error message,
+and the log scrubs anything shaped like one).
 """
 
 import contextlib
@@ -23,7 +26,7 @@ from typing import Any, TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from helpdesk_tui.services.kernel.errors import DatabaseUnavailable, DomainError
+from helpdesk_tui.services.kernel.errors import DatabaseUnavailable, DomainError, OutcomeUnknown
 from helpdesk_tui.widgets.desk import desk_of
 
 log = logging.getLogger(__name__)
@@ -36,7 +39,7 @@ def run_service(
     *,
     done: Callable[[T], object],
     refused: Callable[[DomainError], object] | None = None,
-    unavailable: Callable[[], object] | None = None,
+    failed: Callable[[], object] | None = None,
     write: bool = True,
     group: str = "action",
 ) -> Worker[None]:
@@ -46,35 +49,54 @@ def run_service(
 
     def deliver(callback: Callable[..., object], *args: Any) -> None:
         def on_ui_thread() -> None:
-            if node.is_attached:  # the screen may have closed while the call ran
+            if not node.is_attached:  # the screen closed while the call ran
+                return
+            try:
                 callback(*args)
+            except Exception:
+                log.exception("%s: showing the outcome failed", where)
+                _tell_failed(node)
 
         with contextlib.suppress(RuntimeError):  # the app is shutting down
             node.app.call_from_thread(on_ui_thread)
 
     def job() -> None:
+        if not write and get_current_worker().is_cancelled:
+            return  # superseded before it started
         try:
             result = desk.database.run(call, write=write)
         except DomainError as exc:
             log.info("%s refused: %s", where, exc)
             deliver(refused or (lambda e: _tell_refused(node, e)), exc)
+        except OutcomeUnknown as exc:
+            log.warning("%s: outcome unknown (%s)", where, exc)
+            deliver(refused or (lambda e: _tell_refused(node, e)), DomainError(str(exc)))
         except DatabaseUnavailable as exc:
             log.warning("%s failed: database unavailable (%s)", where, exc)
             deliver(desk.database_unavailable, str(exc))
-            if unavailable is not None:
-                deliver(unavailable)
+            if failed is not None:
+                deliver(failed)
         except Exception:
             log.exception("%s failed unexpectedly", where)
             deliver(_tell_failed, node)
+            if failed is not None:
+                deliver(failed)
         else:
             deliver(desk.database_reachable)
             if not write and get_current_worker().is_cancelled:
                 return  # a newer read in this group superseded this one
             deliver(done, result)
 
-    # Reads in a group supersede each other (a search per keystroke); every write
-    # reports back, since what it did is already committed.
-    return node.run_worker(job, thread=True, exclusive=not write, group=group, name=where)
+    # Reads in a group supersede each other (a search per keystroke); writes never
+    # cancel anything, and are never cancelled by a read.
+    return node.run_worker(
+        job,
+        thread=True,
+        exclusive=not write,
+        group=group if write else f"{group}:read",
+        name=where,
+        exit_on_error=False,
+    )
 
 
 def _tell_refused(node: DOMNode, exc: DomainError) -> None:
@@ -83,8 +105,8 @@ def _tell_refused(node: DOMNode, exc: DomainError) -> None:
 
 def _tell_failed(node: DOMNode) -> None:
     node.app.notify(
-        "Something went wrong and nothing was changed. It is in the log; try again, and "
-        "tell the district's IT if it happens again.",
+        "Something went wrong. It is in the log; try again, and tell the district's IT if "
+        "it happens again.",
         title="Not done",
         severity="error",
         timeout=15,

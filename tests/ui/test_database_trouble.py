@@ -3,6 +3,7 @@ back, a deadlock with another desk, and a character no search can use. The app n
 exits; staff see a banner while the database is away, nothing they typed is lost, and
 a deadlock is retried without anyone noticing."""
 
+import asyncio
 import logging
 import threading
 import time
@@ -16,13 +17,19 @@ from textual import events
 
 from helpdesk_tui.data import engine as engine_module
 from helpdesk_tui.data.engine import Database
-from helpdesk_tui.data.tables import Guardian
+from helpdesk_tui.data.tables import Guardian, TicketMessage
+from helpdesk_tui.messages import OpenTicket
+from helpdesk_tui.screens.dialogs import ReasonPrompt
 from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.screens.guardian.language_picker import LanguagePicker
 from helpdesk_tui.screens.lookup.guardian_lookup import GuardianLookupScreen
+from helpdesk_tui.screens.tickets.reply_composer import ReplyComposer
+from helpdesk_tui.screens.tickets.ticket_detail import TicketDetailScreen
 from helpdesk_tui.services.kernel.audit import _PG_AUDIT_LOCK
+from helpdesk_tui.services.tickets import create_ticket
+from helpdesk_tui.widgets.service_call import run_service
 from tests.conftest import _pg_admin_url, first_row
-from tests.recovery import audit_rows, pick_guardian
+from tests.recovery import audit_rows, pick_guardian, staff
 from tests.ui.helpers import SIZE, find, make_app, search, settle, sign_in, text_of
 
 
@@ -153,3 +160,104 @@ async def test_a_character_no_search_can_use_gets_a_message(sqlite_seeded, odd: 
         await pilot.press("backspace")
         await settle(pilot)
         assert "guardian" in text_of(pilot, "#search-status")
+
+
+async def test_a_reply_and_a_reason_typed_while_the_database_is_away_are_given_back(
+    pg_seeded, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(engine_module, "RETRY_SECONDS", 0.5)
+    guardian = pick_guardian(pg_seeded, account="active")
+    agent = staff(pg_seeded, "demo-agent")
+    with pg_seeded.write() as s:
+        ticket_id = create_ticket(
+            s,
+            actor=agent,
+            channel="email",
+            category="forgot_login",
+            subject="Forgot my password",
+            body="I cannot sign in.",
+            guardian_id=guardian.id,
+        ).id
+    app = make_app(pg_seeded)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await sign_in(pilot)
+        app.post_message(OpenTicket(ticket_id))
+        await settle(pilot)
+        ticket = app.screen
+        assert isinstance(ticket, TicketDetailScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#reply-body").text = "A long answer I typed for this parent."
+        with server_refusing(pg_seeded):
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            composer = app.screen
+            assert isinstance(composer, ReplyComposer), "the composer comes back"
+            body = composer.query_one("#reply-body").text
+            assert body == "A long answer I typed for this parent."
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("n")  # an internal note, the same way
+            await settle(pilot)
+            app.screen.query_one("#prompt-value").value = "Called back, no answer"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ReasonPrompt)
+            assert text_of(pilot, "#prompt-value") == "Called back, no answer"
+            await pilot.press("escape")
+            await settle(pilot)
+        assert app.is_running and app.screen is ticket
+    with pg_seeded.read() as s:
+        written = s.exec(
+            select(TicketMessage).where(
+                col(TicketMessage.ticket_id) == ticket_id, col(TicketMessage.kind) != "incoming"
+            )
+        ).all()
+    assert written == [], "nothing half-written"
+
+
+@pytest.mark.logs_errors
+async def test_a_bug_in_showing_an_answer_is_logged_and_the_app_goes_on(
+    sqlite_seeded, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await sign_in(pilot)
+        screen = app.screen
+        run_service(screen, lambda s: 42, done=lambda n: n / 0, write=False)
+        await settle(pilot)
+        assert app.is_running and app.screen is screen
+        assert "Something went wrong" in _notices(app)
+    assert any(
+        r.levelname == "ERROR" and "ZeroDivisionError" in (r.exc_text or "") for r in caplog.records
+    )
+
+
+async def test_a_late_answer_never_closes_the_screen_the_user_is_looking_at(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    guardian = pick_guardian(sqlite_seeded)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await find(pilot, guardian.email)
+        detail = app.screen
+        assert isinstance(detail, GuardianDetailScreen)
+        await pilot.press("f3")
+        await settle(pilot)
+        queue = app.screen
+        detail.leave()  # as a refusal arriving now would
+        await settle(pilot)
+        assert app.screen is queue, "the queue stays"
+        await pilot.press("ctrl+f")  # back in the lookup area: the guardian goes now
+        await settle(pilot)
+        assert isinstance(app.screen, GuardianLookupScreen)
+
+
+async def test_signing_out_twice_at_once_is_harmless(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await asyncio.gather(app.run_action("sign_out"), app.run_action("sign_out"))
+        await settle(pilot)
+        assert app.is_running and app.staff is None
+        await sign_in(pilot)
+        assert isinstance(app.screen, GuardianLookupScreen)

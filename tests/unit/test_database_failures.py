@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from helpdesk_tui.data import engine as engine_module
 from helpdesk_tui.data import migrate
-from helpdesk_tui.data.engine import Database, DatabaseUnavailable, build_engine
+from helpdesk_tui.data.engine import Database, DatabaseUnavailable, OutcomeUnknown, build_engine
 from helpdesk_tui.data.tables import School
 from tests.conftest import _pg_admin_url, make_database
 
@@ -158,3 +158,23 @@ def test_a_server_that_refuses_connections_then_returns(tmp_path, pg_databases) 
         admin.dispose()
     database.ping()  # back: no error
     database.run(_add_school("BACK"))
+
+
+def test_a_connection_lost_while_committing_is_never_run_again(tmp_path, pg_databases) -> None:  # type: ignore[no-untyped-def]
+    """Whether the write landed is unknown: running it again could issue a second key
+    or send a reply twice, so it is reported instead."""
+    database = make_database("postgresql", tmp_path, pg_databases)
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    tries = []
+
+    def write_then_lose_the_connection(session) -> None:  # type: ignore[no-untyped-def]
+        tries.append(1)
+        _add_school(f"LOST{len(tries)}")(session)
+        pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+
+    with pytest.raises(OutcomeUnknown, match="may or may not have been done"):
+        database.run(write_then_lose_the_connection)
+    admin.dispose()
+    assert tries == [1]

@@ -32,7 +32,7 @@ class PortalAccount(SQLModel, table=True):
     # Casefolded username: uniqueness is case-insensitive on every database.
     username_key: str = Field(max_length=64, unique=True)
     password_hash: str | None = Field(default=None, max_length=200)
-    status: str = Field(default="active", max_length=10)
+    status: str = Field(default=AccountStatus.ACTIVE, max_length=10)
     failed_login_count: int = 0
     disabled_at: datetime | None = None
     disabled_reason: str | None = Field(default=None, max_length=300)
@@ -64,7 +64,7 @@ class ActivationKey(SQLModel, table=True):
     guardian_id: int = Field(foreign_key="guardian.id")
     digest: str = Field(max_length=64, unique=True)
     last4: str = Field(max_length=4)
-    status: str = Field(default="active", max_length=10)
+    status: str = Field(default=KeyStatus.ACTIVE, max_length=10)
     issued_at: datetime
     issued_by_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     expires_at: datetime | None = None

@@ -13,8 +13,6 @@ from sqlmodel import Field, SQLModel
 # "starts with", whatever the database's locale; SQLite's BINARY collation already is.
 TermType = String(120).with_variant(String(120, collation="C"), "postgresql")
 
-TERM_KINDS = ("name", "student", "email", "phone", "number", "username")
-
 
 class SearchTerm(SQLModel, table=True):
     __tablename__ = "search_term"

@@ -8,8 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from helpdesk_tui.screens.base import DeskScreen
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,11 @@ class ReasonPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def ask_for_line(screen: Screen[Any], prompt: Prompt, then: Callable[[str], object]) -> None:
+def ask_for_line(screen: DeskScreen[Any], prompt: Prompt, then: Callable[[str], object]) -> None:
     """Show ``prompt`` over ``screen``; ``then`` gets the line typed (nothing on Esc)."""
 
     def answered(value: str | None) -> None:
         if value is not None:
             then(value)
 
-    screen.app.push_screen(ReasonPrompt(prompt), callback=answered)
+    screen.show(ReasonPrompt(prompt), answered)

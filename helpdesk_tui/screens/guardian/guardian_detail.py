@@ -121,7 +121,7 @@ class GuardianDetailScreen(DeskScreen[None]):
 
     def _refused(self, exc: DomainError) -> None:
         self.notify(str(exc), title="Cannot open guardian", severity="error", timeout=8)
-        self.app.pop_screen()
+        self.leave()
 
     def _show(self, d: GuardianDetail) -> None:
         if self.reloaded_for_change and self.detail is not None:
@@ -177,19 +177,7 @@ class GuardianDetailScreen(DeskScreen[None]):
         *,
         again: Callable[[], object] | None = None,
     ) -> None:
-        """One action in its own transaction; the record reloads whatever the outcome.
-        If the database could not be reached, ``again`` asks once more with what was
-        typed, so nothing is lost."""
-
-        def finished(result: Any) -> None:
-            done(result)
-            self.action_refresh()
-
-        def refused(exc: DomainError) -> None:
-            self.notify(str(exc), title="Not done", severity="error", timeout=10)
-            self.action_refresh()
-
-        self.call(call, done=finished, refused=refused, unavailable=again)
+        self.act(call, done=done, reload=self.action_refresh, again=again)
 
     def _ask_and_act(
         self,
@@ -210,7 +198,7 @@ class GuardianDetailScreen(DeskScreen[None]):
         self.notify(f"{result.message} {result.notices} notice(s) queued.", timeout=6)
 
     def _show_key(self, issued: recovery.IssuedKey) -> None:
-        self.app.push_screen(
+        self.show(
             KeyShownModal(
                 issued, letters_dir=self.desk.letters_dir, staff_name=self.staff.full_name
             )
@@ -219,7 +207,7 @@ class GuardianDetailScreen(DeskScreen[None]):
     # -- the actions -----------------------------------------------------------------------
     def action_verify(self) -> None:
         if self.detail and self.allowed("verify"):
-            self.app.push_screen(
+            self.show(
                 VerifyCallerScreen(self.detail, clerk=self.staff.is_clerk),
                 callback=lambda _passed: self.action_refresh(),
             )
@@ -227,7 +215,7 @@ class GuardianDetailScreen(DeskScreen[None]):
     def action_language(self) -> None:
         if self.detail is not None:
             picker = LanguagePicker(self.detail.name, self.detail.preferred_language)
-            self.app.push_screen(picker, callback=self._language_chosen)
+            self.show(picker, callback=self._language_chosen)
 
     def _language_chosen(self, language: Language | None) -> None:
         if language is None:
@@ -236,13 +224,13 @@ class GuardianDetailScreen(DeskScreen[None]):
         self._act(
             lambda s: set_preferred_language(s, actor=staff, guardian_id=gid, language=language),
             lambda message: self.notify(message, timeout=6),
-            again=lambda: self._language_chosen(language),
+            again=self.action_language,
         )
 
     def action_reissue(self, typed: ReissueChoice | None = None) -> None:
         if self.detail and self.allowed("reissue"):
             modal = ReissueKeyModal(self.detail, chosen=typed)
-            self.app.push_screen(modal, callback=self._reissue_chosen)
+            self.show(modal, callback=self._reissue_chosen)
 
     def _reissue_chosen(self, choice: ReissueChoice | None) -> None:
         if choice is None:
@@ -289,7 +277,7 @@ class GuardianDetailScreen(DeskScreen[None]):
 
     def action_account_help(self) -> None:
         if self.detail and self.allowed("account_help"):
-            self.app.push_screen(AccountHelpModal(self.detail), callback=self._help_chosen)
+            self.show(AccountHelpModal(self.detail), callback=self._help_chosen)
 
     def _help_chosen(self, choice: HelpChoice | None) -> None:
         staff, gid = self.staff, self.guardian_id
@@ -319,7 +307,7 @@ class GuardianDetailScreen(DeskScreen[None]):
             return
         title = "Reset the account and issue a key"
         modal = ReissueKeyModal(self.detail, title=title, chosen=typed)
-        self.app.push_screen(modal, callback=self._reset_chosen)
+        self.show(modal, callback=self._reset_chosen)
 
     def _reset_chosen(self, choice: ReissueChoice | None) -> None:
         if choice is None:
@@ -353,7 +341,7 @@ class GuardianDetailScreen(DeskScreen[None]):
 
         def opened(ref: TicketRef) -> None:
             self.notify(f"{ref.label} started for this call.", timeout=4)
-            self.post_message(OpenTicket(ref.id))
+            self.post_message(OpenTicket(ref.id, area=self.area))
 
         self.call(lambda s: open_call_ticket(s, actor=staff, guardian_id=gid), done=opened)
 

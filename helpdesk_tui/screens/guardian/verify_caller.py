@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -22,6 +21,7 @@ from textual.widgets import (
     Static,
 )
 
+from helpdesk_tui.screens.base import DeskModal
 from helpdesk_tui.services import verification as v
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.services.kernel.errors import DomainError
@@ -44,7 +44,7 @@ def _masked_phone(label: str, number: str) -> str:
     return f"{label} ending {digits[-4:]}"
 
 
-class VerifyCallerScreen(ModalScreen[bool]):
+class VerifyCallerScreen(DeskModal[bool]):
     CSS_PATH = "guardian.tcss"
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", id="verify.finish", tooltip="Record the outcome"),
@@ -371,14 +371,14 @@ class VerifyCallerScreen(ModalScreen[bool]):
                     severity="warning",
                     timeout=8,
                 )
-            self.dismiss(view.outcome == VerificationOutcome.PASSED)
+            self.finish(view.outcome == VerificationOutcome.PASSED)
 
         self._call(finish, finished)
 
     @on(Button.Pressed, "#abandon")
     def action_abandon(self) -> None:
         if self.view is None:
-            self.dismiss(False)
+            self.finish(False)
             return
         actor, vid = signed_in(self), self.view.id
 
@@ -388,8 +388,8 @@ class VerifyCallerScreen(ModalScreen[bool]):
         run_service(
             self,
             abandon,
-            done=lambda _: self.dismiss(False),
-            refused=lambda _: self.dismiss(False),
-            unavailable=lambda: self.dismiss(False),
+            done=lambda _: self.finish(False),
+            refused=lambda _: self.finish(False),
+            failed=lambda: self.finish(False),
             group="verify",
         )

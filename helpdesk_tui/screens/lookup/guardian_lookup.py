@@ -82,7 +82,7 @@ class GuardianLookupScreen(DeskScreen[None]):
             lambda s: search_guardians(s, actor=staff, query=query),
             done=lambda result: self._show(result, ""),
             refused=lambda exc: self._show(SearchResult(query=query), str(exc)),
-            unavailable=self._not_searched,
+            failed=self._not_searched,
             write=False,
             group="lookup",
         )
@@ -184,7 +184,7 @@ class GuardianLookupScreen(DeskScreen[None]):
     def _open_row(self, row: int) -> None:
         if self.result is None or not (0 <= row < len(self.result.hits)):
             return
-        self.post_message(OpenGuardian(self.result.hits[row].guardian_id))
+        self.post_message(OpenGuardian(self.result.hits[row].guardian_id, area=self.area))
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

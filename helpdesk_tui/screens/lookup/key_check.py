@@ -108,8 +108,8 @@ class KeyCheckScreen(DeskScreen[None]):
 
     def action_open_owner(self) -> None:
         if self.result:
-            self.post_message(OpenGuardian(self.result.guardian_id))
+            self.post_message(OpenGuardian(self.result.guardian_id, area=self.area))
 
     def action_open_redeemer(self) -> None:
         if self.result and self.result.account_guardian_id:
-            self.post_message(OpenGuardian(self.result.account_guardian_id))
+            self.post_message(OpenGuardian(self.result.account_guardian_id, area=self.area))

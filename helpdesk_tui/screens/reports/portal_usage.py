@@ -1,4 +1,4 @@
-"""The portal usage report for supervisors (F4 from the lookup): per school, guardians
+"""The portal usage report for supervisors (F4 from anywhere): per school, guardians
 with portal rights and no account, keys outstanding longer than N days, disabled
 accounts and accounts never used; the guardians behind the highlighted school's numbers
 below; Enter opens one; E writes both tables as CSV."""
@@ -98,7 +98,7 @@ class PortalUsageScreen(DeskScreen[None]):
     def _refused(self, message: str) -> None:
         self.notify(message, title="Portal usage", severity="error", timeout=8)
         if not self.schools:
-            self.app.pop_screen()
+            self.leave()
 
     def _show_schools(self, rows: list[SchoolUsage]) -> None:
         self.schools = rows
@@ -182,7 +182,9 @@ class PortalUsageScreen(DeskScreen[None]):
     @on(DataTable.RowSelected, "#usage-guardians")
     def _open(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.entries):
-            self.post_message(OpenGuardian(self.entries[event.cursor_row].guardian_id))
+            self.post_message(
+                OpenGuardian(self.entries[event.cursor_row].guardian_id, area=self.area)
+            )
 
     # -- days and export ---------------------------------------------------------------
     def action_days(self) -> None:

@@ -66,7 +66,7 @@ class SignInScreen(DeskScreen[StaffMember | None]):
             lambda s: authenticate(s, username=username, password=password),
             done=self.dismiss,
             refused=self._failed,
-            unavailable=lambda: self._failed(
+            failed=lambda: self._failed(
                 DomainError("The database cannot be reached; try again in a moment.")
             ),
             write=False,

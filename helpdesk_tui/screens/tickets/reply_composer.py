@@ -13,9 +13,8 @@ from textual.widgets import Button, Label, Select, Static, TextArea
 
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.tickets import CannedText, TicketDetail, canned_for
+from helpdesk_tui.vocabulary import Language
 from helpdesk_tui.widgets.service_call import run_service
-
-LANGUAGES = (("English", "en"), ("Español", "es"))
 
 
 @dataclass(frozen=True)
@@ -48,20 +47,28 @@ class ReplyComposer(ModalScreen[Draft | None]):
             yield Label(f"Reply on {d.label} to {d.who}", classes="dialog-title")
             with Horizontal(classes="reply-pickers"):
                 yield Select(
-                    LANGUAGES,
+                    [(lang.label, lang.value) for lang in Language],
                     value=d.language,
                     allow_blank=False,
                     id="reply-language",
                     compact=True,
                 )
                 yield Select([], prompt="canned answer", id="reply-canned", compact=True)
-            yield TextArea(id="reply-body")
-            yield Static("", id="reply-error", classes="error")
+            yield TextArea(self.draft, id="reply-body")
+            yield Static(
+                "Someone else replied while you wrote (see the conversation). Your draft is "
+                "below: send it only if it still adds something."
+                if self.answered_meanwhile
+                else "",
+                id="reply-error",
+                classes="error",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Send (ctrl+s)", variant="primary", id="reply-send")
                 yield Button("Cancel", id="reply-cancel")
 
     def on_mount(self) -> None:
+        self.query_one("#reply-body", TextArea).focus()
         self._load_canned(self.detail.language)
 
     def _load_canned(self, lang: str) -> None:
@@ -82,16 +89,10 @@ class ReplyComposer(ModalScreen[Draft | None]):
         self.canned = canned
         picker = self.query_one("#reply-canned", Select)
         picker.set_options([(c.title, c.key) for c in canned])
-        if self.draft:
-            self.query_one("#reply-body", TextArea).text = self.draft
-            if self.answered_meanwhile:
-                self.query_one("#reply-error", Static).update(
-                    "Someone else replied while you wrote (see the conversation). "
-                    "Your draft is below: send it only if it still adds something."
-                )
-        elif canned:
+        body = self.query_one("#reply-body", TextArea)
+        if canned and not body.text.strip():  # a draft given back is never replaced
             picker.value = canned[0].key  # the category's own answer, filled in
-        self.query_one("#reply-body", TextArea).focus()
+        body.focus()
 
     @on(Select.Changed, "#reply-language")
     def _language(self, event: Select.Changed) -> None:

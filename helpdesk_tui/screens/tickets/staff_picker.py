@@ -4,15 +4,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from helpdesk_tui.screens.base import DeskModal
 from helpdesk_tui.services.staff import StaffChoice, active_staff
 from helpdesk_tui.widgets.service_call import run_service
 
 
-class StaffPicker(ModalScreen[StaffChoice | None]):
+class StaffPicker(DeskModal[StaffChoice]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Assign nobody")]
 
     def __init__(self) -> None:
@@ -29,7 +29,7 @@ class StaffPicker(ModalScreen[StaffChoice | None]):
             self,
             active_staff,
             done=self._show,
-            unavailable=lambda: self.dismiss(None),
+            failed=lambda: self.finish(None),
             write=False,
             group="staff",
         )

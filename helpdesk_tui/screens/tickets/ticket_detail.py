@@ -147,20 +147,16 @@ class TicketDetailScreen(DeskScreen[None]):
         again: Callable[[], object] | None = None,
     ) -> None:
         """A change to the ticket; it reloads whatever the outcome."""
-
-        def done(_: object) -> None:
-            self.notify(message, timeout=4)
-            self.action_refresh()
-
-        def refused(exc: DomainError) -> None:
-            self.notify(str(exc), title="Not done", severity="error", timeout=10)
-            self.action_refresh()
-
-        self.call(call, done=done, refused=refused, unavailable=again)
+        self.act(
+            call,
+            done=lambda _: self.notify(message, timeout=4),
+            reload=self.action_refresh,
+            again=again,
+        )
 
     def action_reply(self, draft: str = "") -> None:
         if self.detail:
-            self.app.push_screen(ReplyComposer(self.detail, draft=draft), callback=self._send)
+            self.show(ReplyComposer(self.detail, draft=draft), callback=self._send)
 
     def _send(self, draft: Draft | None) -> None:
         if draft is None or self.detail is None:
@@ -189,7 +185,7 @@ class TicketDetailScreen(DeskScreen[None]):
             ),
             done=sent,
             refused=refused,
-            unavailable=lambda: self.action_reply(draft.body),
+            failed=lambda: self.action_reply(draft.body),
         )
 
     def _reopen_draft(self, body: str) -> None:
@@ -198,12 +194,12 @@ class TicketDetailScreen(DeskScreen[None]):
         def reopened(detail: tickets.TicketDetail) -> None:
             self._show(detail)
             composer = ReplyComposer(detail, draft=body, answered_meanwhile=True)
-            self.app.push_screen(composer, callback=self._send)
+            self.show(composer, callback=self._send)
 
         self.call(
             lambda s: tickets.get_ticket_detail(s, actor=staff, ticket_id=tid),
             done=reopened,
-            unavailable=lambda: self.action_reply(body),
+            failed=lambda: self.action_reply(body),
             write=False,
         )
 
@@ -304,4 +300,4 @@ class TicketDetailScreen(DeskScreen[None]):
 
     def action_guardian(self) -> None:
         if self.detail and self.detail.guardian_id:
-            self.post_message(OpenGuardian(self.detail.guardian_id))
+            self.post_message(OpenGuardian(self.detail.guardian_id, area=self.area))

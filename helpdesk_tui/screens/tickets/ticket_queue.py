@@ -18,7 +18,6 @@ from helpdesk_tui.screens.bindings import bindings
 from helpdesk_tui.screens.tickets.staff_picker import StaffPicker
 from helpdesk_tui.services import tickets
 from helpdesk_tui.services.kernel.district import list_schools
-from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.staff import StaffChoice
 from helpdesk_tui.services.tickets import PAGE, QueueFilter, QueuePage, QueueRow, queue_page
 from helpdesk_tui.vocabulary import Category, QueueView, TicketStatus
@@ -64,8 +63,8 @@ class TicketQueueScreen(DeskScreen[None]):
             ("c", "claim", "Claim", "Assign the highlighted ticket to me"),
             ("a", "assign", "Assign", "Assign the highlighted ticket to someone"),
             ("r", "release", "Release", "Put the highlighted ticket back unassigned"),
-            ("pagedown", "page(1)", "Next page", "The next 50 tickets"),
-            ("pageup", "page(-1)", "Prev page", "The previous 50 tickets"),
+            ("pagedown", "next_page", "Next page", "The next 50 tickets"),
+            ("pageup", "previous_page", "Prev page", "The previous 50 tickets"),
             ("f5", "reload", "Refresh", "Load the queue again"),
             ("o", "sort", "Sort", "Most urgent first, or newest first"),
             ("enter", "open", "Open", "Open the highlighted ticket"),
@@ -198,30 +197,29 @@ class TicketQueueScreen(DeskScreen[None]):
         self.notify("Newest first." if newest else "Most urgent first.", timeout=2)
         self._refilter(sort="newest" if newest else "due")
 
-    def action_page(self, step: int) -> None:
-        if (
-            self.page is None
-            or (step > 0 and not self.page.more)
-            or (step < 0 and self.page_offset == 0)
-        ):
-            return
-        self.page_offset = max(0, self.page_offset + step * PAGE)
-        self.action_reload()
+    def action_next_page(self) -> None:
+        if self.page is not None and self.page.more:
+            self.page_offset += PAGE
+            self.action_reload()
+
+    def action_previous_page(self) -> None:
+        if self.page_offset > 0:
+            self.page_offset = max(0, self.page_offset - PAGE)
+            self.action_reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("claim", "assign", "release", "open"):
             return True if self._current() else None
-        if action == "page" and self.page is not None:
-            step = parameters[0] if parameters else 0
-            if step == 1:
-                return True if self.page.more else None
+        if action == "next_page":
+            return True if self.page is not None and self.page.more else None
+        if action == "previous_page":
             return True if self.page_offset > 0 else None
         return True
 
     @on(DataTable.RowSelected, "#queue")
     def _open(self, event: DataTable.RowSelected) -> None:
         if self.page and 0 <= event.cursor_row < len(self.page.rows):
-            self.post_message(OpenTicket(self.page.rows[event.cursor_row].id))
+            self.post_message(OpenTicket(self.page.rows[event.cursor_row].id, area=self.area))
 
     # -- claim, assign, release ----------------------------------------------------
     def _current(self) -> QueueRow | None:
@@ -235,15 +233,11 @@ class TicketQueueScreen(DeskScreen[None]):
         return self.page.rows[table.cursor_row]
 
     def _change(self, call: Callable[[Any], tickets.TicketRef], done_message: str) -> None:
-        def done(ticket: tickets.TicketRef) -> None:
-            self.notify(done_message.format(label=ticket.label), timeout=4)
-            self.action_reload()
-
-        def refused(exc: DomainError) -> None:
-            self.notify(str(exc), title="Not done", severity="error", timeout=10)
-            self.action_reload()
-
-        self.call(call, done=done, refused=refused)
+        self.act(
+            call,
+            done=lambda ticket: self.notify(done_message.format(label=ticket.label), timeout=4),
+            reload=self.action_reload,
+        )
 
     def action_open(self) -> None:
         if self._current():
@@ -267,9 +261,7 @@ class TicketQueueScreen(DeskScreen[None]):
     def action_assign(self) -> None:
         row = self._current()
         if row:
-            self.app.push_screen(
-                StaffPicker(), callback=lambda chosen: self._assign_to(row, chosen)
-            )
+            self.show(StaffPicker(), callback=lambda chosen: self._assign_to(row, chosen))
 
     def _assign_to(self, row: QueueRow, chosen: StaffChoice | None) -> None:
         if chosen is None:

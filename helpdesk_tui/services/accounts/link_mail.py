@@ -11,6 +11,7 @@ from helpdesk_tui.services.accounts.tokens import TOKEN_HOURS, issue_token
 from helpdesk_tui.services.kernel.district import DistrictInfo
 from helpdesk_tui.services.mail import queue
 from helpdesk_tui.services.texts import language_of, link_email, username_email
+from helpdesk_tui.vocabulary import TokenPurpose
 
 
 def queue_link(
@@ -19,13 +20,13 @@ def queue_link(
     account: PortalAccount,
     guardian: Guardian,
     district: DistrictInfo,
-    purpose: str,
+    purpose: TokenPurpose,
     to: str,
     now: datetime,
 ) -> None:
     """A password-reset or security-email verification link for ``account``."""
     token = issue_token(session, account_id=account.id or 0, purpose=purpose, now=now)
-    param = "reset" if purpose == "reset" else "verify"
+    param = "reset" if purpose == TokenPurpose.RESET else "verify"
     queue(
         session,
         kind=f"link:{purpose}",

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select, update
 
 from helpdesk_tui.data.tables import AccountToken
+from helpdesk_tui.vocabulary import TokenPurpose
 
-TOKEN_HOURS = {"reset": 2, "verify_email": 48}
+TOKEN_HOURS = {TokenPurpose.RESET: 2, TokenPurpose.VERIFY_EMAIL: 48}
 MAX_TOKEN_TEXT = 500  # a pasted link, not a blob
 
 
@@ -17,7 +18,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, *, account_id: int, purpose: str, now: datetime) -> str:
+def issue_token(session: Session, *, account_id: int, purpose: TokenPurpose, now: datetime) -> str:
     """A new token for ``purpose``; earlier unused ones for the same purpose stop working,
     so only the newest link in the guardian's mailbox opens anything."""
     retire_tokens(session, account_id=account_id, purpose=purpose, now=now)
@@ -34,7 +35,9 @@ def issue_token(session: Session, *, account_id: int, purpose: str, now: datetim
     return token
 
 
-def retire_tokens(session: Session, *, account_id: int, purpose: str | None, now: datetime) -> None:
+def retire_tokens(
+    session: Session, *, account_id: int, purpose: TokenPurpose | None, now: datetime
+) -> None:
     """Spend the account's unused tokens of ``purpose`` (None: of every purpose)."""
     which = [col(AccountToken.purpose) == purpose] if purpose else []
     session.exec(
@@ -61,7 +64,9 @@ def token_from_link(text: str) -> str:
     return text
 
 
-def spend_token(session: Session, *, text: str, purpose: str, now: datetime) -> AccountToken | None:
+def spend_token(
+    session: Session, *, text: str, purpose: TokenPurpose, now: datetime
+) -> AccountToken | None:
     """The unexpired, unused token of ``purpose`` that ``text`` holds, marked used in the
     caller's transaction; None when there is none (unknown, used, expired)."""
     token = token_from_link(text)

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import DistrictSettings, School
 from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.vocabulary import Proof
 
 GRADE_LABELS = ("K", *(str(g) for g in range(1, 13)))
 
@@ -23,7 +24,7 @@ class DistrictInfo:
     lockout_threshold: int
     key_valid_days: int = 90
     verify_screening_required: int = 2
-    verify_proofs: tuple[str, ...] = ("email_code", "callback", "photo_id")
+    verify_proofs: tuple[str, ...] = tuple(Proof)
     verify_pass_minutes: int = 15
     verify_failure_limit: int = 3
     hours_open: str = "07:30"

@@ -25,6 +25,8 @@ from helpdesk_tui.data.tables import OutboxMessage
 from helpdesk_tui.data.tables.outbox import SECRET_MARK
 from helpdesk_tui.vocabulary import OutboxStatus
 
+# SMTP failures that mean the server cannot be reached (rather than refusing us).
+_UNREACHABLE = (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 REDACTED = "[removed after sending]"
@@ -115,6 +117,8 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     error: str | None = None
+    # The error is the server being unreachable (not our set-up, say a missing password).
+    unreachable: bool = False
 
 
 def _claim(database: Database, sender_now: datetime) -> _Claimed | None:
@@ -175,11 +179,11 @@ def _finish(
         assert row is not None
         row.claimed_until = None
         if error is None:
-            row.status, row.sent_at, row.secret, row.last_error = "sent", now, None, None
+            row.status, row.sent_at, row.secret, row.last_error = OutboxStatus.SENT, now, None, None
         elif permanent or row.attempts >= MAX_ATTEMPTS:
-            row.status, row.last_error = "failed", error[:500]
+            row.status, row.last_error = OutboxStatus.FAILED, error[:500]
         else:
-            row.status, row.last_error = "pending", error[:500]
+            row.status, row.last_error = OutboxStatus.PENDING, error[:500]
             row.next_attempt_at = now + backoff(row.attempts)
         return row.status
 
@@ -188,7 +192,7 @@ def _release(database: Database, claimed: _Claimed, *, error: str) -> None:
     with database.write() as session:
         row = session.get(OutboxMessage, claimed.id)
         assert row is not None
-        row.status, row.claimed_until, row.last_error = "pending", None, error[:500]
+        row.status, row.claimed_until, row.last_error = OutboxStatus.PENDING, None, error[:500]
         row.attempts -= 1
 
 
@@ -229,6 +233,7 @@ def deliver_due(
                 report.failed += status == OutboxStatus.FAILED
                 report.retrying += status == OutboxStatus.PENDING
                 report.error = f"{type(exc).__name__}: {exc}"
+                report.unreachable = isinstance(exc, (OSError, *_UNREACHABLE))
                 break
             _finish(database, claimed, error=None, permanent=False, now=at)
             report.sent += 1
@@ -255,10 +260,10 @@ def outbox_counts(session: Session) -> OutboxCounts:
         ).all()
     )
     return OutboxCounts(
-        pending=rows.get("pending", 0),
-        sending=rows.get("sending", 0),
-        sent=rows.get("sent", 0),
-        failed=rows.get("failed", 0),
+        pending=rows.get(OutboxStatus.PENDING, 0),
+        sending=rows.get(OutboxStatus.SENDING, 0),
+        sent=rows.get(OutboxStatus.SENT, 0),
+        failed=rows.get(OutboxStatus.FAILED, 0),
     )
 
 
@@ -269,7 +274,7 @@ def retry_failed(session: Session) -> int:
     ).all()
     now = datetime.now(UTC)
     for row in rows:
-        row.status, row.attempts, row.next_attempt_at = "pending", 0, now
+        row.status, row.attempts, row.next_attempt_at = OutboxStatus.PENDING, 0, now
     return len(rows)
 
 

@@ -1,12 +1,11 @@
-"""The parent portal's side of the story: redeem an activation key, sign in (every try
-in the access log; the fifth failure in a row disables the login), set and verify the
-security email, "forgot password / username", and reset the password by link.
+"""What the portal's functions share (redeem.py, login.py, self_service.py): their
+errors, the client's address, how to reach the helpdesk, and audit rows and notices
+whose actor is the portal.
 
-Recovery (security email, forgot password or username, reset) is in portal_recovery.py.
 These are the functions a parent portal calls; `helpdesk portal ...` runs each one so a
-district can wire them up or rehearse a call. The actor is the portal (audit rows name
-it), and messages are written for a parent, not for staff. Whatever happens here is in
-the shared database at once, so every desk's guardian screen shows it.
+district can wire them up or rehearse a call. Messages are written for a parent, not
+for staff. Whatever happens here is in the shared database at once, so every desk's
+guardian screen shows it.
 """
 
 import ipaddress

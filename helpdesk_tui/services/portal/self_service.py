@@ -2,7 +2,7 @@
 and "forgot username" (same answer and same response time whether or not an account
 matches, as OWASP advises), and setting a new password with a reset link.
 
-Links are single-use, expiring tokens kept only as a digest (account_tokens.py); only
+Links are single-use, expiring tokens kept only as a digest (accounts/tokens.py); only
 a *verified* security email receives anything.
 """
 
@@ -79,7 +79,7 @@ def set_security_email(
         account=account,
         guardian=guardian,
         district=district,
-        purpose="verify_email",
+        purpose=TokenPurpose.VERIFY_EMAIL,
         to=address,
         now=now,
     )
@@ -96,7 +96,7 @@ def set_security_email(
 def verify_security_email(session: Session, *, link: str, now: datetime | None = None) -> str:
     """The guardian opened the verification link (or pasted its token)."""
     now = resolve_now(now)
-    token = spend_token(session, text=link, purpose="verify_email", now=now)
+    token = spend_token(session, text=link, purpose=TokenPurpose.VERIFY_EMAIL, now=now)
     if token is None:
         raise PortalError(
             "This verification link has expired or was already used. Sign in and set the "
@@ -124,7 +124,7 @@ def reset_password(
     problem = password_problem(new_password)
     if problem:
         raise PortalError(problem)
-    token = spend_token(session, text=link, purpose="reset", now=now)
+    token = spend_token(session, text=link, purpose=TokenPurpose.RESET, now=now)
     if token is None:
         raise PortalError(
             'This reset link has expired or was already used. Ask for a new one with "Forgot '
@@ -217,7 +217,7 @@ def forgot_password(
             account=account,
             guardian=guardian,
             district=get_district(session),
-            purpose="reset",
+            purpose=TokenPurpose.RESET,
             to=to,
             now=now,
         )

@@ -31,7 +31,7 @@ from helpdesk_tui.services.kernel.masking import mask_email
 from helpdesk_tui.services.mail import notify_all
 from helpdesk_tui.services.recovery.keys import IssuedKey, issue_key
 from helpdesk_tui.services.verification import require_pass, verification_summary
-from helpdesk_tui.vocabulary import AccountStatus, AuditAction, Delivery
+from helpdesk_tui.vocabulary import AccountStatus, AuditAction, Delivery, TokenPurpose
 
 
 class AccountError(DomainError):
@@ -179,7 +179,7 @@ def send_username(
     return act.done(f"Username sent to {mask_email(to)}.")
 
 
-def _send_link(act: _Action, purpose: str, to: str) -> None:
+def _send_link(act: _Action, purpose: TokenPurpose, to: str) -> None:
     queue_link(
         act.session,
         account=act.account(),
@@ -196,7 +196,7 @@ def send_password_reset(
 ) -> ActionResult:
     act = _Action(session, actor, guardian_id, AuditAction.PASSWORD_RESET_SENT, now)
     to = act.verified_email()
-    _send_link(act, "reset", to)
+    _send_link(act, TokenPurpose.RESET, to)
     return act.done(f"Password reset link sent to {mask_email(to)}.")
 
 
@@ -212,7 +212,7 @@ def resend_email_verification(
         )
     if account.security_email_verified:
         raise AccountError("The security email is already verified.")
-    _send_link(act, "verify_email", account.security_email)
+    _send_link(act, TokenPurpose.VERIFY_EMAIL, account.security_email)
     return act.done(f"Verification link sent to {mask_email(account.security_email)}.")
 
 

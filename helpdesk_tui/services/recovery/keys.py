@@ -30,8 +30,6 @@ from helpdesk_tui.services.texts import key_email, language_of
 from helpdesk_tui.services.verification import require_pass, verification_summary
 from helpdesk_tui.vocabulary import AccountStatus, AuditAction, Delivery, KeyStatus
 
-DELIVERIES = ("email", "letter")
-
 
 class AccountExists(DomainError):
     """The guardian already has a working login: a new key is rarely what they need."""

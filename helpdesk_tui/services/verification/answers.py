@@ -1,5 +1,5 @@
 """Screening answers for a verification in progress: what the caller says is compared
-with the family's record (services/screening.py) and only the result is kept."""
+with the family's record (screening.py) and only the result is kept."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -125,5 +125,5 @@ def judge_screening(
     session: Session, *, actor: StaffMember, verification_id: int, item: str, matched: bool
 ) -> VerificationView:
     v = open_verification(session, actor, verification_id)
-    set_item(v, item, "match" if matched else "no match")
+    set_item(v, item, ScreeningResult.MATCH if matched else ScreeningResult.NO_MATCH)
     return view_of(v, get_district(session), actor)

@@ -1,5 +1,5 @@
-"""What only supervisors do here: clear a verification block (the alert raised by
-repeated failures) and clear a restricted relationship after reviewing it."""
+"""Verification blocks: the guardians blocked after repeated failed verifications (the
+supervisors' alert), and a supervisor clearing a block after review."""
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -26,7 +26,7 @@ from helpdesk_tui.services.verification.checklist import (
     set_proof,
     view_of,
 )
-from helpdesk_tui.vocabulary import AuditAction, VerificationMethod
+from helpdesk_tui.vocabulary import AuditAction, Proof, VerificationMethod
 
 CODE_MINUTES = 10
 CODE_TRIES = 5
@@ -45,7 +45,7 @@ def send_code(
     went (masked). The caller reads it back to ``confirm_code``."""
     now = resolve_now(now)
     v = open_verification(session, actor, verification_id)
-    if "email_code" not in allowed_proofs(get_district(session), actor):
+    if Proof.EMAIL_CODE not in allowed_proofs(get_district(session), actor):
         raise VerificationError(
             "An emailed code is not an accepted proof for you; use the in-person check."
         )
@@ -144,7 +144,7 @@ def confirm_code(
             else "That code does not match, and no tries are left; send a new code.",
         )
     sent.confirmed_at = now
-    set_proof(v, "email_code", mask_email(sent.sent_to))
+    set_proof(v, Proof.EMAIL_CODE, mask_email(sent.sent_to))
     return CodeCheck(True, "Code confirmed.")
 
 
@@ -154,14 +154,14 @@ def record_callback(
     """The agent hung up and called back a number on file, and the guardian answered."""
     v = open_verification(session, actor, verification_id)
     district = get_district(session)
-    if "callback" not in allowed_proofs(district, actor):
+    if Proof.CALLBACK not in allowed_proofs(district, actor):
         raise VerificationError("A callback is not an accepted proof for you.")
     guardian = session.get(Guardian, v.guardian_id)
     assert guardian is not None
     on_file = [p for p in (guardian.mobile_phone, guardian.home_phone, guardian.work_phone) if p]
     if phone not in on_file:
         raise VerificationError("Call back only a number already on file; pick one of them.")
-    set_proof(v, "callback", "number on file")
+    set_proof(v, Proof.CALLBACK, "number on file")
     return view_of(v, district, actor)
 
 
@@ -183,7 +183,7 @@ def record_in_person(
     if id_type not in ID_TYPES:
         raise VerificationError(f"Choose the kind of ID shown: {', '.join(ID_TYPES)}.")
     if id_matched and form_signed:
-        set_proof(v, "photo_id", id_type)
+        set_proof(v, Proof.PHOTO_ID, id_type)
     else:
         # A mismatched ID fails the verification whatever else was answered.
         set_proof(v, "photo_id_refused", id_type)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from helpdesk_tui.data.normalize import fold, phone_digits
+from helpdesk_tui.vocabulary import ScreeningResult
 
 MAX_ANSWER = 200
 
@@ -55,7 +56,7 @@ _GRADE_WORDS = {"k": 0, "kinder": 0, "kindergarten": 0, "kinderkarten": 0, "jard
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    result: str  # "match", "no match" or "judge"
+    result: ScreeningResult
     reveal: str | None = None  # what the record says, shown only for "judge"
 
 
@@ -99,7 +100,9 @@ def candidate_dates(answer: str) -> set[date]:
 def compare_zip(answer: str, postal_code: str | None) -> Comparison:
     given = re.sub(r"\D", "", answer)[:5]
     stored = re.sub(r"\D", "", postal_code or "")[:5]
-    return Comparison("match" if given and given == stored else "no match")
+    return Comparison(
+        ScreeningResult.MATCH if given and given == stored else ScreeningResult.NO_MATCH
+    )
 
 
 def compare_address(answer: str, addresses: Iterable[str]) -> Comparison:
@@ -111,17 +114,21 @@ def compare_address(answer: str, addresses: Iterable[str]) -> Comparison:
         have = words(address)
         numbers = {w for w in have if w.isdigit()}
         if numbers and numbers & set(given) and set(have) - numbers & set(given):
-            return Comparison("match")
+            return Comparison(ScreeningResult.MATCH)
     if not any(w.isdigit() for w in given) or not stored:
-        return Comparison("judge", "; ".join(stored) or "no address on file")
+        return Comparison(ScreeningResult.JUDGE, "; ".join(stored) or "no address on file")
     given_numbers = {w for w in given if w.isdigit()}
     if all(not (given_numbers & {w for w in words(a) if w.isdigit()}) for a in stored):
-        return Comparison("no match")
-    return Comparison("judge", "; ".join(stored))
+        return Comparison(ScreeningResult.NO_MATCH)
+    return Comparison(ScreeningResult.JUDGE, "; ".join(stored))
 
 
 def compare_birth_date(answer: str, birth_dates: Iterable[date]) -> Comparison:
-    return Comparison("match" if candidate_dates(answer) & set(birth_dates) else "no match")
+    return Comparison(
+        ScreeningResult.MATCH
+        if candidate_dates(answer) & set(birth_dates)
+        else ScreeningResult.NO_MATCH
+    )
 
 
 def compare_school_grade(answer: str, students: Iterable[tuple[str, int]]) -> Comparison:
@@ -137,20 +144,20 @@ def compare_school_grade(answer: str, students: Iterable[tuple[str, int]]) -> Co
     for school, grade in listed:
         school_words = set(words(school)) - _GENERIC_SCHOOL_WORDS
         if school_words & set(tokens) and grade in grades:
-            return Comparison("match")
+            return Comparison(ScreeningResult.MATCH)
     label = "; ".join(f"{school}, grade {'K' if g == 0 else g}" for school, g in listed)
-    return Comparison("judge", label or "no students linked")
+    return Comparison(ScreeningResult.JUDGE, label or "no students linked")
 
 
 def compare_phone(answer: str, phones: Iterable[str]) -> Comparison:
     given = phone_digits(answer)
     if len(given) < 7:
-        return Comparison("no match")
+        return Comparison(ScreeningResult.NO_MATCH)
     for phone in phones:
         stored = phone_digits(phone)
         if stored and (given == stored or (len(given) == 7 and stored.endswith(given))):
-            return Comparison("match")
-    return Comparison("no match")
+            return Comparison(ScreeningResult.MATCH)
+    return Comparison(ScreeningResult.NO_MATCH)
 
 
 def compare_name(answer: str, names: Iterable[str]) -> Comparison:
@@ -159,13 +166,13 @@ def compare_name(answer: str, names: Iterable[str]) -> Comparison:
     given = set(words(answer))
     listed = [n for n in names if n]
     if not given:
-        return Comparison("no match")
+        return Comparison(ScreeningResult.NO_MATCH)
     partial = False
     for name in listed:
         have = set(words(name))
         if given <= have and len(given) >= 2:
-            return Comparison("match")
+            return Comparison(ScreeningResult.MATCH)
         partial = partial or bool(given & have)
     if partial:
-        return Comparison("judge", "; ".join(listed))
-    return Comparison("no match")
+        return Comparison(ScreeningResult.JUDGE, "; ".join(listed))
+    return Comparison(ScreeningResult.NO_MATCH)
