@@ -162,10 +162,9 @@ class HelpdeskApp(App[None]):
     async def action_sign_out(self) -> None:
         """Back to the sign-in screen; every screen of the session is closed, so the next
         person starts clean."""
-        if self.staff is None:
-            return
+        if self.staff is None or SIGNED_OUT in self._modes:
+            return  # nobody signed in, or a sign-out already on its way
         log.info("signed out: %s", self.staff.username)
-        self.staff = None  # a second sign-out while this one runs does nothing
         self.add_mode(SIGNED_OUT, Screen)
         await self.switch_mode(SIGNED_OUT)
         for area in AREAS:

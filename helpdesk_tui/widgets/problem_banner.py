@@ -25,8 +25,8 @@ class ProblemBanner(Static):
     def _show(self, problem: str) -> None:
         self.set_class(bool(problem), "-shown")
         self.update(
-            f"Database unavailable ({problem}): retrying… Nothing you type is lost; "
-            "finish it once this line goes away."
+            f"Database unavailable ({problem}): retrying… What you type is kept; finish "
+            "once this line goes away."
             if problem
             else ""
         )

@@ -75,13 +75,20 @@ async def test_a_guardian_and_their_ticket_never_pile_up(sqlite_seeded) -> None:
 async def test_a_supervisor_reaches_the_report_and_signing_out_closes_everything(
     sqlite_seeded,
 ) -> None:  # type: ignore[no-untyped-def]
+    guardian = pick_guardian(sqlite_seeded)
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "demo-supervisor")
+        await find(pilot, guardian.email)  # a guardian open in the lookup area
+        assert isinstance(app.screen, GuardianDetailScreen)
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, PortalUsageScreen)
-        await app.run_action("sign_out")
+        await pilot.press("ctrl+f")  # back to the guardian, then sign out from the palette
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"sign out")
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen) and app.staff is None
         await sign_in(pilot, "demo-agent")
