@@ -33,6 +33,10 @@ def run_suite(checkout: Path, extra: list[str]) -> tuple[float, str, bool]:
         text=True,
     )
     seconds = time.perf_counter() - started
+    if done.returncode != 0:  # keep what failed, to read afterwards
+        kept = Path(tempfile.mkstemp(prefix="suite-failed-", suffix=".txt")[1])
+        kept.write_text(done.stdout + done.stderr)
+        print(f"  output of the failed run: {kept}", flush=True)
     summary = next(
         (
             line

@@ -7,6 +7,7 @@ PostgreSQL tests skip with the reason, unless HELPDESK_REQUIRE_PG=1 (CI), where 
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from helpdesk_tui.data import migrate
 from helpdesk_tui.data.demo.seed import seed_demo_district, wipe_district
@@ -75,8 +77,17 @@ class _PgDatabases:
         name = f"helpdesk_test_{uuid.uuid4().hex[:12]}"
         admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
         copy = f' TEMPLATE "{template}"' if template else ""
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+        # A template must have no other session while it is copied; PostgreSQL's own
+        # autovacuum may visit it for a moment after it was filled, so wait that out.
+        for attempt in range(40):
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+                break
+            except OperationalError as exc:
+                if "being accessed by other users" not in str(exc) or attempt == 39:
+                    raise
+                time.sleep(0.25)
         admin.dispose()
         self.created.append(name)
         return make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
@@ -166,7 +177,12 @@ def _seeded_pg_template(pg_databases: _PgDatabases) -> str:
     migrate.upgrade(database.engine)
     seed_demo_district(database, guardians=SEED_GUARDIANS, seed=SEED, now=SEED_NOW)
     database.dispose()  # a template must have no connections while it is copied
-    return str(make_url(url).database)
+    name = str(make_url(url).database)
+    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # nobody connects to it from now on, only copies
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+    admin.dispose()
+    return name
 
 
 @pytest.fixture
