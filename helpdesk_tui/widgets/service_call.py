@@ -49,7 +49,7 @@ def run_service(
 
     def deliver(callback: Callable[..., object], *args: Any) -> None:
         def on_ui_thread() -> None:
-            if not node.is_attached:  # the screen closed while the call ran
+            if not _still_shown(node):  # the screen closed while the call ran
                 return
             try:
                 callback(*args)
@@ -97,6 +97,14 @@ def run_service(
         name=where,
         exit_on_error=False,
     )
+
+
+def _still_shown(node: DOMNode) -> bool:
+    """Attached, and not being taken down: while a screen is removed it is still
+    attached for a moment with its widgets already gone (Textual keeps no public flag
+    for that, hence its own private ones)."""
+    leaving = any(getattr(node, flag, False) for flag in ("_closing", "_closed", "_pruning"))
+    return node.is_attached and not leaving
 
 
 def _tell_refused(node: DOMNode, exc: DomainError) -> None:
