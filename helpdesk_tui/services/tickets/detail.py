@@ -20,7 +20,7 @@ from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.kernel.errors import NotFound
 from helpdesk_tui.services.sla import load_calendar
 from helpdesk_tui.services.texts import fill, language_of, replies_for
-from helpdesk_tui.services.tickets.records import ticket_label
+from helpdesk_tui.services.tickets.records import require_visible_ticket, ticket_label
 from helpdesk_tui.vocabulary import (
     AuditAction,
     AuditOutcome,
@@ -85,6 +85,7 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
     t = session.get(Ticket, ticket_id)
     if t is None:
         raise NotFound(f"Ticket #{ticket_id} does not exist.")
+    require_visible_ticket(session, actor=actor, ticket=t)
     district = get_district(session)
     zone = district.zone
     guardian = session.get(Guardian, t.guardian_id) if t.guardian_id else None

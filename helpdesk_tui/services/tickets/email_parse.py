@@ -35,7 +35,7 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
 
-    def handle_starttag(self, tag: str, attrs: object) -> None:
+    def handle_starttag(self, tag: str, attrs: object) -> None:  # noqa: ARG002 (its signature)
         if tag in ("script", "style"):
             self._skip += 1
         elif tag in self.BLOCKS:

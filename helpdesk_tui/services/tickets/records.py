@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import Ticket, TicketEvent
 from helpdesk_tui.services.kernel.actors import StaffMember
-from helpdesk_tui.services.kernel.errors import DomainError, NotFound
+from helpdesk_tui.services.kernel.errors import DomainError, NotFound, NotPermitted
+from helpdesk_tui.services.kernel.permissions import NOT_YOUR_SCHOOL, may_see_guardian
 from helpdesk_tui.vocabulary import TicketEventKind, TicketStatus
 
 MAX_SUBJECT = 200
@@ -114,3 +115,16 @@ def lock_open_ticket(session: Session, ticket_id: int) -> Ticket:
     if ticket.status == TicketStatus.CLOSED:
         raise TicketError(f"{ticket_label(ticket.number)} is closed.")
     return ticket
+
+
+def require_visible_ticket(session: Session, *, actor: StaffMember, ticket: Ticket) -> None:
+    """Clerks work their own school's tickets (the queue shows them no others): a
+    ticket of their school, or of a family with a student there. Agents and
+    supervisors see all."""
+    if not actor.is_clerk or ticket.school_id == actor.school_id:
+        return
+    if ticket.guardian_id is not None and may_see_guardian(
+        session, actor=actor, guardian_id=ticket.guardian_id
+    ):
+        return
+    raise NotPermitted(NOT_YOUR_SCHOOL)
