@@ -77,8 +77,9 @@ def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = F
 
 
 def stop_logging() -> None:
-    """Close and remove the handlers configure_logging added (tests, and a second call)."""
+    """Close and remove the handlers configure_logging added, and its level."""
     root = logging.getLogger("helpdesk_tui")
+    root.setLevel(logging.NOTSET)
     while _OURS:
         handler = _OURS.pop()
         root.removeHandler(handler)

@@ -118,7 +118,7 @@ def start(ctx: click.Context, *, database_url: str | None, verbose: bool, stderr
     """Once per run: load the settings and send logs to ``<data dir>/logs`` (and to
     stderr with -v). Unusable settings fail only the commands that need them."""
     from helpdesk_tui.config import ConfigError, default_data_dir, load_settings
-    from helpdesk_tui.logs import configure_logging
+    from helpdesk_tui.logs import configure_logging, stop_logging
 
     state = _state(ctx)
     state["database_url"] = database_url
@@ -127,22 +127,12 @@ def start(ctx: click.Context, *, database_url: str | None, verbose: bool, stderr
         data_dir = state["settings"].data_dir
     except ConfigError:  # fails the commands that need settings, when they ask
         data_dir = default_data_dir()
-    package = logging.getLogger("helpdesk_tui")
-    before, level = list(package.handlers), package.level
     try:
         configure_logging(data_dir, stderr=stderr, verbose=verbose)
     except OSError as exc:
         click.echo(f"Warning: cannot write the log in {data_dir}: {exc}", err=True)
         return
-    added = [h for h in package.handlers if h not in before]
-
-    def detach() -> None:  # a run inside another process leaves logging as it was
-        for handler in added:
-            package.removeHandler(handler)
-            handler.close()
-        package.setLevel(level)
-
-    ctx.call_on_close(detach)
+    ctx.call_on_close(stop_logging)  # a run inside another process leaves no handler
     log.info("helpdesk %s", ctx.invoked_subcommand or "(app)")
 
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.events import Mount, ScreenResume
+from textual.events import Mount, ScreenResume, ScreenSuspend
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 
@@ -30,6 +30,7 @@ class DeskScreen(Screen[ResultT]):
         super().__init__()
         self.area = ""  # the app's mode (lookup, queue ...) this screen lives in
         self._leave_when_shown = False
+        self._covered_by_dialog = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -104,6 +105,18 @@ class DeskScreen(Screen[ResultT]):
             self.app.call_later(self.app.run_action, "back")
         else:
             self._leave_when_shown = True
+
+    @on(ScreenSuspend)
+    def _note_what_covers_it(self) -> None:
+        # Handled once the covering screen is in front.
+        self._covered_by_dialog = isinstance(self.app.screen, ModalScreen)
+
+    @property
+    def back_from_elsewhere(self) -> bool:
+        """Shown again after another screen or area (what happened there may change
+        what this one shows), rather than after one of its own dialogs, whose outcome
+        reloads what it changed."""
+        return not self._covered_by_dialog
 
     @on(ScreenResume)
     def _leave_if_asked(self) -> None:

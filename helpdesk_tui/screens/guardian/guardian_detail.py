@@ -89,8 +89,8 @@ class GuardianDetailScreen(DeskScreen[None]):
         self.every(self.WATCH_SECONDS, self.check_for_changes)
 
     def on_screen_resume(self) -> None:
-        """Back from a ticket or a dialog: show what was done there."""
-        if self.detail is not None:
+        """Back from a ticket or another area: show what was done meanwhile."""
+        if self.detail is not None and self.back_from_elsewhere:
             self.action_refresh()
 
     # -- loading and watching ------------------------------------------------------------

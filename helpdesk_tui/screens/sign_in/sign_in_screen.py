@@ -8,8 +8,11 @@ from textual.widgets import Button, Input, Label, Static
 
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services.kernel.actors import StaffMember
-from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.staff import MAX_CREDENTIAL_LENGTH, authenticate
+
+NOT_CHECKED = (
+    "The password could not be checked just now (see the line above); try again in a moment."
+)
 
 
 class SignInScreen(DeskScreen[StaffMember | None]):
@@ -65,24 +68,18 @@ class SignInScreen(DeskScreen[StaffMember | None]):
         self.call(
             lambda s: authenticate(s, username=username, password=password),
             done=self.dismiss,
-            refused=self._failed,
-            failed=lambda: self._failed(
-                DomainError("The database cannot be reached; try again in a moment.")
-            ),
+            refused=lambda exc: self._failed(str(exc)),
+            failed=lambda: self._failed(NOT_CHECKED),
             write=False,
             group="sign-in",
         )
 
-    def _failed(self, exc: DomainError) -> None:
-        self._enable()
+    def _failed(self, message: str) -> None:
+        self.query_one("#sign-in", Button).disabled = False
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
-        self._show_error(str(exc))
-
-    def _enable(self) -> None:
-        self.query_one("#sign-in", Button).disabled = False
-        self.query_one("#sign-in-message", Static).update("")
+        self._show_error(message)
 
     def _show_error(self, message: str) -> None:
         widget = self.query_one("#sign-in-message", Static)

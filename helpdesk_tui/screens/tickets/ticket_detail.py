@@ -79,8 +79,9 @@ class TicketDetailScreen(DeskScreen[None]):
         )
 
     def on_screen_resume(self) -> None:
-        """Back from the guardian (or a dialog): what was done there is on the timeline."""
-        if self.detail is not None:
+        """Back from the guardian (or another area): what was done there is on the
+        timeline."""
+        if self.detail is not None and self.back_from_elsewhere:
             self.action_refresh()
 
     def _show(self, d: tickets.TicketDetail) -> None:

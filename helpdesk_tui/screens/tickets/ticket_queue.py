@@ -109,7 +109,7 @@ class TicketQueueScreen(DeskScreen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a ticket: what was done there shows in the queue."""
-        if self.page is not None:
+        if self.page is not None and self.back_from_elsewhere:
             self.action_reload()
 
     def _schools(self, schools: list[tuple[int, str]]) -> None:
