@@ -208,8 +208,10 @@ class Database:
             return call(session)
 
     def ping(self) -> None:
-        """Raise DatabaseUnavailable unless the database answers a trivial query now."""
-        self.run(lambda s: s.connection().execute(text("SELECT 1")), write=False)
+        """Raise DatabaseUnavailable unless the database would take a write now (it
+        writes nothing). A read alone is not enough: SQLite reads go on while another
+        desk holds the write lock."""
+        self.run(lambda s: s.connection().execute(text("SELECT 1")), write=True)
 
     def _begin(self, session: Session) -> None:
         def attempt() -> None:

@@ -178,3 +178,17 @@ def test_a_connection_lost_while_committing_is_never_run_again(tmp_path, pg_data
         database.run(write_then_lose_the_connection)
     admin.dispose()
     assert tries == [1]
+
+
+def test_the_database_is_not_called_back_while_another_desk_holds_the_lock(
+    tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The banner's probe: reads go on under SQLite's write lock, so it asks for a write."""
+    monkeypatch.setattr(engine_module, "RETRY_SECONDS", 0.4)
+    database, path = _sqlite(tmp_path, busy_ms=50)
+    held = threading.Event()
+    other = _hold_write_lock(path, 1.5, held)
+    with pytest.raises(DatabaseUnavailable, match="locked by another desk"):
+        database.ping()
+    other.join()
+    database.ping()
