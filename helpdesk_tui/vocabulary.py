@@ -204,6 +204,10 @@ class OutboxStatus(Vocabulary):
 class AuditOutcome(Vocabulary):
     DONE = "done"
     DENIED = "denied"
+    PASSED = "passed"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    CLEARED = "cleared"
 
 
 class AuditAction(Vocabulary):
@@ -224,6 +228,7 @@ class AuditAction(Vocabulary):
     VERIFICATION_RESENT = "verification_resent", "email verification resent"
     LANGUAGE_SET = "language_set", "language set"
     RESTRICTION_CLEARED = "restriction_cleared"
+    CONTACT_REVEALED = "contact_revealed", "contact details revealed"
     # on the portal
     KEY_REDEEMED = "key_redeemed"
     ACCOUNT_LOCKED = "account_locked"
@@ -236,6 +241,11 @@ class AuditAction(Vocabulary):
     BUSY_PERIOD_ADDED = "busy_period_added", "busy period added"
     SLA_TARGET_SET = "sla_target_set", "service target set"
     STAFF_ADDED = "staff_added"
+    STAFF_SIGNED_IN = "staff_signed_in", "staff signed in"
+    STAFF_SIGN_IN_FAILED = "staff_sign_in_failed", "staff sign-in failed"
+    STAFF_LOCKED = "staff_locked", "staff account locked"
+    STAFF_UNLOCKED = "staff_unlocked", "staff account unlocked"
+    DESK_LOCKED = "desk_locked", "desk locked while idle"
     ROSTER_IMPORTED = "roster_imported", "roster imported"
     PORTAL_REPORT = "portal_report", "portal usage report"
 

@@ -1,5 +1,7 @@
 """District-wide settings and the schools."""
 
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
@@ -35,6 +37,14 @@ class DistrictSettings(SQLModel, table=True):
     verify_proofs: str = Field(default="email_code,callback,photo_id", max_length=100)
     verify_pass_minutes: int = Field(default=15, ge=1)
     verify_failure_limit: int = Field(default=3, ge=1)
+    # Staff desks: wrong passwords before a staff account locks (a supervisor unlocks
+    # it) and idle minutes before a desk hides its screen and asks for the password.
+    staff_lockout_threshold: int = Field(default=5, ge=1)
+    desk_idle_lock_minutes: int = Field(default=10, ge=1)
+    # A demo district (seed-demo) may be wiped and rebuilt; a real district's may not.
+    # demo_built_at is set only once the whole demo district is written.
+    is_demo: bool = False
+    demo_built_at: datetime | None = None
 
 
 class School(SQLModel, table=True):

@@ -79,7 +79,12 @@ class LoginAttempt(SQLModel, table=True):
     """The portal's access log: every attempt, successful or not."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_account_time", "account_id", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_login_attempt_account_time", "account_id", "attempted_at"),
+        # The per-source throttle counts recent failures by address and by name tried.
+        Index("ix_login_attempt_ip_time", "ip_address", "attempted_at"),
+        Index("ix_login_attempt_username_time", "username_tried", "attempted_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int | None = Field(default=None, foreign_key="portal_account.id")

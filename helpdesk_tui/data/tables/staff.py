@@ -24,3 +24,8 @@ class Staff(SQLModel, table=True):
     password_hash: str = Field(max_length=200, description="argon2id")
     active: bool = True
     created_at: datetime
+    # Sign-in throttling: failures since the last success; the account locks at the
+    # district's staff_lockout_threshold until a supervisor unlocks it.
+    failed_sign_ins: int = Field(default=0, ge=0)
+    last_failed_sign_in_at: datetime | None = None
+    locked_at: datetime | None = None
