@@ -21,6 +21,8 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
+from helpdesk_tui.data.private_files import private_sqlite
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -99,8 +101,9 @@ def build_engine(
 
 def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # Owner-only: a new folder 0700, the file (and so its -wal and -shm) 0600.
+        private_sqlite(Path(database).expanduser())
     engine = create_engine(
         url,
         echo=echo,
@@ -162,7 +165,14 @@ class Database:
         the database is briefly unavailable."""
         with Session(self.engine) as session:
             self._begin(session)
-            yield session
+            try:
+                yield session
+            except CommitThenRaise:
+                # A refused read keeps its "denied" audit row. (On SQLite the row
+                # upgrades this read to a write; if another desk wrote meanwhile that
+                # fails as "locked", and Database.run runs the call again.)
+                self._commit(session)
+                raise
 
     @contextmanager
     def write(self) -> Iterator[Session]:

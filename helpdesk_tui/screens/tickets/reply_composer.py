@@ -14,6 +14,8 @@ from textual.widgets import Button, Label, Select, Static, TextArea
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.tickets import CannedText, TicketDetail, canned_for
 from helpdesk_tui.vocabulary import Language
+from helpdesk_tui.widgets.desk import signed_in
+from helpdesk_tui.widgets.formatting import plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
 
@@ -44,7 +46,7 @@ class ReplyComposer(ModalScreen[Draft | None]):
     def compose(self) -> ComposeResult:
         d = self.detail
         with Vertical(classes="dialog", id="reply-dialog"):
-            yield Label(f"Reply on {d.label} to {d.who}", classes="dialog-title")
+            yield Label(plain_content(f"Reply on {d.label} to {d.who}"), classes="dialog-title")
             with Horizontal(classes="reply-pickers"):
                 yield Select(
                     [(lang.label, lang.value) for lang in Language],
@@ -72,10 +74,10 @@ class ReplyComposer(ModalScreen[Draft | None]):
         self._load_canned(self.detail.language)
 
     def _load_canned(self, lang: str) -> None:
-        ticket_id = self.detail.id
+        ticket_id, staff = self.detail.id, signed_in(self)
         run_service(
             self,
-            lambda s: canned_for(s, ticket_id=ticket_id, lang=lang),
+            lambda s: canned_for(s, actor=staff, ticket_id=ticket_id, lang=lang),
             done=self._show_canned,
             refused=self._no_canned,
             write=False,
@@ -83,7 +85,7 @@ class ReplyComposer(ModalScreen[Draft | None]):
         )
 
     def _no_canned(self, exc: DomainError) -> None:
-        self.query_one("#reply-error", Static).update(f"No canned answers: {exc}")
+        self.query_one("#reply-error", Static).update(plain_content(f"No canned answers: {exc}"))
 
     def _show_canned(self, canned: list[CannedText]) -> None:
         self.canned = canned

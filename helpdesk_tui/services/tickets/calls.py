@@ -6,16 +6,25 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from helpdesk_tui.data.tables import ActivationKey, PortalAccount
+from helpdesk_tui.data.tables import ActivationKey, Guardian, PortalAccount
 from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.services.kernel.permissions import require_visible_guardian
 from helpdesk_tui.services.tickets.lifecycle import create_ticket
 from helpdesk_tui.services.tickets.records import TicketRef
-from helpdesk_tui.vocabulary import AccountStatus, Category, Channel, KeyStatus
+from helpdesk_tui.vocabulary import AccountStatus, AuditAction, Category, Channel, KeyStatus
 
 
 def open_call_ticket(
     session: Session, *, actor: StaffMember, guardian_id: int, now: datetime | None = None
 ) -> TicketRef:
+    """Only for a family the actor may see (a clerk: a student at their school); a
+    refusal leaves a "denied" audit row before anything of the family is read."""
+    if session.get(Guardian, guardian_id) is None:
+        raise NotFound(f"Guardian #{guardian_id} is not in the database.")
+    require_visible_guardian(
+        session, actor=actor, guardian_id=guardian_id, action=AuditAction.TICKET_CREATED, now=now
+    )
     account = session.exec(
         select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian_id)
     ).first()

@@ -22,7 +22,7 @@ from helpdesk_tui.services.tickets.records import (
     ticket_label,
     ticket_ref,
 )
-from helpdesk_tui.vocabulary import MessageKind, TicketEventKind, TicketStatus
+from helpdesk_tui.vocabulary import AuditAction, MessageKind, TicketEventKind, TicketStatus
 
 
 def add_note(
@@ -31,7 +31,9 @@ def add_note(
     """An internal note: staff only, never sent."""
     now = resolve_now(now)
     body = checked_text(body, what="note", limit=MAX_BODY, required=True)
-    ticket = lock_open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(
+        session, ticket_id, actor=actor, action=AuditAction.TICKET_NOTE_ADDED, now=now
+    )
     session.add(
         TicketMessage(
             ticket_id=ticket.id or 0,
@@ -61,7 +63,9 @@ def reply(
     StaleReply says so and nothing is sent."""
     now = resolve_now(now)
     body = checked_text(body, what="reply", limit=MAX_BODY, required=True)
-    ticket = lock_open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(
+        session, ticket_id, actor=actor, action=AuditAction.TICKET_REPLIED, now=now
+    )
     if ticket.reply_count != seen_replies:
         raise StaleReply(
             f"{ticket_label(ticket.number)} was answered by someone else while you wrote. "

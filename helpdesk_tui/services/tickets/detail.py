@@ -46,14 +46,23 @@ class MessageView:
 @dataclass(frozen=True, slots=True)
 class EventView:
     """One line of the timeline: a change to the ticket, or an action on its guardian
-    from the audit trail (``refused`` when it was denied)."""
+    from the audit trail (``outcome``: what came of it, "" for a change to the ticket)."""
 
     at: datetime
     staff: str
     kind: str  # a TicketEventKind or an AuditAction
     what: str  # its label
     detail: str
-    refused: bool = False
+    outcome: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.outcome == AuditOutcome.DENIED
+
+    @property
+    def came_to_nothing(self) -> bool:
+        """Refused, failed or blocked: nothing was done for the family."""
+        return self.outcome in (AuditOutcome.DENIED, AuditOutcome.FAILED, AuditOutcome.BLOCKED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +91,14 @@ class TicketDetail:
 
 
 def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -> TicketDetail:
+    """The ticket as staff read it: its conversation, and a timeline that includes what
+    was done on the family's record (portal events too), so a clerk is refused before
+    anything is read for a ticket they may not see. The refusal's "denied" audit row is
+    written in this transaction, which must commit it (ActionDenied is CommitThenRaise)."""
     t = session.get(Ticket, ticket_id)
     if t is None:
         raise NotFound(f"Ticket #{ticket_id} does not exist.")
-    require_visible_ticket(session, actor=actor, ticket=t)
+    require_visible_ticket(session, actor=actor, ticket=t, action=AuditAction.TICKET_VIEWED)
     district = get_district(session)
     zone = district.zone
     guardian = session.get(Guardian, t.guardian_id) if t.guardian_id else None
@@ -130,7 +143,7 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
                 e.action,
                 AuditAction.label_of(e.action),
                 " · ".join(p for p in (e.detail, e.verification, e.reason) if p),
-                refused=e.outcome == AuditOutcome.DENIED,
+                outcome=e.outcome,
             )
             for e, n in actions
         ]
@@ -190,11 +203,15 @@ class CannedText:
     body: str
 
 
-def canned_for(session: Session, *, ticket_id: int, lang: str) -> list[CannedText]:
-    """The ticket's canned replies in ``lang``, variables filled in, ready to preview."""
+def canned_for(
+    session: Session, *, actor: StaffMember, ticket_id: int, lang: str
+) -> list[CannedText]:
+    """The ticket's canned replies in ``lang``, variables filled in (the family's name),
+    ready to preview; only for a ticket the actor may see."""
     t = session.get(Ticket, ticket_id)
     if t is None:
         raise NotFound(f"Ticket #{ticket_id} does not exist.")
+    require_visible_ticket(session, actor=actor, ticket=t, action=AuditAction.TICKET_VIEWED)
     guardian = session.get(Guardian, t.guardian_id) if t.guardian_id else None
     name = f"{guardian.first_name} {guardian.last_name}" if guardian else (t.caller_name or "")
     district = get_district(session)

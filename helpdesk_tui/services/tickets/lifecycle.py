@@ -19,9 +19,11 @@ from helpdesk_tui.data.tables import (
     Ticket,
     TicketMessage,
 )
+from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.services.kernel.permissions import require_visible_guardian
 from helpdesk_tui.services.sla import load_calendar, set_clocks
 from helpdesk_tui.services.tickets.conversation import add_note
 from helpdesk_tui.services.tickets.records import (
@@ -32,19 +34,25 @@ from helpdesk_tui.services.tickets.records import (
     add_event,
     checked_text,
     lock_open_ticket,
+    lock_ticket,
+    may_see_ticket,
+    require_visible_ticket,
     ticket_label,
     ticket_ref,
 )
 from helpdesk_tui.vocabulary import (
+    AuditAction,
     Category,
     Channel,
     MessageKind,
     Priority,
+    Role,
     TicketEventKind,
     TicketStatus,
 )
 
 FIRST_NUMBER = 1001
+_STATUS = AuditAction.TICKET_STATUS_CHANGED
 _PG_NUMBER_LOCK = 7_200_302
 
 
@@ -65,6 +73,32 @@ def _school_of(session: Session, guardian_id: int) -> int | None:
     ).first()
 
 
+NO_FAMILY_FOR_CLERKS = (
+    "A ticket with no family linked is district helpdesk work. Find the family in the "
+    "lookup and open the ticket from their record, or refer the caller to the district "
+    "helpdesk."
+)
+
+
+def _require_may_open(
+    session: Session, *, actor: StaffMember, guardian_id: int | None, now: datetime
+) -> None:
+    action = AuditAction.TICKET_CREATED
+    if guardian_id is not None:
+        require_visible_guardian(
+            session, actor=actor, guardian_id=guardian_id, action=action, now=now
+        )
+    elif actor.is_clerk:
+        raise audit.deny(
+            session,
+            actor=actor,
+            action=action,
+            guardian_id=None,
+            message=NO_FAMILY_FOR_CLERKS,
+            now=now,
+        )
+
+
 def create_ticket(
     session: Session,
     *,
@@ -80,14 +114,20 @@ def create_ticket(
     priority: Priority = Priority.NORMAL,
     now: datetime | None = None,
 ) -> TicketRef:
-    """A new ticket, its first message (what the guardian asked) and its clocks."""
+    """A new ticket, its first message (what the guardian asked) and its clocks.
+    ``actor`` None is the system (mail in). A clerk opens tickets only for a family with
+    a student at their school (the ticket shows the family's record and portal events);
+    a ticket with no family linked is district helpdesk work, which clerks do not see,
+    so a clerk cannot open one either. A refusal leaves a "denied" audit row."""
     now = resolve_now(now)
+    if guardian_id is not None and session.get(Guardian, guardian_id) is None:
+        raise NotFound(f"Guardian #{guardian_id} is not in the database.")
+    if actor is not None:
+        _require_may_open(session, actor=actor, guardian_id=guardian_id, now=now)
     if not (Channel.has(channel) and Category.has(category) and Priority.has(priority)):
         raise TicketError("Choose a channel, a category and a priority from the lists.")
     subject = checked_text(subject, what="subject", limit=MAX_SUBJECT, required=True)
     body = checked_text(body, what="message", limit=MAX_BODY, required=False)
-    if guardian_id is not None and session.get(Guardian, guardian_id) is None:
-        raise NotFound(f"Guardian #{guardian_id} is not in the database.")
     if guardian_id is None and not (caller_name or caller_phone or caller_email):
         raise TicketError("Link a guardian, or note the caller's name, phone or email.")
     ticket = Ticket(
@@ -138,15 +178,27 @@ def assign(
     staff_id: int | None,
     now: datetime | None = None,
 ) -> TicketRef:
-    """Give the ticket to a staff member, or release it (``staff_id`` None)."""
+    """Give the ticket to a staff member, or release it (``staff_id`` None). Only to
+    someone who may see it: a clerk of another school could not open it."""
     now = resolve_now(now)
-    ticket = lock_open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(
+        session, ticket_id, actor=actor, action=AuditAction.TICKET_ASSIGNED, now=now
+    )
     name = "nobody"
     if staff_id is not None:
         staff = session.get(Staff, staff_id)
         if staff is None or not staff.active:
             raise NotFound("That staff member does not exist or is inactive.")
         name = staff.full_name
+        member = StaffMember(
+            staff.id or 0, staff.username, name, Role(staff.role), staff.school_id, None
+        )
+        if not may_see_ticket(session, actor=member, ticket=ticket):
+            raise TicketError(
+                f"{name} is a school clerk who cannot see {ticket_label(ticket.number)} "
+                "(not a family of their school); assign it to someone at the district "
+                "helpdesk or to a clerk of the family's school."
+            )
     ticket.assignee_id = staff_id
     ticket.updated_at = now
     kind = (
@@ -165,7 +217,7 @@ def set_pending(
 ) -> TicketRef:
     """Waiting on the guardian: both clocks stop until the ticket is open again."""
     now = resolve_now(now)
-    ticket = lock_open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id, actor=actor, action=_STATUS, now=now)
     if ticket.status in (TicketStatus.PENDING, TicketStatus.RESOLVED):
         raise TicketError(f"{ticket_label(ticket.number)} is already {ticket.status}.")
     ticket.status, ticket.pending_since, ticket.due_at, ticket.updated_at = (
@@ -189,9 +241,10 @@ def reopen(
     session: Session, *, actor: StaffMember | None, ticket_id: int, now: datetime | None = None
 ) -> TicketRef:
     """Back to open (the guardian answered, or staff reopened it); the time spent
-    pending is added to the clocks."""
+    pending is added to the clocks. ``actor`` None is the system (the guardian's
+    email came in)."""
     now = resolve_now(now)
-    ticket = lock_open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id, actor=actor, action=_STATUS, now=now)
     calendar = load_calendar(session, now=now)
     if ticket.status == TicketStatus.PENDING and ticket.pending_since is not None:
         ticket.paused_seconds += max(calendar.business_seconds(ticket.pending_since, now), 0.0)
@@ -215,7 +268,7 @@ def resolve(
     now: datetime | None = None,
 ) -> TicketRef:
     now = resolve_now(now)
-    ticket = lock_open_ticket(session, ticket_id)
+    ticket = lock_open_ticket(session, ticket_id, actor=actor, action=_STATUS, now=now)
     if note.strip():
         add_note(session, actor=actor, ticket_id=ticket_id, body=note, now=now)
     ticket.status, ticket.resolved_at, ticket.pending_since, ticket.due_at = (
@@ -280,13 +333,26 @@ def merge_tickets(
     into_id: int,
     now: datetime | None = None,
 ) -> TicketRef:
-    """Move the duplicate's conversation into the other ticket and close it with a link."""
+    """Move the duplicate's conversation into the other ticket and close it with a link.
+    The actor must be able to see both tickets."""
     now = resolve_now(now)
     if duplicate_id == into_id:
         raise TicketError("A ticket cannot be merged into itself.")
-    # Lock both in id order so two desks merging the same pair cannot deadlock.
+    # Lock both in id order so two desks merging the same pair cannot deadlock; check
+    # both before either's state is looked at.
     first, second = sorted((duplicate_id, into_id))
-    locked = {first: lock_open_ticket(session, first), second: lock_open_ticket(session, second)}
+    locked = {first: lock_ticket(session, first), second: lock_ticket(session, second)}
+    for ticket_id in (duplicate_id, into_id):
+        require_visible_ticket(
+            session,
+            actor=actor,
+            ticket=locked[ticket_id],
+            action=AuditAction.TICKET_MERGED,
+            now=now,
+        )
+    for ticket in locked.values():
+        if ticket.status == TicketStatus.CLOSED:
+            raise TicketError(f"{ticket_label(ticket.number)} is closed.")
     duplicate, target = locked[duplicate_id], locked[into_id]
     session.exec(
         update(TicketMessage)

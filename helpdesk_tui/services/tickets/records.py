@@ -1,5 +1,6 @@
 """What every ticket service shares: the ticket's label, the read model an action
-returns, the timeline entry each change writes, and locking a ticket to change it."""
+returns, the timeline entry each change writes, locking a ticket to change it, and who
+may see a ticket (every service that reads or changes one checks it first)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,10 +8,11 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import Ticket, TicketEvent
+from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
-from helpdesk_tui.services.kernel.errors import DomainError, NotFound, NotPermitted
-from helpdesk_tui.services.kernel.permissions import NOT_YOUR_SCHOOL, may_see_guardian
-from helpdesk_tui.vocabulary import TicketEventKind, TicketStatus
+from helpdesk_tui.services.kernel.errors import DomainError, NotFound
+from helpdesk_tui.services.kernel.permissions import may_see_guardian
+from helpdesk_tui.vocabulary import AuditAction, TicketEventKind, TicketStatus
 
 MAX_SUBJECT = 200
 MAX_BODY = 20_000
@@ -110,21 +112,63 @@ def ticket_id_for(session: Session, number: int) -> int:
     return found
 
 
-def lock_open_ticket(session: Session, ticket_id: int) -> Ticket:
+def lock_open_ticket(
+    session: Session,
+    ticket_id: int,
+    *,
+    actor: StaffMember | None,
+    action: AuditAction,
+    now: datetime | None = None,
+) -> Ticket:
+    """The ticket, locked, for a change by ``actor`` (None: the system, e.g. mail in):
+    refused (a "denied" audit row) when the actor may not see it, then refused when it
+    is closed."""
     ticket = lock_ticket(session, ticket_id)
+    if actor is not None:
+        require_visible_ticket(session, actor=actor, ticket=ticket, action=action, now=now)
     if ticket.status == TicketStatus.CLOSED:
         raise TicketError(f"{ticket_label(ticket.number)} is closed.")
     return ticket
 
 
-def require_visible_ticket(session: Session, *, actor: StaffMember, ticket: Ticket) -> None:
-    """Clerks work their own school's tickets (the queue shows them no others): a
-    ticket of their school, or of a family with a student there. Agents and
-    supervisors see all."""
-    if not actor.is_clerk or ticket.school_id == actor.school_id:
-        return
-    if ticket.guardian_id is not None and may_see_guardian(
+def may_see_ticket(session: Session, *, actor: StaffMember, ticket: Ticket) -> bool:
+    """Agents and supervisors see every ticket. A clerk sees the tickets they would see
+    from the family's record: a family with a student at the clerk's school (the rule
+    of ``may_see_guardian``; the school stored on the ticket does not widen it). A
+    ticket with no family linked (an email from an unknown address, a caller not yet
+    found) is district helpdesk work: clerks do not see it."""
+    if not actor.is_clerk:
+        return True
+    return ticket.guardian_id is not None and may_see_guardian(
         session, actor=actor, guardian_id=ticket.guardian_id
-    ):
+    )
+
+
+def require_visible_ticket(
+    session: Session,
+    *,
+    actor: StaffMember,
+    ticket: Ticket,
+    action: AuditAction,
+    now: datetime | None = None,
+) -> None:
+    """``may_see_ticket`` for an action: a refusal leaves a "denied" audit row (on the
+    ticket's family, so it shows on the family's record and tickets)."""
+    if may_see_ticket(session, actor=actor, ticket=ticket):
         return
-    raise NotPermitted(NOT_YOUR_SCHOOL)
+    label = ticket_label(ticket.number)
+    message = (
+        f"{label} is for a family with no student at your school; "
+        "refer them to the district helpdesk."
+        if ticket.guardian_id is not None
+        else f"{label} has no family linked, so it is district helpdesk work; "
+        "pass it to the district helpdesk."
+    )
+    raise audit.deny(
+        session,
+        actor=actor,
+        action=action,
+        guardian_id=ticket.guardian_id,
+        message=message,
+        now=now,
+    )
