@@ -15,7 +15,7 @@ from helpdesk_tui.screens.guardian.reissue_key import ReissueKeyModal
 from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
 from helpdesk_tui.services.mail import EmlFolderTransport, deliver_due
 from tests.recovery import audit_rows, birth_date_of, outbox_for, pick_guardian
-from tests.ui.helpers import SIZE, find, make_app, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, find, make_app, rows, settle, sign_in, text_of
 
 
 def key_forms(key: str) -> list[bytes]:
@@ -37,6 +37,7 @@ async def test_phone_call_verify_by_emailed_code_then_reissue(
         detail = app.screen
         assert isinstance(detail, GuardianDetailScreen)
         assert "not verified" in text_of(pilot, "#verify-status")
+        assert guardian.email not in text_of(pilot, "#contact")  # masked before the pass
         # Before verification the key action is greyed out and does nothing.
         assert not detail.active_bindings["k"].enabled
         await pilot.press("k")
@@ -68,6 +69,9 @@ async def test_phone_call_verify_by_emailed_code_then_reissue(
         await settle(pilot)
         assert app.screen is detail
         assert "Caller verified until" in text_of(pilot, "#verify-status")
+        assert guardian.email in text_of(pilot, "#contact")  # shown with the pass
+        [verified] = [r for r in rows(pilot, "#audit") if r[2] == "verification"]
+        assert "passed" in verified[3]  # the Outcome column
 
         await pilot.press("k")
         await settle(pilot)
@@ -102,7 +106,7 @@ async def test_phone_call_verify_by_emailed_code_then_reissue(
     actions = [(r.action, r.outcome) for r in audit_rows(sqlite_seeded, guardian.id)]
     assert actions == [
         ("verification_code_sent", "done"),
-        ("verification", "done"),
+        ("verification", "passed"),
         ("key_reissued", "done"),
     ]
 

@@ -4,10 +4,17 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk_tui.data.engine import Database
-from helpdesk_tui.data.tables import ActivationKey, GuardianStudent, PortalAccount, Student
+from helpdesk_tui.data.tables import (
+    ActivationKey,
+    AuditEvent,
+    GuardianStudent,
+    PortalAccount,
+    Student,
+)
 from helpdesk_tui.services.guardians import get_guardian_detail
 from helpdesk_tui.services.kernel.actors import StaffMember
-from helpdesk_tui.services.kernel.errors import NotFound, NotPermitted
+from helpdesk_tui.services.kernel.audit import ActionDenied
+from helpdesk_tui.services.kernel.errors import NotFound
 from tests.conftest import first_row
 
 
@@ -60,7 +67,7 @@ def test_students_carry_school_grade_enrollment_and_relationship_flags(
     assert detail.has_restriction
     restricted = next(s for s in detail.students if s.student_id == link.student_id)
     assert restricted.restricted and restricted.school and restricted.grade
-    assert restricted.enrollment in {"this+next year", "this year", "next year", "not enrolled"}
+    assert restricted.enrollment in {"this+next", "this year", "next year", "not enrolled"}
     assert detail.households and any("(student)" in m for h in detail.households for m in h.members)
 
 
@@ -81,10 +88,19 @@ def test_clerks_cannot_open_families_of_other_schools(
         ),
     )[0]
     with (
-        pytest.raises(NotPermitted, match="no student at your school"),
+        pytest.raises(ActionDenied, match="no student at your school"),
         seeded_db.read() as session,
     ):
         get_guardian_detail(session, actor=clerk, guardian_id=other)
+    with seeded_db.read() as session:  # the refused read keeps its "denied" row
+        denied = session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.guardian_id == other,
+                AuditEvent.staff_id == clerk.id,
+                AuditEvent.outcome == "denied",
+            )
+        ).all()
+    assert "guardian_viewed" in denied
 
 
 def test_an_unknown_guardian_is_reported(seeded_db: Database, agent: StaffMember) -> None:

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from helpdesk_tui.screens.base import DeskScreen
+from helpdesk_tui.widgets.formatting import plain_content
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,9 @@ class ReasonPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.prompt.title, classes="dialog-title")
-            yield Static(self.prompt.explanation, classes="hint")
+            # Titles and explanations name logins, students and reasons: plain text.
+            yield Label(plain_content(self.prompt.title), classes="dialog-title")
+            yield Static(plain_content(self.prompt.explanation), classes="hint")
             yield Input(
                 self.prompt.initial,
                 placeholder=self.prompt.placeholder,

@@ -11,6 +11,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.services.guardians import GuardianDetail
+from helpdesk_tui.widgets.formatting import plain_content
 
 
 class HelpChoice(StrEnum):
@@ -62,10 +63,15 @@ class AccountHelpModal(ModalScreen[HelpChoice | None]):
         email = account.security_email or "none"
         state = "verified" if account.security_email_verified else "not verified"
         with Vertical(classes="dialog"):
-            yield Label(f"Username and password help: {self.detail.name}", classes="dialog-title")
+            yield Label(
+                plain_content(f"Username and password help: {self.detail.name}"),
+                classes="dialog-title",
+            )
             yield Static(
-                f"Login {account.username} · security email {email} ({state}). Staff never "
-                "see or set passwords; results go only to contacts on file.",
+                plain_content(
+                    f"Login {account.username} · security email {email} ({state}). Staff "
+                    "never see or set passwords; results go only to contacts on file."
+                ),
                 classes="hint",
             )
             yield OptionList(*help_options(self.detail), id="help-options")

@@ -60,3 +60,13 @@ def clear_restriction(names: str, reason: str = "") -> Prompt:
         "audit trail.",
         initial=reason,
     )
+
+
+def reveal_contact(reason: str = "") -> Prompt:
+    return Prompt(
+        "Reveal contact details and birth dates",
+        "Only when you must read them without verifying the caller (for example: a letter "
+        "came back). Never read them out to a caller. The reason is kept in the audit trail.",
+        confirm="Reveal",
+        initial=reason,
+    )

@@ -16,6 +16,7 @@ from helpdesk_tui.screens.bindings import bindings
 from helpdesk_tui.screens.dialogs import Prompt, ask_for_line
 from helpdesk_tui.screens.guardian import action_prompts
 from helpdesk_tui.screens.guardian.account_help import AccountHelpModal, HelpChoice
+from helpdesk_tui.screens.guardian.action_rules import NEEDS_PASS, SUPERVISORS, allowed
 from helpdesk_tui.screens.guardian.guardian_record import GuardianRecord, caller_verified
 from helpdesk_tui.screens.guardian.key_shown import KeyShownModal
 from helpdesk_tui.screens.guardian.language_picker import LanguagePicker
@@ -28,15 +29,14 @@ from helpdesk_tui.services.guardians import (
     clear_restriction,
     get_guardian_detail,
     portal_fingerprint,
+    reveal_contact,
     set_preferred_language,
 )
 from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.services.tickets import TicketRef, open_call_ticket
 from helpdesk_tui.services.verification import clear_block
-from helpdesk_tui.vocabulary import AccountStatus, Language, Role
-
-NEEDS_PASS = {"reissue", "unlock", "disable", "account_help"}
-SUPERVISORS = {"clear_block", "clear_restriction"}
+from helpdesk_tui.vocabulary import Language, Role
 
 
 class GuardianDetailScreen(DeskScreen[None]):
@@ -52,6 +52,8 @@ class GuardianDetailScreen(DeskScreen[None]):
         ("n", "account_help", "Username/password", "Send the username or a reset link, change the username, reset the account"),
         # Occasional: the title line names the key, and the palette has it.
         ("l", "language", "Language", "The language of this guardian's letters and emails", False),
+        # The exception to masking: the record's hint names the key, the palette has it.
+        ("c", "reveal", "Reveal contact", "Show contact details and birth dates without a pass, with a reason (audited)", False),
         ("t", "phone_ticket", "Ticket", "Start a ticket for this call or counter visit and open it"),
         ("b", "clear_block", "Clear block", "Supervisors: allow verification again"),
         ("r", "clear_restriction", "Clear restriction", "Supervisors: clear a reviewed custody restriction"),
@@ -68,6 +70,9 @@ class GuardianDetailScreen(DeskScreen[None]):
         self.detail: GuardianDetail | None = None
         self.loads = 0  # bumped when a load reaches the screen; tests wait on it
         self.reloaded_for_change = False
+        # The audit row of a reveal made on this screen: its reloads stay unmasked until
+        # the screen is left.
+        self.reveal_id: int | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading the guardian…", id="detail-loading", classes="hint")
@@ -89,15 +94,18 @@ class GuardianDetailScreen(DeskScreen[None]):
         self.every(self.WATCH_SECONDS, self.check_for_changes)
 
     def on_screen_resume(self) -> None:
-        """Back from a ticket or another area: show what was done meanwhile."""
+        """Back from a ticket or another area: show what was done meanwhile. A reveal
+        lasts while the screen is in front: leaving it masks the details again."""
+        if self.back_from_elsewhere:
+            self.reveal_id = None
         if self.detail is not None and self.back_from_elsewhere:
             self.action_refresh()
 
     # -- loading and watching ------------------------------------------------------------
     def action_refresh(self) -> None:
-        staff, gid = self.staff, self.guardian_id
+        staff, gid, reveal = self.staff, self.guardian_id, self.reveal_id
         self.call(
-            lambda s: get_guardian_detail(s, actor=staff, guardian_id=gid),
+            lambda s: get_guardian_detail(s, actor=staff, guardian_id=gid, reveal_id=reveal),
             done=self._show,
             refused=self._refused,
             write=False,
@@ -119,14 +127,20 @@ class GuardianDetailScreen(DeskScreen[None]):
         self.reloaded_for_change = True
         self.action_refresh()
 
+    def tell(self, message: str, **options: Any) -> None:
+        """A notification that names a guardian, a login, an address or a reason: all
+        typed elsewhere, so shown as plain text (title included), never as markup."""
+        title = clean_text(options.pop("title", ""))
+        self.notify(clean_text(message), title=title, markup=False, **options)
+
     def _refused(self, exc: DomainError) -> None:
-        self.notify(str(exc), title="Cannot open guardian", severity="error", timeout=8)
+        self.tell(str(exc), title="Cannot open guardian", severity="error", timeout=8)
         self.leave()
 
     def _show(self, d: GuardianDetail) -> None:
         if self.reloaded_for_change and self.detail is not None:
             message, severity = what_changed(self.detail, d)
-            self.notify(message, title=d.name, severity=severity, timeout=10)
+            self.tell(message, title=d.name, severity=severity, timeout=10)
         self.reloaded_for_change = False
         self.detail = d
         self.query_one("#detail-loading").display = False
@@ -136,36 +150,25 @@ class GuardianDetailScreen(DeskScreen[None]):
         self.loads += 1
 
     def check_pass(self) -> None:
-        if self.detail is not None:
-            self.record.show_verification(self.detail)
+        d = self.detail
+        if d is not None:
+            self.record.show_verification(d)
+            if not d.masked and d.reveal_id is None and not caller_verified(d):
+                self.action_refresh()  # the pass ran out: mask the details again
         self.refresh_bindings()
 
     # -- what is allowed right now -------------------------------------------------------
     def allowed(self, action: str) -> bool:
-        d = self.detail
-        if d is None:
-            return False
-        supervisor = self.staff.role == Role.SUPERVISOR
-        account = d.account
-        rules = {
-            "verify": not d.blocked,
-            "reissue": not d.has_restriction,
-            "unlock": bool(account and account.status == AccountStatus.DISABLED),
-            "disable": bool(account and account.status == AccountStatus.ACTIVE),
-            "account_help": account is not None and not d.has_restriction,
-            "clear_block": supervisor and d.blocked,
-            "clear_restriction": supervisor and d.has_restriction,
-        }
-        if action in NEEDS_PASS and not caller_verified(d):
-            return False
-        return rules.get(action, True)
+        return self.detail is not None and allowed(
+            self.detail, action, supervisor=self.staff.role == Role.SUPERVISOR
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Actions the record does not allow, or that need a verified caller, are shown
         greyed out rather than hidden, so staff see what verifying would open."""
         if action in SUPERVISORS:
             return self.allowed(action)  # supervisors' actions are hidden from others
-        if action in NEEDS_PASS or action == "verify":
+        if action in NEEDS_PASS or action in ("verify", "reveal"):
             return True if self.allowed(action) else None
         return True
 
@@ -195,7 +198,7 @@ class GuardianDetailScreen(DeskScreen[None]):
         ask_for_line(self, prompt(typed), answered)
 
     def _told(self, result: recovery.ActionResult) -> None:
-        self.notify(f"{result.message} {result.notices} notice(s) queued.", timeout=6)
+        self.tell(f"{result.message} {result.notices} notice(s) queued.", timeout=6)
 
     def _show_key(self, issued: recovery.IssuedKey) -> None:
         self.show(
@@ -212,6 +215,21 @@ class GuardianDetailScreen(DeskScreen[None]):
                 callback=lambda _passed: self.action_refresh(),
             )
 
+    def action_reveal(self) -> None:
+        if not (self.detail and self.allowed("reveal")):
+            return
+        staff, gid = self.staff, self.guardian_id
+
+        def revealed(d: GuardianDetail) -> None:
+            self.reveal_id = d.reveal_id
+            self.notify("Shown until you leave this screen. Do not read them out to a caller.")
+
+        self._ask_and_act(
+            action_prompts.reveal_contact,
+            lambda reason: lambda s: reveal_contact(s, actor=staff, guardian_id=gid, reason=reason),
+            revealed,
+        )
+
     def action_language(self) -> None:
         if self.detail is not None:
             picker = LanguagePicker(self.detail.name, self.detail.preferred_language)
@@ -223,7 +241,7 @@ class GuardianDetailScreen(DeskScreen[None]):
         staff, gid = self.staff, self.guardian_id
         self._act(
             lambda s: set_preferred_language(s, actor=staff, guardian_id=gid, language=language),
-            lambda message: self.notify(message, timeout=6),
+            lambda message: self.tell(message, timeout=6),
             again=self.action_language,
         )
 
@@ -340,7 +358,7 @@ class GuardianDetailScreen(DeskScreen[None]):
         staff, gid = self.staff, self.guardian_id
 
         def opened(ref: TicketRef) -> None:
-            self.notify(f"{ref.label} started for this call.", timeout=4)
+            self.tell(f"{ref.label} started for this call.", timeout=4)
             self.post_message(OpenTicket(ref.id, area=self.area))
 
         self.call(lambda s: open_call_ticket(s, actor=staff, guardian_id=gid), done=opened)
@@ -372,5 +390,5 @@ class GuardianDetailScreen(DeskScreen[None]):
         self._ask_and_act(
             lambda typed: action_prompts.clear_restriction(names, typed),
             lambda reason: lambda s: clear_all(s, reason),
-            lambda _: self.notify(f"Restriction cleared for {names}."),
+            lambda _: self.tell(f"Restriction cleared for {names}."),
         )

@@ -1,17 +1,28 @@
 """The guardian's record as staff read it: contact, portal account, students and their
 relationship rights, households, key history (never a key value), recent sign-ins and
-the audit history. It only shows a GuardianDetail; the screen loads it and acts."""
+the audit history. It only shows a GuardianDetail; the screen loads it and acts.
+Contact details and birth dates come masked until the caller is verified (or they were
+revealed with a reason): the record says so, and how to see them."""
 
 from datetime import datetime
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.services.presence import target_for
-from helpdesk_tui.vocabulary import AccountStatus, AuditAction, AuditOutcome, KeyStatus
-from helpdesk_tui.widgets.formatting import day, short_school, when
+from helpdesk_tui.vocabulary import AccountStatus, AuditOutcome, KeyStatus
+from helpdesk_tui.widgets.formatting import (
+    day,
+    markup,
+    plain,
+    plain_content,
+    short_school,
+    when,
+)
 from helpdesk_tui.widgets.presence_line import PresenceLine
 
 STATUS_STYLES = {
@@ -21,6 +32,20 @@ STATUS_STYLES = {
     "revoked": "dim",
     "expired": "yellow",
 }
+OUTCOME_STYLES = {
+    AuditOutcome.DENIED: "red",
+    AuditOutcome.FAILED: "red",
+    AuditOutcome.BLOCKED: "bold red",
+    AuditOutcome.PASSED: "green",
+}
+MASKED_HINT = Content.from_markup(
+    "[dim]Hidden until the caller is verified (v); c reveals them, with a reason "
+    "kept in the audit trail.[/]"
+)
+REVEALED_NOTE = Content.from_markup(
+    "[yellow]Revealed for this screen (the reason is in the audit trail).[/]"
+)
+NEW_LINE = Content("\n")
 TABLE_COLUMNS = {
     "students": (
         "Student",
@@ -31,6 +56,7 @@ TABLE_COLUMNS = {
         "Relation",
         "Rights",
         "Restricted",
+        "Born",
     ),
     "keys": (
         "Key",
@@ -48,9 +74,13 @@ TABLE_COLUMNS = {
 }
 
 
-def styled(status: str) -> str:
+Cell = Text | str
+
+
+def styled(status: str) -> Cell:
+    """A status (one of ours, never from outside) in its colour."""
     style = STATUS_STYLES.get(status)
-    return f"[{style}]{status}[/]" if style else status
+    return f"[{style}]{status}[/]" if style else plain(status)
 
 
 class GuardianRecord(VerticalScroll):
@@ -89,20 +119,27 @@ class GuardianRecord(VerticalScroll):
         for table_id in TABLE_COLUMNS:
             self._reset_table(table_id)
 
-    def _reset_table(self, table_id: str) -> DataTable[str]:
+    def _reset_table(self, table_id: str) -> DataTable[Cell]:
         """Empty a table, columns included: re-adding the columns with the rows makes it
         size and draw its header from the new rows, not from the empty table."""
-        table: DataTable[str] = self.query_one(f"#{table_id}", DataTable)
+        table: DataTable[Cell] = self.query_one(f"#{table_id}", DataTable)
         table.clear(columns=True)
         table.add_columns(*TABLE_COLUMNS[table_id])
         return table
 
     def show(self, d: GuardianDetail) -> None:
+        # Names, addresses, usernames, reasons: everything from the record came from
+        # outside (the SIS, the portal, staff typing) and goes in as plain text.
         inactive = "" if d.active else "  [bold red](inactive in the roster)[/]"
         self.query_one("#detail-title", Static).update(
-            f"{d.name}  ·  guardian #{d.guardian_id}  ·  prefers {d.preferred_language}"
-            f"{' (set by staff)' if d.language_set_by_staff else ' (l to change)'}  ·  "
-            f"portal: {d.portal_status}{inactive}"
+            markup(
+                "$name  ·  guardian #$id  ·  prefers $language$who  ·  portal: $portal" + inactive,
+                name=d.name,
+                id=d.guardian_id,
+                language=d.preferred_language,
+                who=" (set by staff)" if d.language_set_by_staff else " (l to change)",
+                portal=d.portal_status,
+            )
         )
         self.show_verification(d)
         banner = self.query_one("#restricted-banner", Static)
@@ -110,24 +147,15 @@ class GuardianRecord(VerticalScroll):
         if d.has_restriction:
             names = ", ".join(s.name for s in d.students if s.restricted)
             banner.update(
-                f"RESTRICTED relationship (custody or court order) with {names}: "
-                "no portal action for this guardian until a supervisor clears it."
+                plain_content(
+                    f"RESTRICTED relationship (custody or court order) with {names}: "
+                    "no portal action for this guardian until a supervisor clears it."
+                )
             )
-        phones = "\n".join(f"{label}: {number}" for label, number in d.phones) or "no phone on file"
-        emails = "\n".join(d.emails) or "no email on file"
-        self.query_one("#contact", Static).update(
-            f"{emails}\n{phones}\n{d.address or 'no address'}"
-        )
+        self.query_one("#contact", Static).update(contact_text(d))
         self.query_one("#account", Static).update(account_text(d))
         self._fill_students(d)
-        self.query_one("#households", Static).update(
-            "\n".join(
-                f"{h.name}: {h.address or 'no address'} · {h.phone or 'no phone'}\n"
-                f"  members: {', '.join(h.members)}"
-                for h in d.households
-            )
-            or "in no household"
-        )
+        self.query_one("#households", Static).update(households_text(d))
         self._fill_keys(d)
         self._fill_access_log(d)
         self._fill_audit(d)
@@ -140,31 +168,32 @@ class GuardianRecord(VerticalScroll):
         table = self._reset_table("students")
         for s in d.students:
             table.add_row(
-                s.name,
-                s.student_number,
+                plain(s.name),
+                plain(s.student_number),
                 s.grade,
-                short_school(s.school),
+                plain(short_school(s.school)),
                 s.enrollment,
-                s.relation,
+                plain(s.relation),
                 s.rights,
                 "[bold red]RESTRICTED[/]" if s.restricted else "no",
+                plain(s.birth_date or "—"),
             )
         if not d.students:
-            table.add_row("no students linked", *[""] * 7)
+            table.add_row("no students linked", *[""] * 8)
 
     def _fill_keys(self, d: GuardianDetail) -> None:
         table = self._reset_table("keys")
         for k in d.keys:
             table.add_row(
-                k.masked,
+                plain(k.masked),
                 styled(k.status),
                 when(k.issued_at),
-                k.issued_by,
+                plain(k.issued_by),
                 day(k.expires_at),
                 when(k.redeemed_at),
-                k.redeemed_by_username or "—",
+                plain(k.redeemed_by_username or "—"),
                 when(k.revoked_at),
-                k.revoke_reason or "",
+                plain(k.revoke_reason or ""),
             )
         if not d.keys:
             table.add_row("no keys issued", *[""] * 8)
@@ -173,46 +202,102 @@ class GuardianRecord(VerticalScroll):
         table = self._reset_table("access-log")
         for attempt in d.access_log:
             result = "[green]success[/]" if attempt.success else "[red]failed[/]"
-            table.add_row(when(attempt.at), attempt.ip_address, result, attempt.username_tried)
+            table.add_row(
+                when(attempt.at),
+                plain(attempt.ip_address),
+                result,
+                plain(attempt.username_tried),
+            )
         if not d.access_log:
             table.add_row("no sign-ins recorded", "", "", "")
 
     def _fill_audit(self, d: GuardianDetail) -> None:
         table = self._reset_table("audit")
         for e in d.audit:
-            outcome = "[red]denied[/]" if e.outcome == AuditOutcome.DENIED else e.outcome
+            style = (
+                OUTCOME_STYLES.get(AuditOutcome(e.outcome)) if AuditOutcome.has(e.outcome) else None
+            )
             note = " · ".join(p for p in (e.reason, e.detail) if p)
             table.add_row(
-                when(e.at), e.staff, AuditAction.label_of(e.action), outcome, e.verification, note
+                when(e.at),
+                plain(e.staff),
+                plain(e.action_label),
+                f"[{style}]{e.outcome_label}[/]" if style else plain(e.outcome_label),
+                plain(e.verification),
+                plain(note),
             )
         if not d.audit:
             table.add_row("no helpdesk actions yet", *[""] * 5)
 
 
-def account_text(d: GuardianDetail) -> str:
+def contact_text(d: GuardianDetail) -> Content:
+    """Emails, phones and the address: masked with a hint before a pass, a note when
+    they were revealed without one."""
+    lines = [plain_content(e) for e in d.emails] or [Content("no email on file")]
+    lines += [plain_content(f"{label}: {n}") for label, n in d.phones] or [
+        Content("no phone on file")
+    ]
+    lines.append(plain_content(d.address or "no address"))
+    if d.masked:
+        lines.append(MASKED_HINT)
+    elif d.reveal_id is not None and not caller_verified(d):
+        lines.append(REVEALED_NOTE)
+    return NEW_LINE.join(lines)
+
+
+def account_text(d: GuardianDetail) -> Content:
     a = d.account
     if a is None:
         outstanding = [k for k in d.keys if k.status == KeyStatus.ACTIVE]
         if outstanding:
             k = outstanding[0]
-            return (
-                f"[yellow]Never activated[/]: key {k.masked} issued {day(k.issued_at)}, "
-                f"expires {day(k.expires_at)}"
+            return markup(
+                "[yellow]Never activated[/]: key $key issued $issued, expires $expires",
+                key=k.masked,
+                issued=day(k.issued_at),
+                expires=day(k.expires_at),
             )
-        return "[dim]Never activated[/]: no key outstanding"
-    lines = [f"username: {a.username}", f"status: {styled(a.status)}"]
+        return Content.from_markup("[dim]Never activated[/]: no key outstanding")
+    status_style = STATUS_STYLES.get(a.status)
+    lines = [
+        plain_content(f"username: {a.username}"),
+        markup(
+            f"status: [{status_style}]$status[/]" if status_style else "status: $status",
+            status=a.status,
+        ),
+    ]
     if a.status == AccountStatus.DISABLED:
-        lines.append(f"disabled {when(a.disabled_at)}: {a.disabled_reason or 'no reason recorded'}")
+        lines.append(
+            plain_content(
+                f"disabled {when(a.disabled_at)}: {a.disabled_reason or 'no reason recorded'}"
+            )
+        )
     lines.append(
-        f"failed logins in a row: {a.failed_login_count} of {d.district.lockout_threshold}"
+        Content(f"failed logins in a row: {a.failed_login_count} of {d.district.lockout_threshold}")
     )
-    lines.append(f"last login: {when(a.last_login_at, 'never')} · created {day(a.created_at)}")
+    lines.append(
+        Content(f"last login: {when(a.last_login_at, 'never')} · created {day(a.created_at)}")
+    )
     if a.security_email:
         verified = "[green]verified[/]" if a.security_email_verified else "[yellow]not verified[/]"
-        lines.append(f"security email: {a.security_email} ({verified})")
+        lines.append(markup(f"security email: $email ({verified})", email=a.security_email))
     else:
-        lines.append("security email: [yellow]none[/] (self-service reset unavailable)")
-    return "\n".join(lines)
+        lines.append(
+            Content.from_markup("security email: [yellow]none[/] (self-service reset unavailable)")
+        )
+    return NEW_LINE.join(lines)
+
+
+def households_text(d: GuardianDetail) -> Content:
+    if not d.households:
+        return Content("in no household")
+    lines = []
+    for h in d.households:
+        lines.append(
+            plain_content(f"{h.name}: {h.address or 'no address'} · {h.phone or 'no phone'}")
+        )
+        lines.append(plain_content(f"  members: {', '.join(h.members)}"))
+    return NEW_LINE.join(lines)
 
 
 def caller_verified(d: GuardianDetail) -> bool:
@@ -221,12 +306,18 @@ def caller_verified(d: GuardianDetail) -> bool:
     return bool(until and until > datetime.now(until.tzinfo))
 
 
-def verification_line(d: GuardianDetail) -> str:
+def verification_line(d: GuardianDetail) -> Content:
     if d.blocked:
-        return (
+        return Content.from_markup(
             "[bold red]Verification BLOCKED[/] after repeated failures: a supervisor must "
             "review and clear it (b)."
         )
     if caller_verified(d) and d.verified_until:
-        return f"[green]✔ Caller verified until {d.verified_until:%H:%M}[/] ({d.verified_by})"
-    return "[yellow]Caller not verified[/]: press v to verify before any account or key action."
+        return markup(
+            "[green]✔ Caller verified until $until[/] ($by)",
+            until=f"{d.verified_until:%H:%M}",
+            by=d.verified_by,
+        )
+    return Content.from_markup(
+        "[yellow]Caller not verified[/]: press v to verify before any account or key action."
+    )

@@ -13,7 +13,7 @@ from textual.widgets import Button, Label, Static
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.recovery import IssuedKey, save_key_letter
 from helpdesk_tui.vocabulary import Delivery
-from helpdesk_tui.widgets.formatting import day
+from helpdesk_tui.widgets.formatting import day, markup, plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
 
@@ -47,15 +47,20 @@ class KeyShownModal(ModalScreen[None]):
             else "Deliver it with the printed letter (saved below)."
         )
         with Vertical(classes="dialog", id="key-dialog"):
-            yield Label(f"New activation key for {issued.guardian_name}", classes="dialog-title")
-            yield Static(issued.key, id="key-value")
+            yield Label(
+                plain_content(f"New activation key for {issued.guardian_name}"),
+                classes="dialog-title",
+            )
+            yield Static(issued.key, id="key-value", markup=False)
             yield Static(
-                f"Expires {day(issued.expires_at)}. {delivery} "
-                f"{issued.notices} notice(s) queued to the addresses on file."
-                + (
-                    f" {issued.revoked_previous} unused key revoked."
-                    if issued.revoked_previous
-                    else ""
+                plain_content(
+                    f"Expires {day(issued.expires_at)}. {delivery} "
+                    f"{issued.notices} notice(s) queued to the addresses on file."
+                    + (
+                        f" {issued.revoked_previous} unused key revoked."
+                        if issued.revoked_previous
+                        else ""
+                    )
                 ),
                 id="key-facts",
             )
@@ -100,11 +105,16 @@ class KeyShownModal(ModalScreen[None]):
     def _letter_saved(self, path: Path) -> None:
         self.letter_path = path
         self.query_one("#letter-status", Static).update(
-            f"Letter saved: {path}\nPrint it, then delete the file (it holds the key)."
+            markup(
+                "Letter saved: $path\nPrint it, then delete the file (it holds the key).",
+                path=path,
+            )
         )
 
     def _letter_failed(self, exc: DomainError) -> None:
-        self.query_one("#letter-status", Static).update(f"[red]Letter not saved: {exc}[/]")
+        self.query_one("#letter-status", Static).update(
+            markup("[red]Letter not saved: $error[/]", error=exc)
+        )
 
     @on(Button.Pressed, "#key-done")
     def action_close(self) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.vocabulary import Language
+from helpdesk_tui.widgets.formatting import plain_content
 
 
 class LanguagePicker(ModalScreen[Language | None]):
@@ -21,11 +22,17 @@ class LanguagePicker(ModalScreen[Language | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Letters and emails to {self.guardian_name} in", classes="dialog-title")
+            yield Label(
+                plain_content(f"Letters and emails to {self.guardian_name} in"),
+                classes="dialog-title",
+            )
             yield OptionList(
                 *(
                     Option(
-                        f"{lang.label}{'  (now)' if lang.label == self.current else ''}", id=lang
+                        plain_content(
+                            f"{lang.label}{'  (now)' if lang.label == self.current else ''}"
+                        ),
+                        id=lang,
                     )
                     for lang in Language
                 ),

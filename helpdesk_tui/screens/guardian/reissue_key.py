@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.vocabulary import AccountStatus, Delivery
+from helpdesk_tui.widgets.formatting import markup, plain_content
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,16 @@ class ReissueKeyModal(ModalScreen[ReissueChoice | None]):
     def compose(self) -> ComposeResult:
         d = self.detail
         with Vertical(classes="dialog"):
-            yield Label(f"{self.title_text} for {d.name}", classes="dialog-title")
+            yield Label(plain_content(f"{self.title_text} for {d.name}"), classes="dialog-title")
             if d.account and d.account.status == AccountStatus.ACTIVE:
                 yield Static(
-                    f"[bold yellow]{d.name} already has an active login "
-                    f"({d.account.username}).[/] A key cannot make a second one; unlocking or "
-                    "sending the username is usually what they need. To go on, give the reason.",
+                    markup(
+                        "[bold yellow]$name already has an active login ($login).[/] A key "
+                        "cannot make a second one; unlocking or sending the username is usually "
+                        "what they need. To go on, give the reason.",
+                        name=d.name,
+                        login=d.account.username,
+                    ),
                     id="account-warning",
                 )
             yield Label("Deliver the key by", classes="section-title")
@@ -56,7 +61,9 @@ class ReissueKeyModal(ModalScreen[ReissueChoice | None]):
             with RadioSet(id="delivery"):
                 for i, address in enumerate(self.addresses):
                     picked = before.email_to == address if before else i == 0
-                    yield RadioButton(f"Email to {address}", value=picked, id=f"email-{i}")
+                    yield RadioButton(
+                        plain_content(f"Email to {address}"), value=picked, id=f"email-{i}"
+                    )
                 yield RadioButton(
                     "Printed letter (post, or hand it over at the counter)",
                     value=before.delivery == Delivery.LETTER if before else not self.addresses,

@@ -1,6 +1,8 @@
 """The identity checklist: screening answers compared with the record (never shown
 first), then one proof: an emailed code read back, a callback to a number on file, or
-in person a photo ID and the signed form. Finishing records passed or failed."""
+in person a photo ID and the signed form. Finishing records passed or failed; so does
+leaving it (Esc) once an answer or a proof failed. Emails and phones are offered masked
+("mobile ending 4567"); the number to call back is shown once the agent dials it."""
 
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -8,26 +10,25 @@ from typing import Any, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
-    Label,
-    RadioButton,
     RadioSet,
     Select,
     Static,
 )
 
 from helpdesk_tui.screens.base import DeskModal
+from helpdesk_tui.screens.guardian.verify_layout import checklist
 from helpdesk_tui.services import verification as v
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.services.kernel.errors import DomainError
-from helpdesk_tui.services.kernel.masking import mask_email
+from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.vocabulary import Proof, ScreeningResult, VerificationMethod, VerificationOutcome
 from helpdesk_tui.widgets.desk import signed_in
+from helpdesk_tui.widgets.formatting import markup, plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
 RESULT_MARKS: dict[str, str] = {
@@ -37,11 +38,6 @@ RESULT_MARKS: dict[str, str] = {
 
 
 T = TypeVar("T")
-
-
-def _masked_phone(label: str, number: str) -> str:
-    digits = "".join(ch for ch in number if ch.isdigit())
-    return f"{label} ending {digits[-4:]}"
 
 
 class VerifyCallerScreen(DeskModal[bool]):
@@ -56,7 +52,11 @@ class VerifyCallerScreen(DeskModal[bool]):
             tooltip="Email a one-time code to the chosen address on file",
         ),
         Binding(
-            "escape", "abandon", "Abandon", id="verify.abandon", tooltip="Stop; nothing passes"
+            "escape",
+            "abandon",
+            "Abandon",
+            id="verify.abandon",
+            tooltip="Stop; nothing passes, and a wrong answer still counts as a failure",
         ),
     ]
 
@@ -65,99 +65,31 @@ class VerifyCallerScreen(DeskModal[bool]):
         self.detail = detail
         self.clerk = clerk
         self.view: v.VerificationView | None = None
-        self.addresses = list(detail.emails)
-        if (
-            detail.account
-            and detail.account.security_email
-            and detail.account.security_email not in self.addresses
-        ):
-            self.addresses.append(detail.account.security_email)
         self.changes = 0  # bumped when a service answer reaches the screen; tests wait on it
 
-    # -- layout --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        d = self.detail
-        with VerticalScroll(id="verify"):
-            yield Label(
-                f"Verify the caller: {d.name} (guardian #{d.guardian_id})", classes="dialog-title"
-            )
-            with RadioSet(id="method", compact=True):
-                yield RadioButton("Phone", id="phone", value=not self.clerk, disabled=self.clerk)
-                yield RadioButton("In person", id="in_person", value=self.clerk)
-                yield RadioButton("Written request", id="written", disabled=self.clerk)
-            yield Label(
-                "Screening: type what the caller says, then Enter. Answers are compared "
-                "with the record and are not kept.",
-                classes="section-title",
-            )
-            for item, label in v.SCREENING_ITEMS.items():
-                with Horizontal(classes="screen-row"):
-                    yield Label(label, classes="screen-label")
-                    yield Input(
-                        placeholder="caller's answer, then Enter",
-                        id=f"ans-{item}",
-                        max_length=v.MAX_ANSWER,
-                        compact=True,
-                    )
-                    yield Static("", id=f"res-{item}", classes="screen-result")
-                with Horizontal(classes="judge-row", id=f"judge-{item}"):
-                    yield Static("", id=f"reveal-{item}", classes="screen-reveal")
-                    yield Button("Matches", id=f"yes-{item}", variant="success", compact=True)
-                    yield Button("Does not", id=f"no-{item}", variant="error", compact=True)
-            yield Label("Proof (at least one)", classes="section-title")
-            with Horizontal(classes="proof-row", id="proof-code"):
-                yield Select(
-                    [(mask_email(a), a) for a in self.addresses],
-                    prompt="email on file",
-                    id="code-to",
-                    allow_blank=not self.addresses,
-                    compact=True,
-                )
-                yield Button("Send code (F6)", id="send-code", compact=True)
-                yield Input(
-                    placeholder="code read back, then Enter", id="code", max_length=20, compact=True
-                )
-            with Horizontal(classes="proof-row", id="proof-callback"):
-                yield Select(
-                    [(_masked_phone(label, n), n) for label, n in self.detail.phones],
-                    prompt="number on file",
-                    id="callback-to",
-                    allow_blank=not self.detail.phones,
-                    compact=True,
-                )
-                yield Button("Call back", id="callback-dial", compact=True)
-                yield Button("Guardian answered", id="callback-done", disabled=True, compact=True)
-            with Horizontal(classes="proof-row", id="proof-in-person"):
-                yield Select(
-                    [(t, t) for t in v.ID_TYPES],
-                    prompt="photo ID shown",
-                    id="id-type",
-                    compact=True,
-                )
-                yield Checkbox("Photo matches", id="id-matched", compact=True)
-                yield Checkbox("Form signed here", id="form-signed", compact=True)
-                yield Button("Record", id="record-id", compact=True)
-            yield Static("", id="proof-status")
-            yield Static("", id="verify-status")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Finish (ctrl+s)", variant="primary", id="finish")
-                yield Button("Abandon (esc)", id="abandon")
-        yield Footer()
+        yield from checklist(self.detail, clerk=self.clerk)
 
     def on_mount(self) -> None:
         for judge in self.query(".judge-row"):
             judge.display = False
-        self.query_one("#ans-zip", Input).focus()
         self._start(VerificationMethod.IN_PERSON if self.clerk else VerificationMethod.PHONE)
 
     # -- service calls -------------------------------------------------------------
     def _call(
-        self, call: Callable[[Any], T], done: Callable[[T], object], *, write: bool = True
+        self,
+        call: Callable[[Any], T],
+        done: Callable[[T], object],
+        *,
+        write: bool = True,
+        group: str = "verify",
     ) -> None:
-        run_service(self, call, done=done, refused=self._failed, write=write, group="verify")
+        run_service(self, call, done=done, refused=self._failed, write=write, group=group)
 
     def _failed(self, exc: DomainError) -> None:
-        self.notify(str(exc), title="Verification", severity="error", timeout=8)
+        self.notify(
+            clean_text(str(exc)), title="Verification", severity="error", timeout=8, markup=False
+        )
         self.changes += 1
 
     def _start(self, method: VerificationMethod) -> None:
@@ -169,6 +101,8 @@ class VerifyCallerScreen(DeskModal[bool]):
         self._call(start, self._show)
 
     def _show(self, view: v.VerificationView) -> None:
+        if self.view is None:  # started: the first answer box takes what is typed now
+            self.query_one("#ans-zip", Input).focus()
         self.view = view
         self.query_one("#proof-code").display = Proof.EMAIL_CODE in view.allowed_proofs
         self.query_one("#proof-callback").display = (
@@ -179,12 +113,18 @@ class VerifyCallerScreen(DeskModal[bool]):
         for item in v.SCREENING_ITEMS:
             result = view.screening.get(item, "")
             self.query_one(f"#res-{item}", Static).update(RESULT_MARKS.get(result, ""))
-        matched = view.matches
         proofs = ", ".join(Proof(p).label for p in view.proofs if Proof.has(p))
         ready = "[green]ready to pass[/]" if view.ready else "[yellow]not enough yet[/]"
+        if view.failures:
+            ready = "[red]will be recorded as failed: $failures[/]"
         self.query_one("#verify-status", Static).update(
-            f"Screening: {matched} matched ({view.screening_required} needed) · "
-            f"proof: {proofs or 'none yet'} · {ready}"
+            markup(
+                f"Screening: $matched matched ($needed needed) · proof: $proofs · {ready}",
+                matched=view.matches,
+                needed=view.screening_required,
+                proofs=proofs or "none yet",
+                failures="; ".join(view.failures),
+            )
         )
         self.changes += 1
 
@@ -213,7 +153,9 @@ class VerifyCallerScreen(DeskModal[bool]):
         def shown(result: v.Comparison) -> None:
             if result.result == ScreeningResult.JUDGE:
                 self.query_one(f"#reveal-{item}", Static).update(
-                    f"The record says: {result.reveal}. Does the caller's answer match?"
+                    plain_content(
+                        f"The record says: {result.reveal}. Does the caller's answer match?"
+                    )
                 )
                 self.query_one(f"#judge-{item}").display = True
                 self.query_one(f"#yes-{item}", Button).focus()
@@ -265,19 +207,19 @@ class VerifyCallerScreen(DeskModal[bool]):
 
         self._call(load, self._show, write=False)
 
-    def _proof_status(self, message: str) -> None:
-        self.query_one("#proof-status", Static).update(message)
+    def _proof_status(self, message: str | Content) -> None:
+        """What the last proof step did; a plain str is never read as markup (it names
+        an address or a number on file)."""
+        shown = plain_content(message) if isinstance(message, str) else message
+        self.query_one("#proof-status", Static).update(shown)
 
     @on(Button.Pressed, "#send-code")
     def action_send_code(self) -> None:
         to = self.query_one("#code-to", Select).value
         if self.view is None or not isinstance(to, str):
-            self._proof_status("[red]Choose an email on file first.[/]")
+            self._proof_status(Content.from_markup("[red]Choose an email on file first.[/]"))
             return
         actor, vid = signed_in(self), self.view.id
-
-        def send(session: Any) -> str:
-            return v.send_code(session, actor=actor, verification_id=vid, to=to)
 
         def sent(masked: str) -> None:
             self._proof_status(
@@ -286,7 +228,13 @@ class VerifyCallerScreen(DeskModal[bool]):
             self.query_one("#code", Input).focus()
             self.changes += 1
 
-        self._call(send, sent)
+        def send(code: v.NewCode) -> None:
+            self._call(
+                lambda s: v.send_code(s, actor=actor, verification_id=vid, to=to, code=code), sent
+            )
+
+        # The code's argon2 hash is made first, off the write transaction (and the UI).
+        self._call(lambda _session: v.new_code(), send, write=False, group="verify-code")
 
     @on(Input.Submitted, "#code")
     def _confirm_code(self, event: Input.Submitted) -> None:
@@ -294,38 +242,53 @@ class VerifyCallerScreen(DeskModal[bool]):
             return
         actor, vid, code = signed_in(self), self.view.id, event.value
 
-        def confirm(session: Any) -> v.CodeCheck:
-            return v.confirm_code(session, actor=actor, verification_id=vid, code=code)
+        def check(session: Any) -> v.CodeReading:
+            return v.check_code(session, actor=actor, verification_id=vid, code=code)
+
+        def confirm(reading: v.CodeReading) -> None:
+            self._call(
+                lambda s: v.confirm_code(s, actor=actor, verification_id=vid, reading=reading),
+                checked,
+            )
 
         def checked(result: v.CodeCheck) -> None:
-            self._proof_status(
-                ("[green]" if result.confirmed else "[red]") + result.message + "[/]"
-            )
+            colour = "green" if result.confirmed else "red"
+            self._proof_status(markup(f"[{colour}]$message[/]", message=result.message))
             self.query_one("#code", Input).value = ""
             self._reload()
 
-        self._call(confirm, checked)
+        # Compared with the code's hash in a read (argon2 is slow), then recorded.
+        self._call(check, confirm, write=False, group="verify-code")
 
     @on(Button.Pressed, "#callback-dial")
     def _dial(self) -> None:
-        number = self.query_one("#callback-to", Select).value
-        if not isinstance(number, str):
-            self._proof_status("[red]Choose a number on file first.[/]")
+        place = self.query_one("#callback-to", Select).value
+        if self.view is None or not isinstance(place, str):
+            self._proof_status(Content.from_markup("[red]Choose a number on file first.[/]"))
             return
-        self._proof_status(
-            f"Hang up and dial {number} now. When the guardian answers, press 'Guardian answered'."
-        )
         self.query_one("#callback-done", Button).disabled = False
+        actor, vid = signed_in(self), self.view.id
+
+        def dial(number: str) -> None:
+            self._proof_status(
+                f"Hang up and dial {number} now. When the guardian answers, press "
+                "'Guardian answered'."
+            )
+            self.changes += 1
+
+        self._call(
+            lambda s: v.dial_callback(s, actor=actor, verification_id=vid, phone=place), dial
+        )
 
     @on(Button.Pressed, "#callback-done")
     def _called_back(self) -> None:
-        number = self.query_one("#callback-to", Select).value
-        if self.view is None or not isinstance(number, str):
+        place = self.query_one("#callback-to", Select).value
+        if self.view is None or not isinstance(place, str):
             return
         actor, vid = signed_in(self), self.view.id
 
         def record(session: Any) -> v.VerificationView:
-            return v.record_callback(session, actor=actor, verification_id=vid, phone=number)
+            return v.record_callback(session, actor=actor, verification_id=vid, phone=place)
 
         self._call(record, self._show)
 
@@ -333,7 +296,7 @@ class VerifyCallerScreen(DeskModal[bool]):
     def _record_id(self) -> None:
         id_type = self.query_one("#id-type", Select).value
         if self.view is None or not isinstance(id_type, str):
-            self._proof_status("[red]Choose the kind of photo ID shown.[/]")
+            self._proof_status(Content.from_markup("[red]Choose the kind of photo ID shown.[/]"))
             return
         matched = self.query_one("#id-matched", Checkbox).value
         signed = self.query_one("#form-signed", Checkbox).value
@@ -382,13 +345,26 @@ class VerifyCallerScreen(DeskModal[bool]):
             return
         actor, vid = signed_in(self), self.view.id
 
-        def abandon(session: Any) -> None:
-            v.abandon_verification(session, actor=actor, verification_id=vid)
+        def abandon(session: Any) -> v.VerificationView:
+            return v.abandon_verification(session, actor=actor, verification_id=vid)
+
+        def abandoned(view: v.VerificationView) -> None:
+            if view.outcome == VerificationOutcome.FAILED:
+                self.notify(
+                    clean_text(
+                        f"Recorded as a failed verification: {'; '.join(view.failures)}. "
+                        "Do not act on this account."
+                    ),
+                    severity="warning",
+                    timeout=8,
+                    markup=False,
+                )
+            self.finish(False)
 
         run_service(
             self,
             abandon,
-            done=lambda _: self.finish(False),
+            done=abandoned,
             refused=lambda _: self.finish(False),
             failed=lambda: self.finish(False),
             group="verify",

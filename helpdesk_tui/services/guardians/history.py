@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import AuditEvent, Staff
+from helpdesk_tui.vocabulary import AuditAction, AuditOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,15 @@ class AuditEntry:
     verification: str
     reason: str
     detail: str
+
+    @property
+    def action_label(self) -> str:
+        return AuditAction.label_of(self.action)
+
+    @property
+    def outcome_label(self) -> str:
+        """What happened, in a word: passed, failed, blocked, cleared, denied, done."""
+        return AuditOutcome.label_of(self.outcome)
 
 
 def guardian_history(session: Session, guardian_id: int, *, limit: int = 50) -> list[AuditEntry]:

@@ -31,10 +31,10 @@ def set_preferred_language(
         raise DomainError(
             "Letters and emails are written in English or Spanish; choose one of those."
         )
+    lock_guardian(session, guardian_id)  # first: a refusal writes a row on this guardian
     require_visible_guardian(
         session, actor=actor, guardian_id=guardian_id, action=AuditAction.LANGUAGE_SET
     )
-    lock_guardian(session, guardian_id)
     guardian = session.get(Guardian, guardian_id)
     if guardian is None:
         raise NotFound(f"Guardian #{guardian_id} is not in the database; search again.")

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from helpdesk_tui.data.key_codec import canonical_hex
-from helpdesk_tui.data.normalize import fold, phone_digits
+from helpdesk_tui.data.normalize import clean_text, fold, phone_digits
 from helpdesk_tui.services.kernel.errors import InvalidSearch
 
 MAX_QUERY_LENGTH = 100
@@ -43,7 +43,8 @@ def parse_query(query: str) -> ParsedQuery:
             f"The search contains U+{ord(odd):04X}, a character no name, email or number uses "
             "(often from a paste). Clear the box and type the search again."
         )
-    text = query.strip()
+    # Invisible direction marks and overrides (pasted with a name) are not part of it.
+    text = clean_text(query).strip()
     if not text:
         return ParsedQuery()
     key_hex = canonical_hex(text)

@@ -9,6 +9,7 @@ from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.services.kernel.locks import lock_guardian
 from helpdesk_tui.services.kernel.permissions import require_supervisor
 from helpdesk_tui.vocabulary import AuditAction
 
@@ -23,6 +24,9 @@ def clear_restriction(
     now: datetime | None = None,
 ) -> None:
     now = resolve_now(now)
+    # The guardian first, before the check whose refusal writes an audit row for this
+    # guardian and before the relationship row (services/kernel/locks.py).
+    lock_guardian(session, guardian_id)
     require_supervisor(
         session,
         actor=actor,

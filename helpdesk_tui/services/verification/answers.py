@@ -1,8 +1,9 @@
 """Screening answers for a verification in progress: what the caller says is compared
 with the family's record (screening.py) and only the result is kept."""
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session, col, or_, select
 
@@ -13,17 +14,19 @@ from helpdesk_tui.data.tables import (
     HouseholdMember,
     School,
     Student,
+    Verification,
 )
 from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.verification import screening
 from helpdesk_tui.services.verification.checklist import (
     VerificationError,
     VerificationView,
-    open_verification,
     set_item,
     view_of,
 )
+from helpdesk_tui.services.verification.lifecycle import open_verification
 from helpdesk_tui.vocabulary import ScreeningResult
 
 
@@ -91,9 +94,11 @@ def check_screening(
     verification_id: int,
     item: str,
     answer: str,
+    now: datetime | None = None,
 ) -> screening.Comparison:
     """Compare the caller's answer for one item with the record and keep only the
-    result. For a "judge" result the agent then calls ``judge_screening``."""
+    result. For a "judge" result the agent then calls ``judge_screening``. An item
+    that did not match stays so: asking it again cannot undo a wrong answer."""
     if item not in screening.SCREENING_ITEMS:
         raise VerificationError(f"Unknown screening item {item!r}.")
     answer = answer.strip()
@@ -104,7 +109,8 @@ def check_screening(
             f"That answer is {len(answer)} characters long; type the caller's answer "
             f"(at most {screening.MAX_ANSWER})."
         )
-    v = open_verification(session, actor, verification_id)
+    v = open_verification(session, actor, verification_id, resolve_now(now))
+    _not_failed_yet(v, item)
     guardian = session.get(Guardian, v.guardian_id)
     assert guardian is not None
     record = _record(session, guardian)
@@ -122,8 +128,28 @@ def check_screening(
 
 
 def judge_screening(
-    session: Session, *, actor: StaffMember, verification_id: int, item: str, matched: bool
+    session: Session,
+    *,
+    actor: StaffMember,
+    verification_id: int,
+    item: str,
+    matched: bool,
+    now: datetime | None = None,
 ) -> VerificationView:
-    v = open_verification(session, actor, verification_id)
+    """The agent's verdict on an answer only a person can compare with the record."""
+    if item not in screening.SCREENING_ITEMS:
+        raise VerificationError(f"Unknown screening item {item!r}.")
+    v = open_verification(session, actor, verification_id, resolve_now(now))
+    _not_failed_yet(v, item)
     set_item(v, item, ScreeningResult.MATCH if matched else ScreeningResult.NO_MATCH)
     return view_of(v, get_district(session), actor)
+
+
+def _not_failed_yet(v: Verification, item: str) -> None:
+    if json.loads(v.screening).get(item) == ScreeningResult.NO_MATCH:
+        label = screening.SCREENING_ITEMS[item]
+        raise VerificationError(
+            f"The caller's answer for {label[:1].lower()}{label[1:]} did not match, "
+            "and that stays recorded: this verification will be recorded as failed. Finish it "
+            "and, if the caller insists, start a new one."
+        )

@@ -11,9 +11,10 @@ from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.services.kernel.locks import lock_guardian
 from helpdesk_tui.services.kernel.permissions import require_supervisor
 from helpdesk_tui.services.verification.checklist import open_block
-from helpdesk_tui.vocabulary import AuditAction
+from helpdesk_tui.vocabulary import AuditAction, AuditOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ def clear_block(
     now: datetime | None = None,
 ) -> None:
     now = resolve_now(now)
+    lock_guardian(session, guardian_id)  # first: a refusal writes an audit row for it
     require_supervisor(
         session,
         actor=actor,
@@ -64,6 +66,7 @@ def clear_block(
         actor=actor,
         action=AuditAction.VERIFICATION_BLOCK_CLEARED,
         guardian_id=guardian_id,
+        outcome=AuditOutcome.CLEARED,
         reason=reason,
         now=now,
     )

@@ -5,18 +5,21 @@ guardian's name) are compared with the record but are not proof. A pass also nee
 proof the district's policy accepts: a code emailed to an address on file and read
 back, a callback to a number on file, or, in person, a photo ID and a signed form.
 Only which items were checked and their results are kept. A pass lets the same staff
-member act for that guardian for ``verify_pass_minutes``; repeated failures block the
-guardian until a supervisor clears it.
+member act for that guardian for ``verify_pass_minutes``.
 
-This module holds the verification itself; answers are checked in
-verification_answers.py and proofs recorded in verification_proofs.py.
+Any wrong screening answer or failed proof makes the verification a failure however
+it ends (lifecycle.py), and repeated failures block the guardian until a supervisor
+clears it (blocks.py).
+
+This module holds the verification's read model and the checks every step shares;
+lifecycle.py starts and ends verifications, answers.py checks screening answers,
+codes.py and proofs.py record proofs.
 """
 
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import (
@@ -29,7 +32,13 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import DistrictInfo, get_district
 from helpdesk_tui.services.kernel.errors import DomainError, NotFound, NotPermitted
-from helpdesk_tui.services.kernel.permissions import require_visible_guardian
+from helpdesk_tui.services.kernel.locks import lock_guardian
+from helpdesk_tui.services.kernel.permissions import (
+    NOT_YOUR_SCHOOL,
+    may_see_guardian,
+    require_visible_guardian,
+)
+from helpdesk_tui.services.verification.screening import SCREENING_ITEMS
 from helpdesk_tui.vocabulary import (
     PHOTO_ID_REFUSED,
     AuditAction,
@@ -40,6 +49,9 @@ from helpdesk_tui.vocabulary import (
 )
 
 FAILURE_WINDOW = timedelta(hours=24)
+# Kept among the proofs when a code is read back wrong: a failed proof, unless a code
+# is confirmed later in the same verification (then it was a slip of the tongue).
+CODE_WRONG = "email_code_wrong"
 
 
 class VerificationError(DomainError):
@@ -63,10 +75,29 @@ class VerificationView:
         return sum(1 for r in self.screening.values() if r == ScreeningResult.MATCH)
 
     @property
+    def failures(self) -> tuple[str, ...]:
+        """What went wrong so far, in words: a screening answer that did not match, a
+        refused photo ID, a wrong code never followed by a right one. Any of them makes
+        the verification a failure however it ends."""
+        found = [
+            f"{_lower_first(SCREENING_ITEMS.get(item, item))} did not match"
+            for item, result in sorted(self.screening.items())
+            if result == ScreeningResult.NO_MATCH
+        ]
+        if PHOTO_ID_REFUSED in self.proofs:
+            found.append("the photo ID did not match or the form was not signed")
+        if CODE_WRONG in self.proofs and Proof.EMAIL_CODE not in self.proofs:
+            found.append("a wrong code was read back")
+        return tuple(found)
+
+    @property
     def ready(self) -> bool:
-        """Enough screening matches and an accepted proof: finishing will pass."""
-        return self.matches >= self.screening_required and any(
-            p in self.allowed_proofs for p in self.proofs
+        """Enough screening matches, an accepted proof and nothing failed: finishing
+        will pass."""
+        return (
+            self.matches >= self.screening_required
+            and any(p in self.allowed_proofs for p in self.proofs)
+            and not self.failures
         )
 
     @property
@@ -77,6 +108,10 @@ class VerificationView:
         return (
             f"{self.method.label}; {proofs}; screening {self.matches}/{len(self.screening)} matched"
         )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def view_of(v: Verification, district: DistrictInfo, actor: StaffMember) -> VerificationView:
@@ -111,7 +146,7 @@ def open_block(session: Session, guardian_id: int) -> VerificationBlock | None:
     ).first()
 
 
-def _guardian_for(
+def guardian_for(
     session: Session, actor: StaffMember, guardian_id: int, action: AuditAction, now: datetime
 ) -> Guardian:
     guardian = session.get(Guardian, guardian_id)
@@ -121,78 +156,50 @@ def _guardian_for(
     return guardian
 
 
-def start_verification(
-    session: Session,
-    *,
-    actor: StaffMember,
-    guardian_id: int,
-    method: VerificationMethod,
-    now: datetime | None = None,
-) -> VerificationView:
-    now = resolve_now(now)
-    if not VerificationMethod.has(method):
-        raise VerificationError(
-            f"Choose how the caller reached you: {', '.join(m.label for m in VerificationMethod)}."
-        )
-    _guardian_for(session, actor, guardian_id, AuditAction.VERIFICATION, now)
-    if actor.is_clerk and method != VerificationMethod.IN_PERSON:
-        raise audit.deny(
-            session,
-            actor=actor,
-            action=AuditAction.VERIFICATION,
-            guardian_id=guardian_id,
-            message="Clerks verify guardians in person only, with a photo ID and the signed form.",
-            now=now,
-        )
-    if open_block(session, guardian_id) is not None:
-        raise audit.deny(
-            session,
-            actor=actor,
-            action=AuditAction.VERIFICATION,
-            guardian_id=guardian_id,
-            message="Verification is blocked for this guardian after repeated failures. "
-            "A supervisor must review and clear it before anyone can try again.",
-            now=now,
-        )
-    for stale in session.exec(
-        select(Verification).where(
-            col(Verification.guardian_id) == guardian_id,
-            col(Verification.staff_id) == actor.id,
-            col(Verification.outcome) == VerificationOutcome.OPEN,
-        )
-    ).all():
-        stale.outcome, stale.finished_at = VerificationOutcome.ABANDONED, now
-    v = Verification(guardian_id=guardian_id, staff_id=actor.id, method=method, started_at=now)
-    session.add(v)
-    session.flush()
-    return view_of(v, get_district(session), actor)
-
-
-def _mine(
-    session: Session, actor: StaffMember, verification_id: int, *, lock: bool
-) -> Verification:
-    query = select(Verification).where(col(Verification.id) == verification_id)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    v = session.exec(query).first()
+def mine(session: Session, actor: StaffMember, verification_id: int, now: datetime) -> Verification:
+    """The actor's own verification (any outcome), for a guardian the actor may still
+    see (a clerk's family may have left the school since); nobody else's."""
+    v = session.get(Verification, verification_id)
     if v is None or v.staff_id != actor.id:
         raise NotFound("That verification is not yours or no longer exists; start a new one.")
+    if not may_see_guardian(session, actor=actor, guardian_id=v.guardian_id):
+        lock_guardian(session, v.guardian_id)  # the lock order: the guardian, then its audit row
+        raise audit.deny(
+            session,
+            actor=actor,
+            action=AuditAction.VERIFICATION,
+            guardian_id=v.guardian_id,
+            message=NOT_YOUR_SCHOOL,
+            now=now,
+        )
     return v
 
 
-def open_verification(
-    session: Session, actor: StaffMember, verification_id: int, *, lock: bool = True
-) -> Verification:
-    v = _mine(session, actor, verification_id, lock=lock)
-    if v.outcome != VerificationOutcome.OPEN:
-        raise VerificationError(f"This verification has already {v.outcome}; start a new one.")
-    return v
+def require_proof_allowed(
+    session: Session, actor: StaffMember, v: Verification, proof: Proof, now: datetime
+) -> None:
+    """A clerk asking for a proof other than the photo ID is refused (and audited);
+    anyone asking for one the district's policy does not accept is told so."""
+    if actor.is_clerk and proof != Proof.PHOTO_ID:
+        raise audit.deny(
+            session,
+            actor=actor,
+            action=AuditAction.VERIFICATION,
+            guardian_id=v.guardian_id,
+            message="Clerks prove identity in person only, with a photo ID and the signed form.",
+            now=now,
+        )
+    if proof not in allowed_proofs(get_district(session), actor):
+        raise VerificationError(
+            f"A {Proof(proof).label} is not an accepted proof here; use another one."
+        )
 
 
 def get_verification(
-    session: Session, *, actor: StaffMember, verification_id: int
+    session: Session, *, actor: StaffMember, verification_id: int, now: datetime | None = None
 ) -> VerificationView:
-    return view_of(_mine(session, actor, verification_id, lock=False), get_district(session), actor)
+    v = mine(session, actor, verification_id, resolve_now(now))
+    return view_of(v, get_district(session), actor)
 
 
 def set_item(v: Verification, item: str, result: str) -> None:
@@ -205,77 +212,6 @@ def set_proof(v: Verification, proof: str, detail: str) -> None:
     proofs = json.loads(v.proofs)
     proofs[proof] = detail
     v.proofs = json.dumps(proofs, sort_keys=True)
-
-
-def finish_verification(
-    session: Session,
-    *,
-    actor: StaffMember,
-    verification_id: int,
-    now: datetime | None = None,
-) -> VerificationView:
-    """Passed when enough screening items matched and an accepted proof was given;
-    failed otherwise. Failures in the last 24 hours beyond the limit block the guardian."""
-    now = resolve_now(now)
-    v = open_verification(session, actor, verification_id)
-    district = get_district(session)
-    view = view_of(v, district, actor)
-    passed = view.ready and PHOTO_ID_REFUSED not in view.proofs
-    v.outcome = VerificationOutcome.PASSED if passed else VerificationOutcome.FAILED
-    v.finished_at = now
-    if passed:
-        v.valid_until = now + timedelta(minutes=district.verify_pass_minutes)
-    view = view_of(v, district, actor)
-    audit.record(
-        session,
-        actor=actor,
-        action=AuditAction.VERIFICATION,
-        guardian_id=v.guardian_id,
-        verification_id=v.id,
-        verification=view.summary,
-        detail=v.outcome,
-        now=now,
-    )
-    if not passed:
-        _maybe_block(session, actor, v.guardian_id, district, now)
-    return view
-
-
-def abandon_verification(
-    session: Session, *, actor: StaffMember, verification_id: int, now: datetime | None = None
-) -> None:
-    v = open_verification(session, actor, verification_id)
-    v.outcome, v.finished_at = VerificationOutcome.ABANDONED, resolve_now(now)
-
-
-def _maybe_block(
-    session: Session, actor: StaffMember, guardian_id: int, district: DistrictInfo, now: datetime
-) -> None:
-    last_cleared = session.exec(
-        select(func.max(VerificationBlock.cleared_at)).where(
-            col(VerificationBlock.guardian_id) == guardian_id
-        )
-    ).one()
-    since = max(now - FAILURE_WINDOW, last_cleared or now - FAILURE_WINDOW)
-    failures = session.exec(
-        select(func.count())
-        .select_from(Verification)
-        .where(
-            col(Verification.guardian_id) == guardian_id,
-            col(Verification.outcome) == VerificationOutcome.FAILED,
-            col(Verification.finished_at) > since,
-        )
-    ).one()
-    if failures >= district.verify_failure_limit and open_block(session, guardian_id) is None:
-        session.add(VerificationBlock(guardian_id=guardian_id, blocked_at=now, failures=failures))
-        audit.record(
-            session,
-            actor=actor,
-            action=AuditAction.VERIFICATION_BLOCKED,
-            guardian_id=guardian_id,
-            detail=f"{failures} failed verifications in 24 hours; supervisors alerted",
-            now=now,
-        )
 
 
 def current_pass(
@@ -301,7 +237,7 @@ def require_pass(
 ) -> tuple[Guardian, Verification]:
     """The guardian and the pass that allows ``action``; otherwise a committed
     "denied" audit row and ActionDenied."""
-    guardian = _guardian_for(session, actor, guardian_id, action, now)
+    guardian = guardian_for(session, actor, guardian_id, action, now)
     passed = current_pass(session, actor=actor, guardian_id=guardian_id, now=now)
     if passed is None:
         raise audit.deny(
