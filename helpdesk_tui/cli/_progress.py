@@ -67,7 +67,7 @@ def seed_with_progress(database: Database, *, guardians: int, seed: int, replace
     )
     from sqlalchemy.exc import DBAPIError
 
-    from helpdesk_tui.data.demo.seed import DistrictNotEmpty, seed_demo_district
+    from helpdesk_tui.data.demo.seed import DistrictNotEmpty, mark_demo_built, seed_demo_district
 
     console = Console(stderr=True)
     columns = (
@@ -86,6 +86,7 @@ def seed_with_progress(database: Database, *, guardians: int, seed: int, replace
                 seed=seed,
                 replace=replace,
                 progress=lambda n: progress.advance(task, n),
+                mark_built=False,
             )
     except DistrictNotEmpty as exc:
         fail(str(exc))
@@ -99,6 +100,7 @@ def seed_with_progress(database: Database, *, guardians: int, seed: int, replace
     from helpdesk_tui.services.tickets import seed_tickets
 
     tickets = seed_tickets(database, count=max(guardians // 5, 1), seed=seed)
+    mark_demo_built(database)  # only now is the demo complete (a kill before: rebuilt)
     console.print(
         f"Demo district ready in {database.url}: {guardians:,} guardians, {tickets:,} tickets "
         f"(seed {seed})."

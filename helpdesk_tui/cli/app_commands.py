@@ -23,13 +23,21 @@ def open_app(ctx: click.Context) -> None:
 
 def run_app(database: Database, *, demo: bool, settings: Settings) -> None:
     from helpdesk_tui.app import HelpdeskApp
-    from helpdesk_tui.services.staff import active_staff_count
+    from helpdesk_tui.services.staff import active_staff_count, has_staff_accounts
 
-    if run_service(database, active_staff_count, write=False) == 0:
+    if not run_service(database, has_staff_accounts, write=False):
         fail(
             f"{database.url} holds no staff accounts yet, so nobody could sign in. "
             "For a demo run `helpdesk demo`; to fill this database with a demo district "
-            "run `helpdesk db seed-demo`."
+            "run `helpdesk db seed-demo`; for a real district, `helpdesk staff add` the "
+            "first supervisor."
+        )
+    if run_service(database, active_staff_count, write=False) == 0:
+        fail(
+            f"Every staff account in {database.url} is inactive, so nobody can sign in. "
+            "Ask the district's IT to make a supervisor's account active again; "
+            "`helpdesk staff add` without signing in works only on a database that never "
+            "had staff."
         )
     app = HelpdeskApp(database, demo=demo, settings=settings)
     app.run()
@@ -47,10 +55,24 @@ def run_app(database: Database, *, demo: bool, settings: Settings) -> None:
 def demo(ctx: click.Context, guardians: int, seed: int, reset: bool) -> None:
     """Open the app on a demo district (generated on first use) in the embedded database."""
     from helpdesk_tui.config import demo_settings
-    from helpdesk_tui.data.demo.seed import district_guardian_count
+    from helpdesk_tui.data.demo.seed import read_district_state
 
     chosen = demo_settings(settings(ctx))
     database = open_database(chosen)
-    if reset or district_guardian_count(database) == 0:
+    state = read_district_state(database)
+    if state.real:  # someone's district in the demo's file: opened, never thrown away
+        if reset:
+            fail(
+                f"{database.url} holds a district that is not a demo ({state.describe()}); "
+                "--reset only throws away a demo district, so nothing was changed. Move "
+                "that file elsewhere to start a new demo."
+            )
+    elif state.interrupted_demo:
+        click.echo(
+            "The demo district was interrupted while it was being generated; generating it again.",
+            err=True,
+        )
+        seed_with_progress(database, guardians=guardians, seed=seed, replace=True)
+    elif reset or not state.holds_rows:
         seed_with_progress(database, guardians=guardians, seed=seed, replace=True)
     run_app(database, demo=True, settings=chosen)

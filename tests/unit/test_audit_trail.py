@@ -1,6 +1,7 @@
 """The audit trail is append-only in the database itself, and `helpdesk audit verify`
 finds an edited, deleted or reordered row even when someone got past the triggers."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -16,16 +17,24 @@ from tests.unit.test_cli import _run
 
 
 def _trail(db, rows: int = 5) -> list[int]:
+    """A staff member "auditor" and ``rows`` audit rows of theirs; returns the ids."""
     with db.write() as session:
-        staff = Staff(
-            username="auditor",
-            full_name="A. Auditor",
-            role="agent",
-            password_hash="-",
-            created_at=datetime.now(UTC),
+        session.add(
+            Staff(
+                username="auditor",
+                full_name="A. Auditor",
+                role="agent",
+                password_hash="-",
+                created_at=datetime.now(UTC),
+            )
         )
-        session.add(staff)
-        session.flush()
+    return _append(db, rows)
+
+
+def _append(db, rows: int) -> list[int]:
+    """``rows`` more audit rows by "auditor", as the app writes them; returns the ids."""
+    with db.write() as session:
+        staff = session.exec(select(Staff).where(Staff.username == "auditor")).one()
         actor = StaffMember(staff.id or 0, "auditor", "A. Auditor", "agent", None, None)
         ids = [
             audit.record(
@@ -118,3 +127,77 @@ def test_rewriting_a_row_with_a_fresh_hash_is_still_caught_at_the_next_row(db):
     )
     result = _run(db, "audit", "verify")
     assert result.exit_code == 1 and f"BROKEN at row {ids[3]}" in result.output
+
+
+# -- the append-only guards themselves ----------------------------------------------
+def test_dropped_guards_are_reported_by_verify_and_db_check(db):
+    _trail(db, 2)
+    with db.write_engine.begin() as conn:
+        drop_guards(conn)
+    verify = _run(db, "audit", "verify")
+    assert verify.exit_code == 1
+    assert "append-only guards are missing" in verify.output
+    assert "helpdesk audit restore-guards" in verify.output
+    check = _run(db, "db", "check")
+    assert check.exit_code == 1 and "append-only guards are missing" in check.output
+    record = json.loads(_run(db, "audit", "verify", "--json").stdout)
+    assert record["ok"] is False and len(record["missing_guards"]) >= 2
+
+
+def test_a_guard_replaced_by_one_that_lets_changes_through_is_reported(db):
+    _trail(db, 2)
+    with db.write_engine.begin() as conn:
+        drop_guards(conn)
+        if db.is_sqlite:
+            create_guards(conn)
+            conn.execute(text("DROP TRIGGER audit_event_no_delete"))
+            conn.execute(
+                text(
+                    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+                    "BEGIN SELECT 1; END"
+                )
+            )
+        else:  # the same triggers, calling a function that no longer refuses
+            create_guards(conn)
+            conn.execute(
+                text(
+                    "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger "
+                    "LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$"
+                )
+            )
+    with db.write_engine.begin() as conn:  # the change now goes through
+        conn.execute(text("DELETE FROM audit_event"))
+    result = _run(db, "audit", "verify")
+    assert result.exit_code == 1 and "append-only guards are missing" in result.output
+
+
+def test_a_disabled_postgresql_trigger_is_reported(db):
+    if db.is_sqlite:
+        return  # SQLite triggers cannot be disabled, only dropped (above)
+    _trail(db, 2)
+    with db.write_engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change"))
+    result = _run(db, "audit", "verify")
+    assert result.exit_code == 1 and "audit_event_no_change" in result.output
+
+
+def test_restore_guards_puts_them_back_and_leaves_a_row_saying_so(db):
+    ids = _trail(db, 3)
+    with db.write_engine.begin() as conn:
+        drop_guards(conn)
+    restored = _run(db, "audit", "restore-guards")
+    assert restored.exit_code == 0, restored.output
+    assert "helpdesk audit verify --anchor" in restored.output
+    verify = _run(db, "audit", "verify")
+    assert verify.exit_code == 0 and verify.output.startswith("Audit trail intact: 4 rows")
+    with db.read() as session:
+        from helpdesk_tui.data.tables import AuditEvent
+
+        last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
+    assert last.id > ids[-1] and last.action == "audit_guards_restored"
+    assert "audit_event_no" in last.detail  # which guards were missing
+    with pytest.raises(DatabaseError, match=APPEND_ONLY), db.write_engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event"))
+    again = _run(db, "audit", "restore-guards")  # nothing missing: nothing done
+    assert again.exit_code == 0 and "already in place" in again.output
+    assert _run(db, "audit", "verify").output.startswith("Audit trail intact: 4 rows")
