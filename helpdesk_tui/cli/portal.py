@@ -49,7 +49,8 @@ def _in_transaction(ctx: click.Context, demo: bool, call: Callable[[Session], T]
 
 
 def _with_database(ctx: click.Context, demo: bool, call: Callable[[Database], T]) -> T:
-    """For the calls that own their transactions (and their constant answer time)."""
+    """For the calls that own their transactions: those that hash a password outside
+    them, and the "forgot" answers with their constant time."""
     from helpdesk_tui.services.kernel.errors import DomainError
 
     _, database = database_for(ctx, demo=demo)
@@ -79,10 +80,10 @@ def portal_redeem(
     from helpdesk_tui.services.portal import redeem_key
 
     password = _portal_password(new=True)
-    done = _in_transaction(
+    done = _with_database(
         ctx,
         demo,
-        lambda s: redeem_key(s, key_text=key, username=username, password=password, ip=ip),
+        lambda d: redeem_key(d, key_text=key, username=username, password=password, ip=ip),
     )
     text = f"Login {done.username} created for {done.guardian_name}."
     if done.replaced_login:
@@ -101,8 +102,8 @@ def portal_login(ctx: click.Context, username: str, ip: str, demo: bool, as_json
     from helpdesk_tui.services.portal import sign_in
 
     password = _portal_password(new=False)
-    done = _in_transaction(
-        ctx, demo, lambda s: sign_in(s, username=username, password=password, ip=ip)
+    done = _with_database(
+        ctx, demo, lambda d: sign_in(d, username=username, password=password, ip=ip)
     )
     last = f"{done.last_login_at:%Y-%m-%d %H:%M} UTC" if done.last_login_at else "never"
     emit(
@@ -126,10 +127,10 @@ def portal_security_email(
     from helpdesk_tui.services.portal import set_security_email
 
     password = _portal_password(new=False)
-    masked = _in_transaction(
+    masked = _with_database(
         ctx,
         demo,
-        lambda s: set_security_email(s, username=username, password=password, email=email, ip=ip),
+        lambda d: set_security_email(d, username=username, password=password, email=email, ip=ip),
     )
     click.echo(f"Security email set to {masked}; open the link sent there to verify it.")
 
@@ -180,7 +181,7 @@ def portal_reset_password(ctx: click.Context, link: str, ip: str, demo: bool) ->
     from helpdesk_tui.services.portal import reset_password
 
     password = _portal_password(new=True)
-    username = _in_transaction(
-        ctx, demo, lambda s: reset_password(s, link=link, new_password=password, ip=ip)
+    username = _with_database(
+        ctx, demo, lambda d: reset_password(d, link=link, new_password=password, ip=ip)
     )
     click.echo(f"Password changed; sign in as {username}.")

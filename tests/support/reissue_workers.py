@@ -55,8 +55,7 @@ def naive_reissue(database: Database, actor: StaffMember, guardian_id: int) -> N
 
 def run_worker(url: str, guardian_ids: list[int], rounds: int, naive: bool) -> WorkerResult:
     database = Database(build_engine(url))
-    with database.read() as session:
-        actor = authenticate(session, username="demo-agent", password="demo-password")
+    actor = authenticate(database, username="demo-agent", password="demo-password")
     result = WorkerResult()
     for i in range(rounds):
         gid = guardian_ids[i % len(guardian_ids)]

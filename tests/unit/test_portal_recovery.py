@@ -44,14 +44,13 @@ def link_in(database: Database, guardian_id: int, kind: str) -> str:
 def test_a_security_email_works_only_after_its_link_is_opened(action_db):
     guardian = pick_guardian(action_db, account="active", verified_email=False)
     username = account_of(action_db, guardian.id).username
-    with action_db.write() as session:
-        masked = set_security_email(
-            session,
-            username=username,
-            password=DEMO_PORTAL_PASSWORD,
-            email="Mamá.Segura@Example.ORG",
-            ip=IP,
-        )
+    masked = set_security_email(
+        action_db,
+        username=username,
+        password=DEMO_PORTAL_PASSWORD,
+        email="Mamá.Segura@Example.ORG",
+        ip=IP,
+    )
     assert masked == "M•••@example.org"
     account = account_of(action_db, guardian.id)
     assert account.security_email == "Mamá.Segura@example.org"
@@ -78,14 +77,14 @@ def test_a_security_email_works_only_after_its_link_is_opened(action_db):
 def test_setting_the_email_needs_the_password_and_a_wrong_one_counts(action_db):
     guardian = pick_guardian(action_db, account="active", verified_email=False)
     username = account_of(action_db, guardian.id).username
-    with pytest.raises(SignInRefused), action_db.write() as session:
+    with pytest.raises(SignInRefused):
         set_security_email(
-            session, username=username, password="guess-1!", email="x@example.com", ip=IP
+            action_db, username=username, password="guess-1!", email="x@example.com", ip=IP
         )
     assert account_of(action_db, guardian.id).failed_login_count == 1
-    with pytest.raises(PortalError, match="cannot be used"), action_db.write() as session:
+    with pytest.raises(PortalError, match="cannot be used"):
         set_security_email(
-            session, username=username, password=DEMO_PORTAL_PASSWORD, email="x@", ip=IP
+            action_db, username=username, password=DEMO_PORTAL_PASSWORD, email="x@", ip=IP
         )
     assert account_of(action_db, guardian.id).security_email is None
 
@@ -102,16 +101,13 @@ def test_forgot_password_answers_alike_and_sends_only_to_a_verified_email(action
     assert [m.to_address for m in resets] == [account.security_email]
     assert "?reset=" in resets[0].secret
 
-    with action_db.write() as session:
-        username = reset_password(session, link=resets[0].secret, new_password=NEW_PASSWORD, ip=IP)
+    username = reset_password(action_db, link=resets[0].secret, new_password=NEW_PASSWORD, ip=IP)
     assert username == account.username
-    with action_db.write() as session:
-        assert sign_in(session, username=username, password=NEW_PASSWORD, ip=IP)
-    with pytest.raises(SignInRefused), action_db.write() as session:
-        sign_in(session, username=username, password=DEMO_PORTAL_PASSWORD, ip=IP)
-    used = pytest.raises(PortalError, match="expired or was already used")
-    with used, action_db.write() as session:
-        reset_password(session, link=resets[0].secret, new_password="Other#Pass1", ip=IP)
+    assert sign_in(action_db, username=username, password=NEW_PASSWORD, ip=IP)
+    with pytest.raises(SignInRefused):
+        sign_in(action_db, username=username, password=DEMO_PORTAL_PASSWORD, ip=IP)
+    with pytest.raises(PortalError, match="expired or was already used"):
+        reset_password(action_db, link=resets[0].secret, new_password="Other#Pass1", ip=IP)
     assert any(m.kind == "notice:password_changed" for m in outbox_for(action_db, verified.id))
     assert audit_rows(action_db, verified.id)[-1].action == "password_reset_done"
 
@@ -123,12 +119,11 @@ def test_a_reset_link_expires_and_only_the_newest_one_works(action_db):
     first = link_in(action_db, guardian.id, "link:reset")
     forgot_password(action_db, username=username, ip=IP)
     second = link_in(action_db, guardian.id, "link:reset")
-    superseded = pytest.raises(PortalError, match="only the newest link works")
-    with superseded, action_db.write() as session:
-        reset_password(session, link=first, new_password=NEW_PASSWORD, ip=IP)
+    with pytest.raises(PortalError, match="only the newest link works"):
+        reset_password(action_db, link=first, new_password=NEW_PASSWORD, ip=IP)
     later = datetime.now(UTC) + timedelta(hours=2, minutes=1)
-    with pytest.raises(PortalError, match="expired"), action_db.write() as session:
-        reset_password(session, link=second, new_password=NEW_PASSWORD, ip=IP, now=later)
+    with pytest.raises(PortalError, match="expired"):
+        reset_password(action_db, link=second, new_password=NEW_PASSWORD, ip=IP, now=later)
     # Only the token's digest is stored, never the token in the link.
     token = second.rsplit("=", 1)[1]
     stored = count(action_db, AccountToken, col(AccountToken.digest) == token)

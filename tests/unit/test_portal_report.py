@@ -121,9 +121,57 @@ def test_export_writes_both_files_privately(seeded_db, tmp_path):
         entries = list(usage_entries(session, actor=boss, days=30, now=NOW))
     for path in (summary, details):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    rows = list(csv.DictReader(details.open(encoding="utf-8")))
+    assert stat.S_IMODE(summary.parent.stat().st_mode) == 0o700
+    rows = list(csv.DictReader(details.open(encoding="utf-8-sig")))
     assert len(rows) == len(entries)
     assert {r["list"] for r in rows} == {"No account", "Key outstanding", "Disabled", "Never used"}
-    schools = list(csv.DictReader(summary.open(encoding="utf-8")))
+    schools = list(csv.DictReader(summary.open(encoding="utf-8-sig")))
     assert schools[-1]["school"].startswith("Whole district")
     assert "key outstanding > 30 days" in schools[0]
+
+
+@pytest.fixture(params=["sqlite", "pg"])
+def fresh_district(request):  # type: ignore[no-untyped-def]
+    """A copy of the demo district of each kind, for a test that renames people."""
+    return request.getfixturevalue(f"{request.param}_seeded")
+
+
+# A name as the database holds it -> the cell the spreadsheet gets.
+FORMULAS = {
+    '=HYPERLINK("http://evil.example","x")': '\'=HYPERLINK("http://evil.example","x") Muñoz',
+    "+1+1": "'+1+1 Muñoz",
+    "-2+3": "'-2+3 Muñoz",
+    "@SUM(A1)": "'@SUM(A1) Muñoz",
+    "\t=1+1": "' =1+1 Muñoz",  # a tab or line break is a space in a name
+    "\r\x1b[2J": " [2J Muñoz",
+}
+
+
+def test_export_defuses_formulas_and_opens_in_excel_with_accents(fresh_district, tmp_path):
+    database = fresh_district
+    boss = sign_in(database, "demo-supervisor")
+    with database.read() as session:
+        entries = list(usage_entries(session, actor=boss, days=30, now=NOW))
+    no_account = [e for e in entries if e.condition.label == "No account"][: len(FORMULAS)]
+    with database.write() as session:
+        for entry, formula in zip(no_account, FORMULAS, strict=True):
+            guardian = session.get(Guardian, entry.guardian_id)
+            assert guardian is not None
+            guardian.first_name, guardian.last_name = formula, "Muñoz"
+        school = session.exec(select(School).order_by(col(School.id))).first()
+        assert school is not None
+        school.name = "=1+2 Peña Elementary"
+    with database.read() as session:
+        summary, details = export_usage_csv(
+            session, actor=boss, folder=tmp_path / "reports", days=30, now=NOW
+        )
+    for path in (summary, details):
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel then reads UTF-8
+    rows = list(csv.DictReader(details.open(encoding="utf-8-sig", newline="")))
+    names = {r["guardian id"]: r["guardian"] for r in rows}
+    for entry, formula in zip(no_account, FORMULAS, strict=True):
+        assert names[str(entry.guardian_id)] == FORMULAS[formula]
+    cells = [cell for r in rows for cell in r.values()]
+    cells += [c for r in csv.reader(summary.open(encoding="utf-8-sig", newline="")) for c in r]
+    assert "'=1+2 Peña Elementary" in cells
+    assert not [c for c in cells if c.lstrip()[:1] in ("=", "+", "-", "@") or c[:1] in ("\t", "\r")]

@@ -2,6 +2,7 @@
 username change and the portal's own sign-up and password reset."""
 
 import re
+import unicodedata
 
 USERNAME_MIN, USERNAME_MAX = 3, 40
 _USERNAME = re.compile(r"[A-Za-z0-9]+")
@@ -38,6 +39,6 @@ def password_problem(password: str) -> str | None:
         return "A password needs at least one digit (0-9)."
     if all(ch.isalnum() or ch.isspace() for ch in password):
         return "A password needs at least one symbol, such as @ # $ % or !."
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in password):
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in password):
         return "A password cannot contain control characters (tab, newline)."
     return None

@@ -64,23 +64,33 @@ def token_from_link(text: str) -> str:
     return text
 
 
+def find_token(
+    session: Session, *, text: str, purpose: TokenPurpose, now: datetime, lock: bool = False
+) -> AccountToken | None:
+    """The unexpired, unused token of ``purpose`` that ``text`` holds, or None when there
+    is none (unknown, used, expired); not spent. ``lock``: its row locked to the end of
+    the transaction (the account's guardian locked first: services/kernel/locks.py)."""
+    token = token_from_link(text)
+    if not token or not token.isascii():  # ours are URL-safe base64: nothing else matches
+        return None
+    query = select(AccountToken).where(
+        col(AccountToken.digest) == token_digest(token),
+        col(AccountToken.purpose) == purpose,
+    )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = session.exec(query).first()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return None
+    return row
+
+
 def spend_token(
     session: Session, *, text: str, purpose: TokenPurpose, now: datetime
 ) -> AccountToken | None:
     """The unexpired, unused token of ``purpose`` that ``text`` holds, marked used in the
     caller's transaction; None when there is none (unknown, used, expired)."""
-    token = token_from_link(text)
-    if not token:
-        return None
-    row = session.exec(
-        select(AccountToken)
-        .where(
-            col(AccountToken.digest) == token_digest(token),
-            col(AccountToken.purpose) == purpose,
-        )
-        .with_for_update()
-    ).first()
-    if row is None or row.used_at is not None or row.expires_at <= now:
-        return None
-    row.used_at = now
+    row = find_token(session, text=text, purpose=purpose, now=now, lock=True)
+    if row is not None:
+        row.used_at = now
     return row

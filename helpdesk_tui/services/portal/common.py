@@ -9,6 +9,7 @@ guardian screen shows it.
 """
 
 import ipaddress
+import unicodedata
 from datetime import datetime
 
 from sqlmodel import Session
@@ -39,6 +40,32 @@ def client_ip(ip: str) -> str:
         raise PortalError(
             f"{ip[:60]!r} is not an IP address; the portal passes the client's address."
         ) from None
+
+
+def unusable_characters(text: str) -> bool:
+    """Control characters (NUL above all: PostgreSQL refuses it in text) or lone
+    surrogates (no encoding takes them): nothing a person types into a form field."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
+
+
+def checked_username(username: str) -> str:
+    """``username`` as typed, or a plain refusal when no login could have that name."""
+    if unusable_characters(username):
+        raise PortalError(
+            "A username has only letters and digits, with no tabs, line breaks or other "
+            "control characters. Type it again and try once more."
+        )
+    return username
+
+
+def checked_email(email: str) -> str:
+    """``email`` as typed, or a plain refusal when it holds control characters."""
+    if unusable_characters(email):
+        raise PortalError(
+            "That is not an email address: it holds control characters (a line break, a "
+            "tab or an invisible character). Type it again and try once more."
+        )
+    return email
 
 
 def call_us(district: DistrictInfo) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.key_codec import canonical_hex, key_digest
 from helpdesk_tui.data.passwords import hash_password
 from helpdesk_tui.data.search_index import reindex_guardian
@@ -60,7 +61,7 @@ def _taken(username: str) -> UsernameTaken:
 
 # -- redeeming a key ---------------------------------------------------------------
 def redeem_key(
-    session: Session,
+    database: Database,
     *,
     key_text: str,
     username: str,
@@ -69,10 +70,13 @@ def redeem_key(
     now: datetime | None = None,
 ) -> Redeemed:
     """Create the guardian's login with their key: any case, braces, dashes or spaces.
-    A key makes one login; "already used" and "username taken" are told apart."""
+    A key makes one login; "already used" and "username taken" are told apart.
+
+    The key's owner is found in a read transaction, the password hashed with nothing
+    held, and the login made in a short write transaction that locks the guardian
+    first, then the key, and checks the key again (locks.py)."""
     now = resolve_now(now)
     ip = client_ip(ip)
-    district = get_district(session)
     if len(key_text) > 200 or canonical_hex(key_text) is None:
         raise PortalError(
             "That is not an activation key. A key has 32 letters A-F and digits, printed "
@@ -83,17 +87,59 @@ def redeem_key(
     problem = username_problem(username) or password_problem(password)
     if problem:
         raise PortalError(problem)
+    digest = key_digest(key_text)
+    owner, district = database.run(lambda s: (_key_owner(s, digest), get_district(s)), write=False)
+    if owner is None:
+        raise _unknown_key(district)
+    password_hash = hash_password(password)
+    return database.run(
+        lambda s: _redeem(
+            s,
+            digest=digest,
+            guardian_id=owner,
+            username=username,
+            password_hash=password_hash,
+            ip=ip,
+            now=now,
+        )
+    )
+
+
+def _key_owner(session: Session, digest: str) -> int | None:
+    return session.exec(
+        select(ActivationKey.guardian_id).where(col(ActivationKey.digest) == digest)
+    ).first()
+
+
+def _unknown_key(district: DistrictInfo) -> PortalError:
+    return PortalError(
+        "We do not recognise this activation key. Check it character by character "
+        f"against your key email or letter; if it still fails, {call_us(district)}."
+    )
+
+
+def _redeem(
+    session: Session,
+    *,
+    digest: str,
+    guardian_id: int,
+    username: str,
+    password_hash: str,
+    ip: str,
+    now: datetime,
+) -> Redeemed:
+    """The write: the guardian, then its key (checked again: a desk may have replaced
+    it while the password was hashed), then the login."""
+    district = get_district(session)
+    lock_guardian(session, guardian_id)
     key = session.exec(
         select(ActivationKey)
-        .where(col(ActivationKey.digest) == key_digest(key_text))
+        .where(col(ActivationKey.digest) == digest)
         .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
-    if key is None:
-        raise PortalError(
-            "We do not recognise this activation key. Check it character by character "
-            f"against your key email or letter; if it still fails, {call_us(district)}."
-        )
-    lock_guardian(session, key.guardian_id)
+    if key is None or key.guardian_id != guardian_id:
+        raise _unknown_key(district)
     guardian = session.get(Guardian, key.guardian_id)
     assert guardian is not None  # a foreign key
     _refuse_unusable_key(session, key, guardian, district, now)
@@ -115,7 +161,7 @@ def redeem_key(
             created_at=now,
         )
         session.add(account)
-    _new_login(account, username=username, password=password, now=now)
+    _new_login(account, username=username, password_hash=password_hash, now=now)
     try:
         with session.begin_nested():
             session.flush()
@@ -195,11 +241,11 @@ def _refuse_unusable_key(
         raise error(message)
 
 
-def _new_login(account: PortalAccount, *, username: str, password: str, now: datetime) -> None:
+def _new_login(account: PortalAccount, *, username: str, password_hash: str, now: datetime) -> None:
     """A fresh login on this row: a guardian has one account, so a key redeemed after
     "reset account" (or a reissue with a login) replaces the old login."""
     account.username, account.username_key = username, username_key(username)
-    account.password_hash = hash_password(password)
+    account.password_hash = password_hash
     account.status, account.failed_login_count = AccountStatus.ACTIVE, 0
     account.disabled_at = account.disabled_reason = None
     account.last_login_at = None

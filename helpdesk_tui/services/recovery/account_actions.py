@@ -53,7 +53,7 @@ def _account(session: Session, guardian_id: int) -> PortalAccount | None:
 
 
 class _Action:
-    """The shape every recovery action shares: check the pass, lock the guardian, do
+    """The shape every recovery action shares: lock the guardian, check the pass, do
     the change, notify everyone on file, audit, in one transaction."""
 
     def __init__(
@@ -66,10 +66,12 @@ class _Action:
     ) -> None:
         self.session, self.actor, self.action = session, actor, action
         self.now = resolve_now(now)
+        # The guardian first, before the pass check whose refusal writes an audit row
+        # for this guardian (services/kernel/locks.py).
+        lock_guardian(session, guardian_id)
         self.guardian, self.passed = require_pass(
             session, actor=actor, guardian_id=guardian_id, action=action, now=self.now
         )
-        lock_guardian(session, guardian_id)
         self.district = get_district(session)
 
     def deny(self, message: str) -> audit.ActionDenied:

@@ -19,6 +19,7 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.kernel.errors import DomainError, NotFound
+from helpdesk_tui.services.kernel.locks import lock_guardian
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
 from helpdesk_tui.vocabulary import AccountStatus, AuditAction, KeyStatus
 
@@ -70,6 +71,8 @@ def check_key(
             "group by group; if it still does not match, it is not this district's key."
         )
     key, guardian, issued_by = row
+    # The check writes an audit row for the key's guardian: that guardian first.
+    lock_guardian(session, guardian.id or 0)
     require_visible_guardian(
         session,
         actor=actor,

@@ -10,6 +10,7 @@ from pathlib import Path
 from fpdf import FPDF
 from sqlmodel import Session
 
+from helpdesk_tui.data.private_files import private_folder
 from helpdesk_tui.services.kernel.district import DistrictInfo, get_district
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.recovery.keys import IssuedKey
@@ -77,7 +78,7 @@ def save_key_letter(session: Session, *, issued: IssuedKey, staff_name: str, fol
     pdf = render_key_letter(issued, district=district, staff_name=staff_name, issued_on=now)
     path = folder / f"key-letter-{issued.guardian_id}-{now:%Y%m%d-%H%M%S}.pdf"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(pdf)

@@ -172,10 +172,10 @@ def reissue_activation_key(
     AccountExists unless ``reason`` says why a new key is still right."""
     now = resolve_now(now)
     action = AuditAction.KEY_REISSUED
+    lock_guardian(session, guardian_id)  # first of all: services/kernel/locks.py
     guardian, passed = require_pass(
         session, actor=actor, guardian_id=guardian_id, action=action, now=now
     )
-    lock_guardian(session, guardian_id)
     refusal = portal_refusal(session, guardian_id)
     if refusal:
         raise audit.deny(
