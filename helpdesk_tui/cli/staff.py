@@ -1,5 +1,7 @@
-"""`helpdesk staff add`: staff accounts from the command line, including the very first
-supervisor of a new installation (who has nobody to sign in as)."""
+"""`helpdesk staff`: staff accounts from the command line. `add` (including the very
+first supervisor of a database that never had staff, who has nobody to sign in as),
+`list` (with locked accounts) and `unlock` (an account locked after repeated wrong
+passwords) for supervisors."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from helpdesk_tui.cli._common import (
     database_for,
     emit,
     json_option,
+    jsonable,
+    run_as_staff,
     run_service,
     secret_from,
     sign_in,
@@ -73,3 +77,40 @@ def staff_add(
         "message": message,
     }
     emit(record, message, as_json=as_json)
+
+
+@staff.command("list")
+@staff_option(help="Your supervisor username (env HELPDESK_STAFF).")
+@json_option
+@click.pass_context
+def staff_list(ctx: click.Context, staff: str, as_json: bool) -> None:
+    """Every staff account with its state: active, inactive, failed sign-ins in a row,
+    or LOCKED (unlock it with `helpdesk staff unlock`). Supervisors only."""
+    from helpdesk_tui.services.staff import list_staff
+
+    accounts = run_as_staff(ctx, staff, lambda s, a: list_staff(s, actor=a))
+    records = [jsonable(a) | {"status": a.status} for a in accounts]
+    width = max((len(a.username) for a in accounts), default=8)
+    lines = [
+        f"{a.username:<{width}}  {a.full_name:<28}  "
+        f"{a.role + (', ' + a.school_name if a.school_name else ''):<40}  {a.status}"
+        for a in accounts
+    ]
+    emit({"staff": records}, "\n".join(lines), as_json=as_json)
+
+
+@staff.command("unlock")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why, for the audit trail.")
+@staff_option(help="Your supervisor username (env HELPDESK_STAFF).")
+@json_option
+@click.pass_context
+def staff_unlock(ctx: click.Context, username: str, reason: str, staff: str, as_json: bool) -> None:
+    """Unlock a staff account locked after repeated wrong passwords (supervisors;
+    audited with the reason). Check first that the person asking is who they say."""
+    from helpdesk_tui.services.staff import unlock_staff
+
+    message = run_as_staff(
+        ctx, staff, lambda s, a: unlock_staff(s, actor=a, username=username, reason=reason)
+    )
+    emit({"username": username, "message": message}, message, as_json=as_json)

@@ -1,4 +1,8 @@
-"""Staff sign-in. A wrong username or password gets one message that says neither."""
+"""Staff sign-in. A wrong username or password gets one message that says neither;
+repeated failures are slowed down, then lock the account (see services/staff)."""
+
+from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -8,14 +12,27 @@ from textual.widgets import Button, Input, Label, Static
 
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services.kernel.actors import StaffMember
-from helpdesk_tui.services.staff import MAX_CREDENTIAL_LENGTH, authenticate
+from helpdesk_tui.services.staff import (
+    MAX_CREDENTIAL_LENGTH,
+    DeskPolicy,
+    authenticate,
+    desk_policy,
+)
 
 NOT_CHECKED = (
     "The password could not be checked just now (see the line above); try again in a moment."
 )
 
 
-class SignInScreen(DeskScreen[StaffMember | None]):
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who signed in, and the district's desk policy (the idle lock) read then."""
+
+    staff: StaffMember
+    policy: DeskPolicy
+
+
+class SignInScreen(DeskScreen[SignedIn | None]):
     CSS_PATH = "sign_in.tcss"
     BINDINGS = [
         Binding(
@@ -65,8 +82,17 @@ class SignInScreen(DeskScreen[StaffMember | None]):
             return
         self.query_one("#sign-in", Button).disabled = True
         self.query_one("#sign-in-message", Static).update("Checking…")
+        database = self.desk.database
+
+        def sign_in(session: Any) -> SignedIn:
+            # The policy first, in this call's read; authenticate runs its own
+            # transactions (the password check outside them).
+            policy = desk_policy(session)
+            staff = authenticate(database, username=username, password=password)
+            return SignedIn(staff, policy)
+
         self.call(
-            lambda s: authenticate(s, username=username, password=password),
+            sign_in,
             done=self.dismiss,
             refused=lambda exc: self._failed(str(exc)),
             failed=lambda: self._failed(NOT_CHECKED),

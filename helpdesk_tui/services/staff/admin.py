@@ -1,8 +1,10 @@
-"""Adding staff accounts. A new database (say, one just filled by a roster import) has
-none: its first account must be a supervisor and needs no sign-in; after that only a
-signed-in supervisor adds staff."""
+"""Staff accounts: adding one, listing them, unlocking one. A new database (say, one
+just filled by a roster import) has none: its first account must be a supervisor and
+needs no sign-in; after that only a signed-in supervisor adds staff, lists them (with
+their locks) and unlocks an account locked after repeated failed sign-ins."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
@@ -14,8 +16,9 @@ from helpdesk_tui.services.kernel.actors import StaffMember, SystemActor
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import DomainError, NotPermitted
 from helpdesk_tui.services.kernel.permissions import require_supervisor
-from helpdesk_tui.services.staff.sign_in import active_staff_count
-from helpdesk_tui.vocabulary import AuditAction, Role
+from helpdesk_tui.services.staff.sign_in import has_staff_accounts
+from helpdesk_tui.services.staff.throttle import MAX_NAME, clean_name
+from helpdesk_tui.vocabulary import AuditAction, AuditOutcome, Role
 
 FIRST_STAFF = SystemActor("first-setup")
 
@@ -33,7 +36,10 @@ def add_staff(
 ) -> str:
     """Create a staff account; returns the line to show."""
     now = resolve_now(now)
-    first = active_staff_count(session) == 0
+    if actor is None and session.get_bind().dialect.name == "postgresql":
+        # Two first accounts at once: the second waits, then finds the first.
+        session.connection().exec_driver_sql("LOCK TABLE staff IN EXCLUSIVE MODE")
+    first = not has_staff_accounts(session)  # never had any: inactive accounts count
     if actor is None and not first:
         raise NotPermitted("Staff already exist: sign in as a supervisor (--staff) to add more.")
     if first and role != Role.SUPERVISOR:
@@ -81,3 +87,94 @@ def add_staff(
         now=now,
     )
     return f"Added {full_name} ({name}, {role})."
+
+
+# -- listing and unlocking -----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    username: str
+    full_name: str
+    role: Role
+    school_name: str | None
+    active: bool
+    failed_sign_ins: int  # in a row, since the last sign-in or unlock
+    last_failed_sign_in_at: datetime | None
+    locked_at: datetime | None
+
+    @property
+    def status(self) -> str:
+        if self.locked_at is not None:
+            return f"LOCKED since {self.locked_at:%Y-%m-%d %H:%M} UTC"
+        state = "active" if self.active else "inactive"
+        if self.failed_sign_ins:
+            s = "" if self.failed_sign_ins == 1 else "s"
+            return f"{state}, {self.failed_sign_ins} failed sign-in{s} in a row"
+        return state
+
+
+def list_staff(session: Session, *, actor: StaffMember) -> list[StaffAccount]:
+    """Every staff account, by username, with its lock (supervisors only)."""
+    require_supervisor(session, actor=actor, action=AuditAction.STAFF_LISTED)
+    rows = session.exec(
+        select(Staff, School.name)
+        .join(School, col(School.id) == col(Staff.school_id), isouter=True)
+        .order_by(col(Staff.username))
+    ).all()
+    return [
+        StaffAccount(
+            username=staff.username,
+            full_name=staff.full_name,
+            role=Role(staff.role),
+            school_name=school_name,
+            active=staff.active,
+            failed_sign_ins=staff.failed_sign_ins,
+            last_failed_sign_in_at=_utc(staff.last_failed_sign_in_at),
+            locked_at=_utc(staff.locked_at),
+        )
+        for staff, school_name in rows
+    ]
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment else None
+
+
+def unlock_staff(
+    session: Session,
+    *,
+    actor: StaffMember,
+    username: str,
+    reason: str,
+    now: datetime | None = None,
+) -> str:
+    """Unlock a staff account locked after repeated failed sign-ins (supervisors only,
+    with a reason for the audit trail); its failure count starts again from zero."""
+    now = resolve_now(now)
+    require_supervisor(session, actor=actor, action=AuditAction.STAFF_UNLOCKED, now=now)
+    why = audit.clean_reason(reason, required=True)
+    name = clean_name(username)
+    staff = None
+    if 0 < len(name) <= MAX_NAME:
+        staff = session.exec(
+            select(Staff).where(col(Staff.username) == name).with_for_update()
+        ).first()
+    if staff is None:
+        raise DomainError(
+            f"No staff account is named {name[:MAX_NAME]}. "
+            "`helpdesk staff list` shows every account."
+        )
+    if staff.locked_at is None:
+        raise DomainError(f"{name} is not locked: they can sign in with their password.")
+    staff.locked_at = None
+    staff.failed_sign_ins = 0
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.STAFF_UNLOCKED,
+        guardian_id=None,
+        outcome=AuditOutcome.CLEARED,
+        reason=why,
+        detail=name,
+        now=now,
+    )
+    return f"Unlocked {name}: they can sign in again."

@@ -1,47 +1,96 @@
-"""Staff accounts and sign-in. The signed-in ``StaffMember`` is the actor of every call."""
+"""Staff sign-in. The signed-in ``StaffMember`` is the actor of every call.
 
+Signing in runs its own transactions, so the argon2 check (a tenth of a second) never
+holds the write lock: a read (the account, its failures), the check outside any
+transaction, then a short write that looks again at what may have changed meanwhile
+(a failure from another desk, a lock, an unlock) and records the outcome. Every attempt
+leaves an audit row; the throttle and lockout rules are in ``throttle``.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from helpdesk_tui.data.engine import CommitThenRaise
 from helpdesk_tui.data.passwords import verify_password
 from helpdesk_tui.data.tables import School, Staff
-from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import StaffMember, SystemActor
+from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import SignInFailed
-from helpdesk_tui.vocabulary import Role
+from helpdesk_tui.services.staff.desk import desk_policy
+from helpdesk_tui.services.staff.throttle import (
+    INACTIVE,
+    MAX_NAME,
+    UNKNOWN_NAME,
+    WRONG_PASSWORD,
+    Failures,
+    Refusal,
+    clean_name,
+    refusal,
+    unknown_name_failures,
+)
+from helpdesk_tui.vocabulary import AuditAction, AuditOutcome, Role
+
+T = TypeVar("T")
 
 MAX_CREDENTIAL_LENGTH = 200
 SIGN_IN_FAILED = (
-    "That username and password do not match an active staff account. Check both and try again."
+    "That username and password do not match an active staff account. Check both and try "
+    "again; after several wrong passwords the account locks, and a supervisor must unlock it."
 )
 
 
-def active_staff_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Staff).where(col(Staff.active))).one()
+class Transactions(Protocol):
+    """What sign-in needs of the database: ``Database``, or the desk's."""
+
+    def run(self, call: Callable[[Session], T], *, write: bool = ...) -> T: ...
 
 
-def authenticate(session: Session, *, username: str, password: str) -> StaffMember:
-    """The staff member for these credentials; SignInFailed says nothing of which part
-    was wrong, and an unknown username costs the same hashing time as a known one."""
-    name = username.strip().casefold()
-    if (
-        not name
-        or not password
-        or len(name) > MAX_CREDENTIAL_LENGTH
-        or len(password) > MAX_CREDENTIAL_LENGTH
-    ):
-        verify_password(None, password[:MAX_CREDENTIAL_LENGTH])
-        raise SignInFailed(SIGN_IN_FAILED)
-    row = session.exec(
-        select(Staff, School.name)
-        .join(School, col(School.id) == col(Staff.school_id), isouter=True)
-        .where(Staff.username == name)
-    ).first()
-    staff, school_name = row if row else (None, None)
-    ok = verify_password(staff.password_hash if staff else None, password)
-    if staff is None or not ok or not staff.active:
-        raise SignInFailed(SIGN_IN_FAILED)
+class SignInRefused(SignInFailed, CommitThenRaise):
+    """A refused sign-in: its audit row and counters are committed, then this is raised."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the read found: the account (None for an unknown name) and whether the
+    password is to be checked."""
+
+    staff: StaffMember | None
+    password_hash: str | None
+    refused: Refusal | None
+
+
+def authenticate(
+    database: Transactions,
+    *,
+    username: str,
+    password: str,
+    now: datetime | None = None,
+) -> StaffMember:
+    """The staff member for these credentials. Anything else raises SignInFailed with
+    the same words (an unknown name, a wrong password, an inactive or locked account;
+    an unknown name costs the same argon2 check), or says how long to wait after
+    repeated failures. It runs its own transactions: never call it inside one."""
+    now = resolve_now(now)
+    full = clean_name(username)
+    name = full[:MAX_NAME]
+    known = 0 < len(full) <= MAX_NAME  # anything longer is no staff username
+    seen = database.run(lambda s: _look(s, name, known=known, now=now), write=False)
+    ok = False
+    if seen.refused is None:  # the one slow step, outside any transaction
+        if len(password) > MAX_CREDENTIAL_LENGTH:
+            verify_password(None, password[:MAX_CREDENTIAL_LENGTH])
+        else:
+            ok = verify_password(seen.password_hash, password)
+    return database.run(lambda s: _record(s, name, seen, ok=ok, now=now))
+
+
+def _member(staff: Staff, school_name: str | None) -> StaffMember:
     return StaffMember(
         id=staff.id or 0,
         username=staff.username,
@@ -50,6 +99,94 @@ def authenticate(session: Session, *, username: str, password: str) -> StaffMemb
         school_id=staff.school_id,
         school_name=school_name,
     )
+
+
+def _failures(staff: Staff) -> Failures:
+    return Failures(
+        staff.failed_sign_ins, staff.last_failed_sign_in_at, staff.locked_at is not None
+    )
+
+
+def _look(session: Session, name: str, *, known: bool, now: datetime) -> _Seen:
+    threshold = desk_policy(session).lockout_threshold
+    row = None
+    if known:
+        row = session.exec(
+            select(Staff, School.name)
+            .join(School, col(School.id) == col(Staff.school_id), isouter=True)
+            .where(col(Staff.username) == name)
+        ).first()
+    if row is None:
+        failures = unknown_name_failures(session, name, threshold=threshold)
+        return _Seen(None, None, refusal(failures, now, generic=SIGN_IN_FAILED))
+    staff, school_name = row
+    return _Seen(
+        _member(staff, school_name),
+        staff.password_hash,
+        refusal(_failures(staff), now, generic=SIGN_IN_FAILED),
+    )
+
+
+def _record(session: Session, name: str, seen: _Seen, *, ok: bool, now: datetime) -> StaffMember:
+    """The write: the outcome on fresh state, with its audit rows. A refusal raises
+    SignInRefused after the counters and audit rows are written."""
+    threshold = desk_policy(session).lockout_threshold
+    if seen.staff is None:
+        failures = unknown_name_failures(session, name, threshold=threshold)
+        refused = refusal(failures, now, generic=SIGN_IN_FAILED) or seen.refused
+        _failed(session, SystemActor(name), refused.detail if refused else UNKNOWN_NAME, now)
+        raise SignInRefused(refused.message if refused else SIGN_IN_FAILED)
+    actor = seen.staff
+    staff = session.exec(select(Staff).where(col(Staff.id) == actor.id).with_for_update()).one()
+    # A failure or a lock from another desk since the read wins over this check's result;
+    # a refusal at the read stands even if a supervisor unlocked meanwhile (no check ran).
+    refused = refusal(_failures(staff), now, generic=SIGN_IN_FAILED) or seen.refused
+    if refused is not None:
+        _failed(session, actor, refused.detail, now)
+        raise SignInRefused(refused.message)
+    if ok and staff.active and staff.password_hash == seen.password_hash:
+        staff.failed_sign_ins = 0
+        audit.record(
+            session, actor=actor, action=AuditAction.STAFF_SIGNED_IN, guardian_id=None, now=now
+        )
+        return actor
+    staff.failed_sign_ins += 1
+    staff.last_failed_sign_in_at = now
+    _failed(session, actor, WRONG_PASSWORD if staff.active else INACTIVE, now)
+    if staff.failed_sign_ins >= threshold and staff.locked_at is None:
+        staff.locked_at = now
+        audit.record(
+            session,
+            actor=actor,
+            action=AuditAction.STAFF_LOCKED,
+            guardian_id=None,
+            outcome=AuditOutcome.BLOCKED,
+            detail=f"after {staff.failed_sign_ins} failed sign-ins in a row",
+            now=now,
+        )
+    raise SignInRefused(SIGN_IN_FAILED)
+
+
+def _failed(session: Session, actor: StaffMember | SystemActor, detail: str, now: datetime) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.STAFF_SIGN_IN_FAILED,
+        guardian_id=None,
+        outcome=AuditOutcome.FAILED,
+        detail=detail,
+        now=now,
+    )
+
+
+def active_staff_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Staff).where(col(Staff.active))).one()
+
+
+def has_staff_accounts(session: Session) -> bool:
+    """Whether this database ever had a staff account (accounts are never deleted,
+    only made inactive; only wiping a demo district removes them)."""
+    return session.exec(select(Staff.id).limit(1)).first() is not None
 
 
 @dataclass(frozen=True, slots=True)
