@@ -234,8 +234,7 @@ def main() -> None:
     for backend in backends:
         for size in sizes:
             database = district(backend, size, args.pg_url)
-            with database.read() as session:
-                actor = authenticate(session, username="demo-agent", password="demo-password")
+            actor = authenticate(database, username="demo-agent", password="demo-password")
             mix = query_mix(database)
             service = time_service(database, actor, mix, args.rounds)
             naive = time_naive(database, mix, args.naive_sample)

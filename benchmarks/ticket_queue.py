@@ -103,8 +103,7 @@ def summary(samples: list[float]) -> str:
 
 def run(backend: str, tickets: int) -> None:
     db = database(backend, tickets)
-    with db.read() as s:
-        actor = authenticate(s, username="demo-agent", password="demo-password")
+    actor = authenticate(db, username="demo-agent", password="demo-password")
     print(f"[{backend}] {tickets:,} tickets")
     for view in ("unassigned", "overdue"):
 

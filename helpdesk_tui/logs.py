@@ -9,10 +9,12 @@ activation key in any spelling, a 6-digit code, a link token) before it is writt
 
 import logging
 import logging.handlers
-import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
+
+from helpdesk_tui.data.private_files import FOLDER_MODE, open_private, tighten, warn_tightened
 
 LOG_FILE = "helpdesk.log"
 MAX_BYTES = 5_000_000
@@ -48,22 +50,32 @@ class ScrubSecrets(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file, the ones started at each rotation included, only
+    its owner can read."""
+
+    def _open(self) -> Any:
+        return open_private(
+            Path(self.baseFilename), self.mode, encoding=self.encoding, errors=self.errors
+        )
+
+
 def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = False) -> Path:
     """Send the package's logs to ``<data_dir>/logs/helpdesk.log`` (rotated, readable
-    only by this user) and, with ``stderr``, to the terminal too. Idempotent: a second
-    call replaces the handlers of the first."""
+    only by this user, in folders only this user can enter) and, with ``stderr``, to
+    the terminal too. Idempotent: a second call replaces the handlers of the first."""
     folder = data_dir / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
+    for new in (data_dir, folder):  # made 0700 when missing (their parents as usual)
+        new.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     path = folder / LOG_FILE
-    if not path.exists():
-        path.touch(mode=0o600)
-    os.chmod(path, 0o600)
+    # What an older version left readable to others, tightened now and said in the log
+    # once the log is set up (rotated copies included).
+    loose = [data_dir, folder, path, *folder.glob(f"{LOG_FILE}.*")]
+    tightened = [(p, mode) for p in loose if (mode := tighten(p, warn=False)) is not None]
     stop_logging()
     root = logging.getLogger("helpdesk_tui")
     handlers: list[logging.Handler] = [
-        logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-        )
+        PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     ]
     if stderr:
         handlers.append(logging.StreamHandler(sys.stderr))
@@ -73,6 +85,8 @@ def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = F
         root.addHandler(handler)
         _OURS.append(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for loose_path, mode in tightened:
+        warn_tightened(loose_path, mode)
     return path
 
 

@@ -229,6 +229,15 @@ class AuditAction(Vocabulary):
     LANGUAGE_SET = "language_set", "language set"
     RESTRICTION_CLEARED = "restriction_cleared"
     CONTACT_REVEALED = "contact_revealed", "contact details revealed"
+    GUARDIAN_VIEWED = "guardian_viewed", "guardian record opened"  # audited when refused
+    # tickets (audited when refused; the ticket's timeline records what was done)
+    TICKET_VIEWED = "ticket_viewed", "ticket opened"
+    TICKET_CREATED = "ticket_created", "ticket created"
+    TICKET_NOTE_ADDED = "ticket_note_added", "note added to a ticket"
+    TICKET_REPLIED = "ticket_replied", "reply to a ticket"
+    TICKET_ASSIGNED = "ticket_assigned", "ticket assigned"
+    TICKET_STATUS_CHANGED = "ticket_status_changed", "ticket status changed"
+    TICKET_MERGED = "ticket_merged", "tickets merged"
     # on the portal
     KEY_REDEEMED = "key_redeemed"
     ACCOUNT_LOCKED = "account_locked"
@@ -245,8 +254,10 @@ class AuditAction(Vocabulary):
     STAFF_SIGN_IN_FAILED = "staff_sign_in_failed", "staff sign-in failed"
     STAFF_LOCKED = "staff_locked", "staff account locked"
     STAFF_UNLOCKED = "staff_unlocked", "staff account unlocked"
+    STAFF_LISTED = "staff_listed", "staff accounts listed"
     DESK_LOCKED = "desk_locked", "desk locked while idle"
     ROSTER_IMPORTED = "roster_imported", "roster imported"
+    AUDIT_GUARDS_RESTORED = "audit_guards_restored", "audit trail guards restored"
     PORTAL_REPORT = "portal_report", "portal usage report"
 
 

@@ -38,6 +38,9 @@ BACKENDS = ["sqlite", "postgresql"]
 SEED_NOW = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 SEED = 11
 SEED_GUARDIANS = 400
+# Tests that act take a guardian nobody has acted on yet (tests/recovery.py); the
+# clerk's own school must not run out of them in one worker's session.
+ACTION_GUARDIANS = 1200
 
 
 def _pg_admin_url() -> str:
@@ -209,8 +212,7 @@ def first_row(database: Database, statement):  # type: ignore[no-untyped-def]
 
 
 def sign_in(database: Database, username: str) -> StaffMember:
-    with database.read() as session:
-        return authenticate(session, username=username, password="demo-password")
+    return authenticate(database, username=username, password="demo-password")
 
 
 @pytest.fixture
@@ -259,6 +261,6 @@ def action_db(request, tmp_path_factory, pg_databases) -> Iterator[Database]:  #
     """A demo district that tests act on. Each test takes guardians nobody has acted
     on yet (see tests/recovery.py), so tests stay independent without reseeding."""
     database = make_database(request.param, tmp_path_factory.mktemp("action"), pg_databases)
-    seed_demo_district(database, guardians=SEED_GUARDIANS, seed=SEED, now=SEED_NOW)
+    seed_demo_district(database, guardians=ACTION_GUARDIANS, seed=SEED, now=SEED_NOW)
     yield database
     database.dispose()

@@ -1,7 +1,8 @@
 """What a desk does in the background while staff work: deliver the outbox, read the
-support mailbox, close tickets left waiting too long, and tell supervisors of newly
-blocked guardians. Each run is one log line; a database that cannot be reached shows
-the app's banner, never ends the app."""
+support mailbox, close tickets left waiting too long, tell supervisors of newly
+blocked guardians, and write the day's audit anchor to the data dir. Each run is one
+log line; a database that cannot be reached shows the app's banner, never ends the
+app."""
 
 import logging
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from helpdesk_tui.config import ConfigError, Settings
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DatabaseUnavailable
+from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.vocabulary import Role
 
 log = logging.getLogger(__name__)
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 MAIL_SECONDS = 30.0  # outbox deliveries and supervisor alert checks
 MAILBOX_SECONDS = 60.0
 STALE_TICKET_SECONDS = 600.0
+ANCHOR_SECONDS = 3600.0  # checked hourly, written once a (UTC) day
+FIRST_ANCHOR_SECONDS = 60.0  # not in the rush of starting up
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class BackgroundJobs:
                 app.set_interval(MAILBOX_SECONDS, self.fetch_mail)
         app.set_interval(MAIL_SECONDS, self.check_alerts)
         app.set_interval(STALE_TICKET_SECONDS, self.close_stale_tickets)
+        app.set_timer(FIRST_ANCHOR_SECONDS, self.write_audit_anchor)
+        app.set_interval(ANCHOR_SECONDS, self.write_audit_anchor)
 
     def signed_in(self) -> None:
         self._alerted = set()
@@ -93,6 +99,11 @@ class BackgroundJobs:
             transport = transport_for(settings, demo=self.demo)
             report = deliver_due(self.database, transport, sender=sender_for(settings))
             error = report.error
+            if report.erased:
+                # Keys, codes or links that never reached the guardian were erased:
+                # staff must send new ones, so they are told what and how.
+                log.warning("mail-out: %s", report.reissue_note())
+                app.call_from_thread(self._secrets_erased, report.reissue_note())
             log.info(
                 "mail-out: sent %d, %d to retry, %d failed",
                 report.sent,
@@ -105,6 +116,15 @@ class BackgroundJobs:
         counts = self.database.run(outbox_counts, write=False)
         app.call_from_thread(self._mail_done, counts.pending + counts.sending, counts.failed, error)
 
+    def _secrets_erased(self, note: str) -> None:
+        self.app.notify(
+            note,
+            title="Mail not delivered",
+            severity="warning",
+            timeout=30,
+            markup=False,
+        )
+
     def _mail_done(self, waiting: int, failed: int, error: str | None) -> None:
         parts = [f"mail: {waiting} waiting"] if waiting else []
         if failed:
@@ -112,7 +132,11 @@ class BackgroundJobs:
         self.mail_line = " · ".join(parts)
         if error and error != self._last_mail_error:
             self.app.notify(
-                f"Mail is not going out: {error}", title="Mail", severity="error", timeout=15
+                clean_text(f"Mail is not going out: {error}"),
+                title="Mail",
+                severity="error",
+                timeout=15,
+                markup=False,  # a mail server's words, not markup
             )
         self._last_mail_error = error
         self.hooks.header_changed()
@@ -147,21 +171,26 @@ class BackgroundJobs:
 
     def _mailbox_checked(self, error: str | None) -> None:
         if error and error != self.mailbox_error:
-            self.app.notify(error, title="Email in", severity="error", timeout=20)
+            self.app.notify(
+                clean_text(error), title="Email in", severity="error", timeout=20, markup=False
+            )
         self.mailbox_error = error
         self.hooks.header_changed()
 
     # -- tickets waiting on the guardian ---------------------------------------------
     def close_stale_tickets(self) -> None:
-        """Tickets left pending on the guardian too long close themselves, with a note."""
+        """Tickets left pending on the guardian too long close themselves, with a note;
+        verifications left open too long end (a failed answer in one counts)."""
         if self.hooks.staff() is not None:
             self._run("stale-tickets", self._close_stale)
 
     def _close_stale(self) -> None:
         from helpdesk_tui.services.tickets import close_stale_pending
+        from helpdesk_tui.services.verification import end_stale_verifications
 
         closed = self.database.run(close_stale_pending)
-        log.info("stale-tickets: closed %d", len(closed))
+        ended = self.database.run(end_stale_verifications)
+        log.info("stale-tickets: closed %d; stale verifications ended: %s", len(closed), ended)
 
     # -- supervisors' alerts -----------------------------------------------------------
     def check_alerts(self) -> None:
@@ -182,9 +211,48 @@ class BackgroundJobs:
             names = ", ".join(a.guardian_name for a in alerts[:5])
             self.app.call_from_thread(
                 self.app.notify,
-                f"{len(alerts)} guardian(s) blocked after failed verifications: {names}. "
-                "Open each one and clear the block (b) once reviewed.",
+                clean_text(
+                    f"{len(alerts)} guardian(s) blocked after failed verifications: {names}. "
+                    "Open each one and clear the block (b) once reviewed."
+                ),
                 title="Supervisor alert",
                 severity="warning",
                 timeout=20,
+                markup=False,  # guardians' names come from the SIS: never markup
+            )
+
+    # -- the day's audit anchor --------------------------------------------------------
+    def write_audit_anchor(self) -> None:
+        """Once a day, the audit trail's head goes to ``<data dir>/audit-anchors-*.jsonl``
+        (owner-only), for `helpdesk audit verify --anchor`. Not for a demo district,
+        which is thrown away and rebuilt."""
+        if self.settings is not None and not self.demo:
+            self._run("audit-anchor", self._write_audit_anchor)
+
+    def _write_audit_anchor(self) -> None:
+        from helpdesk_tui.data.audit_guard import guard_status, missing_guards_message
+        from helpdesk_tui.services.kernel.audit import AuditTrailBroken
+        from helpdesk_tui.services.kernel.audit_anchors import (
+            daily_anchor_file,
+            write_daily_anchor,
+        )
+
+        assert self.settings is not None
+        guards = self.database.run(lambda s: guard_status(s.connection()), write=False)
+        if not guards.ok:
+            log.error("audit-anchor: %s", missing_guards_message(guards.missing))
+        path = daily_anchor_file(self.settings.data_dir, self.database)
+        try:
+            anchor = write_daily_anchor(self.database, path)
+        except AuditTrailBroken as exc:
+            log.error("audit-anchor: %s", exc)
+            return
+        if anchor is None:
+            log.info("audit-anchor: today's is already in %s", path)
+        else:
+            log.info(
+                "audit-anchor: %d rows, latest row %d, written to %s",
+                anchor.rows,
+                anchor.last_id,
+                path,
             )

@@ -1,17 +1,21 @@
 """HelpdeskApp: sign-in first, then the areas staff work in, each a Textual mode with its
 own screen stack (lookup, queue, key check, reports). Screens ask for a guardian or a
 ticket by message; the app decides where it opens. Every key binding is also a command
-in the palette. The app provides the Desk protocol screens are typed against."""
+in the palette. A desk left idle (or Ctrl+L) locks: a screen in a mode of its own hides
+everything until the password is typed again. The app provides the Desk protocol
+screens are typed against."""
 
 import contextlib
 import logging
+import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -19,12 +23,14 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from helpdesk_tui.app.background_jobs import BackgroundJobs, DeskHooks
+from helpdesk_tui.app.desk_lock import IDLE_CHECK_SECONDS, LOCKED, DeskLock
 from helpdesk_tui.config import Settings
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.messages import OpenGuardian, OpenTicket
-from helpdesk_tui.screens.sign_in import SignInScreen
+from helpdesk_tui.screens.sign_in import SignedIn, SignInScreen
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DatabaseUnavailable
+from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.vocabulary import Role
 from helpdesk_tui.widgets.desk import Desk
 
@@ -32,6 +38,11 @@ log = logging.getLogger(__name__)
 
 PROBE_SECONDS = 3.0  # while the database is unavailable, how often to try it again
 SIGNED_OUT = "signed-out"  # the mode that holds the sign-in screen after a sign-out
+# App actions that would show or change what is under a locked desk.
+_NOT_WHILE_LOCKED = frozenset(
+    ["area", "back", "command_palette", "lock_desk"]
+    + ["switch_mode", "switch_screen", "push_screen", "pop_screen"]  # Textual's own
+)
 
 
 def _lookup() -> Screen[None]:
@@ -102,6 +113,14 @@ class HelpdeskApp(App[None]):
             tooltip="Supervisors: accounts, keys and lockouts per school, with CSV export",
             show=False,
         ),
+        Binding(
+            "ctrl+l",
+            "lock_desk",
+            "Lock desk",
+            id="lock-desk",
+            tooltip="Hide the screen until you type your password again (stepping away)",
+            show=False,
+        ),
     ]
 
     database_problem = reactive("")  # why the database cannot be used now; "" when it can
@@ -120,9 +139,13 @@ class HelpdeskApp(App[None]):
         self.settings = settings
         self.timers_enabled = timers
         self.staff: StaffMember | None = None
-        base = settings.data_dir if settings else Path(tempfile.gettempdir()) / "helpdesk_tui"
-        self.letters_dir = base / "letters"
-        self.reports_dir = base / "reports"
+        # Key letters hold live keys, report exports names: under the data dir, or with
+        # no settings (tests, benchmarks) a temp folder of this app's own, made 0700
+        # when first needed and removed with the app; never a shared one that another
+        # user could have made first, or read.
+        self._files_base: Path | None = settings.data_dir if settings else None
+        self._folders: dict[str, Path] = {}
+        self._remove_temp_folder: Callable[[], object] | None = None
         self.jobs = BackgroundJobs(
             self,
             database,
@@ -132,11 +155,46 @@ class HelpdeskApp(App[None]):
         )
         self._came_from: list[str] = []  # the areas visited, to go back with Esc
         self._probe: Timer | None = None
+        self.desk_lock = DeskLock(self, staff=self._lockable, sign_out=self._sign_out_locked)
+
+    @property
+    def letters_dir(self) -> Path:
+        return self._folders.get("letters") or self._files_folder() / "letters"
+
+    @letters_dir.setter
+    def letters_dir(self, folder: Path) -> None:
+        self._folders["letters"] = folder
+
+    @property
+    def reports_dir(self) -> Path:
+        return self._folders.get("reports") or self._files_folder() / "reports"
+
+    @reports_dir.setter
+    def reports_dir(self, folder: Path) -> None:
+        self._folders["reports"] = folder
+
+    def _files_folder(self) -> Path:
+        if self._files_base is None:
+            self._files_base = Path(tempfile.mkdtemp(prefix="helpdesk_tui-"))
+            self._remove_temp_folder = weakref.finalize(
+                self, shutil.rmtree, self._files_base, ignore_errors=True
+            )
+        return self._files_base
+
+    def on_unmount(self) -> None:
+        if self._remove_temp_folder is not None:  # the app is ending: its temp folder goes
+            self._remove_temp_folder()
 
     def on_mount(self) -> None:
         self._show_sign_in()
         if self.timers_enabled:
             self.jobs.start()
+            self.set_interval(IDLE_CHECK_SECONDS, self.desk_lock.check)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent | events.Paste):
+            self.desk_lock.input_seen()
+        await super().on_event(event)
 
     # -- signing in and out ------------------------------------------------------------
     def _show_sign_in(self) -> None:
@@ -144,11 +202,13 @@ class HelpdeskApp(App[None]):
         self.sub_title = "sign in"
         self.push_screen(SignInScreen(demo=self.demo), callback=self._signed_in)
 
-    def _signed_in(self, staff: StaffMember | None) -> None:
-        if staff is None:
+    def _signed_in(self, signed_in: SignedIn | None) -> None:
+        if signed_in is None:
             self.exit()
             return
+        staff = signed_in.staff
         self.staff = staff
+        self.desk_lock.signed_in(signed_in.policy.idle_lock_minutes)
         log.info("signed in: %s (%s)", staff.username, staff.role)
         self.update_sub_title()
         for area, screen in AREAS.items():
@@ -167,19 +227,36 @@ class HelpdeskApp(App[None]):
         log.info("signed out: %s", self.staff.username)
         self.add_mode(SIGNED_OUT, Screen)
         await self.switch_mode(SIGNED_OUT)
-        for area in AREAS:
-            await self.remove_mode(area)
+        for area in [*AREAS, LOCKED]:
+            if area in self._modes:
+                await self.remove_mode(area)
+        self.desk_lock.signed_out()
         self._show_sign_in()
+
+    def _lockable(self) -> StaffMember | None:
+        """Who a locked desk would be for: nobody before sign-in or while signing out."""
+        return None if SIGNED_OUT in self._modes else self.staff
+
+    def _sign_out_locked(self) -> None:
+        self.run_worker(self.action_sign_out(), group="sign-out")
+
+    def action_lock_desk(self) -> None:
+        """Ctrl+L: hide the screen now, before stepping away."""
+        self.desk_lock.lock(idle_minutes=None)
 
     def update_sub_title(self) -> None:
         if self.staff is None:
             return
-        who = f"{self.staff.full_name} · {self.staff.role_label}"
+        who = f"{clean_text(self.staff.full_name)} · {self.staff.role_label}"
         down = "[MAILBOX DOWN]" if self.jobs.mailbox_error else ""
         self.sub_title = " · ".join(p for p in (who, self.jobs.mail_line, down) if p)
 
     # -- the areas and going back ------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.desk_lock.locked and action in _NOT_WHILE_LOCKED:
+            return False
+        if action == "lock_desk":
+            return self.staff is not None
         if action == "area":
             if self.staff is None:
                 return False
@@ -225,7 +302,7 @@ class HelpdeskApp(App[None]):
         it, even if they moved on meanwhile); if it is already open there, move it to
         the top instead. Esc then returns to the screen the user came from, and going
         back and forth between a guardian and their ticket never grows the stack."""
-        mode = area if area in self._screen_stacks else self.current_mode
+        mode = area if area in self._screen_stacks else (self.desk_lock.over or self.current_mode)
         stack = self._screen_stacks[mode]
         existing = next((s for s in stack if getattr(s, "route", None) == route), None)
         if existing is not None and existing is stack[-1]:
@@ -247,6 +324,7 @@ class HelpdeskApp(App[None]):
                 title="Database unavailable",
                 severity="error",
                 timeout=10,
+                markup=False,  # a driver's words, not markup: "[Errno 111] ..."
             )
             if self.timers_enabled:
                 self._probe = self.set_interval(PROBE_SECONDS, self.check_database)

@@ -43,6 +43,20 @@ CHECK_SERVER = (
     "(`helpdesk secrets set database`)."
 )
 CHECK_FILE = "that the file's folder exists and you may read and write both."
+NOT_TEXT = (
+    "{what} is not valid text: it holds bytes that are not UTF-8 ({shown}). Set the "
+    "terminal (or the variable) to UTF-8 and type it again."
+)
+
+
+def not_text(value: str) -> bool:
+    """Whether ``value`` came from bytes that are not UTF-8 (Python keeps each such byte
+    as a lone surrogate, which nothing can store or print)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def _shown(value: str) -> str:
+    return repr(value.encode("utf-8", "surrogateescape"))[:60]
 
 
 # -- failures -----------------------------------------------------------------------
@@ -89,11 +103,25 @@ class HelpdeskGroup(click.Group):
     that cannot be used, escaping any command, end it with exit 3 or 1 and a message
     saying what to check; anything else is a bug, logged with its traceback."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """An argument made of bytes that are not UTF-8 (a terminal set to another
+        encoding) is a usage error that says so, before any command sees it."""
+        for arg in args:
+            if not_text(arg):
+                raise click.UsageError(NOT_TEXT.format(what="An argument", shown=_shown(arg)))
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except UnicodeEncodeError as exc:
+            if not not_text(str(exc.object)):
+                log.exception("unexpected error")
+                raise
+            # From the environment (HELPDESK_*), which no argument check sees.
+            fail(NOT_TEXT.format(what="A setting", shown=_shown(str(exc.object))))
         except Exception as exc:
             from sqlalchemy.exc import OperationalError
 
@@ -209,6 +237,8 @@ def secret_from(env: str, prompt: str, *, confirm: bool = False) -> str:
     value: str = os.environ.get(env) or click.prompt(
         prompt, hide_input=True, confirmation_prompt=confirm, err=True
     )
+    if not_text(value):
+        fail(NOT_TEXT.format(what=f"The password ({env} or typed)", shown="not shown"))
     return value
 
 
@@ -233,13 +263,17 @@ def run_service(
 def sign_in(database: Database, staff: str) -> StaffMember:
     """``staff`` signed in (password from the environment or asked for); a wrong
     password ends the command with exit 1."""
+    from helpdesk_tui.services.kernel.errors import DomainError
     from helpdesk_tui.services.staff import authenticate
 
+    if not_text(staff):
+        fail(NOT_TEXT.format(what="The staff username", shown=_shown(staff)))
     password = staff_password()
     log.info("signing in as %s", staff)
-    return run_service(
-        database, lambda s: authenticate(s, username=staff, password=password), write=False
-    )
+    try:
+        return authenticate(database, username=staff, password=password)
+    except DomainError as exc:
+        fail(str(exc))
 
 
 def run_as_staff(
@@ -277,7 +311,13 @@ def jsonable(value: object) -> Any:
 
 
 def print_json(record: object) -> None:
-    click.echo(json.dumps(jsonable(record), ensure_ascii=False, indent=2))
+    """One JSON document. Text is kept whole, but what a terminal would act on (C1
+    controls, direction overrides, lone surrogates) is written as \\u escapes, which
+    JSON readers turn back into the same text; C0 controls json escapes itself."""
+    from helpdesk_tui.data.normalize import UNSAFE_CHARACTERS
+
+    text = json.dumps(jsonable(record), ensure_ascii=False, indent=2)
+    click.echo(UNSAFE_CHARACTERS.sub(lambda m: json.dumps(m.group(0))[1:-1], text))
 
 
 def emit(record: object, text: str, *, as_json: bool) -> None:

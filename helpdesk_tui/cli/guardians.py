@@ -22,6 +22,7 @@ def guardians() -> None:
 def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, staff: str) -> None:
     """Search as the lookup screen does: names, emails, phones, student numbers, usernames, keys."""
     from helpdesk_tui.services.guardians import search_guardians
+    from helpdesk_tui.services.kernel.text import clean_text
 
     result = run_as_staff(
         ctx,
@@ -36,10 +37,9 @@ def guardians_search(ctx: click.Context, query: str, as_json: bool, limit: int, 
         return
     if result.note:
         click.echo(result.note)
-    for hit in result.hits:
-        click.echo(
-            f"#{hit.guardian_id:<8} {hit.name:<32} {hit.city:<14} {hit.account:<16} {hit.students_label()}"
-        )
+    for hit in result.hits:  # names from the SIS: no escape reaches the terminal
+        name, city, students = (clean_text(t) for t in (hit.name, hit.city, hit.students_label()))
+        click.echo(f"#{hit.guardian_id:<8} {name:<32} {city:<14} {hit.account:<16} {students}")
     if not result.hits:
         click.echo("No guardian matches.")
     elif result.more:

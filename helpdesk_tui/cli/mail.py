@@ -39,13 +39,17 @@ def mail_send(ctx: click.Context, demo: bool, as_json: bool) -> None:
     report = deliver_due(database, transport, sender=sender_for(settings))
     counts = run_service(database, outbox_counts, write=False)
     where = f" to {settings.demo_mail_dir}" if demo else ""
+    summary = f"Sent {report.sent}{where}; {counts.pending} waiting, {counts.failed} failed."
+    if report.erased:
+        summary += f"\n{report.reissue_note()}"
     emit(
         {"delivery": report, "outbox": counts, "folder": settings.demo_mail_dir if demo else None},
-        f"Sent {report.sent}{where}; {counts.pending} waiting, {counts.failed} failed.",
+        summary,
         as_json=as_json,
     )
     if report.error:
-        stopped = f"Delivery stopped: {report.error}. The messages will be retried."
+        later = " The messages will be retried." if counts.pending else ""
+        stopped = f"Delivery stopped: {report.error}.{later}"
         fail(stopped, EXIT_UNREACHABLE if report.unreachable else EXIT_FAILED)
 
 
@@ -98,7 +102,8 @@ def mail_status(ctx: click.Context, demo: bool, as_json: bool) -> None:
 @demo_option()
 @click.pass_context
 def mail_retry(ctx: click.Context, demo: bool) -> None:
-    """Queue failed messages again (after fixing the server or address)."""
+    """Queue failed messages again (after fixing the server or address). Those whose
+    key, code or link was erased stay failed: send a new one from the guardian."""
     from helpdesk_tui.services.mail import retry_failed
 
     _, database = database_for(ctx, demo=demo)

@@ -10,6 +10,7 @@ import click
 
 from helpdesk_tui.cli._common import fail, json_option, open_database, print_json, settings
 from helpdesk_tui.cli._progress import PhaseProgress, progress_bar
+from helpdesk_tui.data.normalize import clean_text
 
 if TYPE_CHECKING:
     from helpdesk_tui.services.roster import ImportReport
@@ -114,7 +115,7 @@ def _problems(report: ImportReport) -> str:
     lines = [
         f"\nNOT IMPORTED: {report.problem_count:,} problem(s), so nothing was changed. "
         "Fix them in the SIS (or the files) and import again:",
-        *(f"  {problem}" for problem in report.problems),
+        *(f"  {clean_text(problem)}" for problem in report.problems),
     ]
     hidden = report.problem_count - len(report.problems)
     if hidden > 0:
@@ -140,8 +141,8 @@ def _print_report(report: ImportReport) -> None:
             cells = ", ".join(f"{n:,} {what}" for what, n in per.items() if what in COLUMNS)
             click.echo(f"  {entity + 's':<{width}} {cells}")
         click.echo("\nFor example:")
-        for (entity, what), names in report.samples.items():
-            click.echo(f"  {entity}s {what}: {', '.join(names)}")
+        for (entity, what), names in report.samples.items():  # names as the roster holds them
+            click.echo(f"  {entity}s {what}: {clean_text(', '.join(names))}")
     for note in report.notes:
         click.echo(f"Note: {note}")
     if report.dry_run:

@@ -1,4 +1,6 @@
-"""Text folding shared by the lookup index and the lookup query, so both agree.
+"""Text folding shared by the lookup index and the lookup query, so both agree; and the
+one cleaning of text that comes from outside (a SIS export, an email) before it is
+stored or shown.
 
 A word is folded by Unicode decomposition (NFKD), dropping combining marks and
 casefolding: "Muñoz" -> "munoz", "NÚÑEZ" -> "nunez", "Straße" -> "strasse".
@@ -10,6 +12,43 @@ from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _NOT_DIGIT = re.compile(r"\D+")
+
+# What text from outside must not carry into the database or onto a screen: C0 and C1
+# control characters (ESC starts a terminal escape, NUL cannot be stored in
+# PostgreSQL), the bidirectional embeddings, overrides and isolates (U+202E shows a
+# name backwards), noncharacters (U+FFFE, U+10FFFF...) and lone surrogates (what
+# undecodable bytes become, which no database can store). Line breaks and tabs are
+# handled apart: a space in one-line fields, kept where lines mean something.
+_NONCHARACTERS = r"\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    rf"\U{plane:04X}FFFE\U{plane:04X}FFFF" for plane in range(1, 17)
+)
+_UNSAFE_CLASS = r"\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_BREAK_CLASS = r"\t\n\x0b\x0c\r\x85\u2028\u2029"
+_UNSAFE = re.compile(f"[{_UNSAFE_CLASS}{_NONCHARACTERS}]+")
+# What clean_text removes (line breaks and tabs apart), for output that must keep the
+# text whole but harmless, such as JSON written with \u escapes.
+UNSAFE_CHARACTERS = _UNSAFE
+_ANY_UNWANTED = re.compile(f"[{_UNSAFE_CLASS}{_NONCHARACTERS}{_BREAK_CLASS}]")
+_BREAKS = re.compile(rf"\r\n|[{_BREAK_CLASS}]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+
+
+def is_clean(text: str) -> bool:
+    """Whether ``clean_text`` would leave ``text`` as it is, whatever ``multiline``."""
+    # isprintable() (in C) is False for every control, format (bidi), surrogate and
+    # unassigned character: when it is True there is nothing to look for.
+    return text.isprintable() or _ANY_UNWANTED.search(text) is None
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """``text`` without control characters, bidirectional overrides, noncharacters or
+    lone surrogates. A line break or tab becomes a space, or with ``multiline`` a
+    line break is kept as ``\\n`` (and a tab as a tab). Everything else, letters of
+    every script and punctuation included, is kept as it is."""
+    if is_clean(text):
+        return text  # nearly every value: one scan, no copy
+    text = _LINE_BREAKS.sub("\n", text) if multiline else _BREAKS.sub(" ", text)
+    return _UNSAFE.sub("", text)
 
 
 @lru_cache(maxsize=65536)

@@ -16,7 +16,7 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.widgets.desk import Desk, desk_of, every, signed_in
 from helpdesk_tui.widgets.problem_banner import ProblemBanner
-from helpdesk_tui.widgets.service_call import run_service
+from helpdesk_tui.widgets.service_call import run_service, tell_refused
 
 T = TypeVar("T")
 ResultT = TypeVar("ResultT")
@@ -85,7 +85,7 @@ class DeskScreen(Screen[ResultT]):
             reload()
 
         def refused(exc: DomainError) -> None:
-            self.notify(str(exc), title="Not done", severity="error", timeout=10)
+            tell_refused(self, exc)
             reload()
 
         self.call(call, done=finished, refused=refused, failed=again)

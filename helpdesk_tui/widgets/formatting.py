@@ -1,6 +1,11 @@
-"""How times, flags and statuses read on screen."""
+"""How times, flags, statuses and text from outside read on screen."""
 
 from datetime import datetime
+
+from rich.text import Text
+from textual.content import Content
+
+from helpdesk_tui.services.kernel.text import clean_text
 
 
 def when(moment: datetime | None, empty: str = "—") -> str:
@@ -35,3 +40,22 @@ def time_left(seconds: float) -> str:
     hours, mins = divmod(rest, 60)
     text = f"{days}d {hours}h" if days else f"{hours}h {mins:02d}m" if hours else f"{mins}m"
     return f"overdue {text}" if seconds < 0 else f"{text} left"
+
+
+def plain(value: object, *, style: str = "", multiline: bool = False) -> Text:
+    """A value from the database (a name, an address, an email's subject) for a table
+    cell or a line: shown exactly as written, never read as markup ("[red]" stays
+    "[red]"), and without control characters or direction overrides."""
+    return Text(clean_text(str(value), multiline=multiline), style=style, end="")
+
+
+def plain_content(value: object, *, multiline: bool = False) -> Content:
+    """``plain`` for a Static, Label or border title."""
+    return Content(clean_text(str(value), multiline=multiline))
+
+
+def markup(template: str, **values: object) -> Content:
+    """Markup written here with values from the database put in as plain text:
+    ``markup("Issued to [b]$name[/b]", name=k.guardian_name)``. A value is never read
+    as markup, whatever it holds."""
+    return Content.from_markup(template, **{k: clean_text(str(v)) for k, v in values.items()})

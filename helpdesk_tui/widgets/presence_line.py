@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from helpdesk_tui.services.presence import HEARTBEAT, heartbeat, leave
 from helpdesk_tui.widgets.desk import desk_of, every, signed_in
+from helpdesk_tui.widgets.formatting import plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class PresenceLine(Static):
     def _show(self, others: list[str]) -> None:
         self.others = others
         self.display = bool(others)
-        self.update(f"Also open right now by: {', '.join(others)}" if others else "")
+        self.update(plain_content(f"Also open right now by: {', '.join(others)}" if others else ""))
         self.beats += 1
 
     def on_unmount(self) -> None:

@@ -3,6 +3,8 @@ disappears by itself once the database answers again."""
 
 from textual.widgets import Static
 
+from helpdesk_tui.widgets.formatting import plain_content
+
 
 class ProblemBanner(Static):
     DEFAULT_CSS = """
@@ -25,8 +27,10 @@ class ProblemBanner(Static):
     def _show(self, problem: str) -> None:
         self.set_class(bool(problem), "-shown")
         self.update(
-            f"Database unavailable ({problem}): retrying… What you type is kept; finish "
-            "once this line goes away."
-            if problem
-            else ""
+            plain_content(
+                f"Database unavailable ({problem}): retrying… What you type is kept; finish "
+                "once this line goes away."
+                if problem
+                else ""
+            )
         )

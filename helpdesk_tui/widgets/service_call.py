@@ -27,6 +27,7 @@ from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
 from helpdesk_tui.services.kernel.errors import DatabaseUnavailable, DomainError, OutcomeUnknown
+from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.widgets.desk import desk_of
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,10 @@ def run_service(
             result = desk.database.run(call, write=write)
         except DomainError as exc:
             log.info("%s refused: %s", where, exc)
-            deliver(refused or (lambda e: _tell_refused(node, e)), exc)
+            deliver(refused or (lambda e: tell_refused(node, e)), exc)
         except OutcomeUnknown as exc:
             log.warning("%s: outcome unknown (%s)", where, exc)
-            deliver(refused or (lambda e: _tell_refused(node, e)), DomainError(str(exc)))
+            deliver(refused or (lambda e: tell_refused(node, e)), DomainError(str(exc)))
         except DatabaseUnavailable as exc:
             log.warning("%s failed: database unavailable (%s)", where, exc)
             deliver(desk.database_unavailable, str(exc))
@@ -107,8 +108,12 @@ def _still_shown(node: DOMNode) -> bool:
     return node.is_attached and not leaving
 
 
-def _tell_refused(node: DOMNode, exc: DomainError) -> None:
-    node.app.notify(str(exc), title="Not done", severity="error", timeout=10)
+def tell_refused(node: DOMNode, exc: DomainError) -> None:
+    """A refusal, as staff read it. Its words may name a guardian or a student: never
+    read as markup, and nothing in them reaches the terminal as a control."""
+    node.app.notify(
+        clean_text(str(exc)), title="Not done", severity="error", timeout=10, markup=False
+    )
 
 
 def _tell_failed(node: DOMNode) -> None:

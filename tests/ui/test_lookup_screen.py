@@ -2,8 +2,10 @@
 
 from sqlalchemy import select
 from textual import events
+from textual.widgets import DataTable
 
 from helpdesk_tui.data.demo.rows import demo_key
+from helpdesk_tui.data.search_index import reindex_guardian
 from helpdesk_tui.data.tables import ActivationKey, Guardian, PortalAccount
 from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.screens.lookup.guardian_lookup import GuardianLookupScreen
@@ -123,3 +125,59 @@ async def test_open_is_greyed_out_until_there_is_something_to_open(sqlite_seeded
         assert app.screen.active_bindings["ctrl+o"].enabled is False
         await search(pilot, "munoz")
         assert app.screen.active_bindings["ctrl+o"].enabled is True
+
+
+def visible_rows(pilot, selector: str = "#results") -> list[str]:  # type: ignore[no-untyped-def]
+    """The table's rows as the screen draws them (what a person reads), header first."""
+    table = pilot.app.screen.query_one(selector, DataTable)
+    return [
+        "".join(segment.text for segment in table.render_line(y))
+        for y in range(table.row_count + 1)
+    ]
+
+
+async def test_a_name_with_markup_and_escapes_is_shown_literally(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    """A SIS name is data: "[bold red]X[/]" reads as typed, an ESC never reaches the
+    terminal, and "[/]" (which Rich cannot parse) breaks nothing."""
+    with sqlite_seeded.write() as session:
+        guardian = Guardian(
+            first_name="[bold red]X[/]\x1b[2J", last_name="Zyq[/]", city="[link=x]Au"
+        )
+        session.add(guardian)
+        session.flush()
+        reindex_guardian(session, guardian.id)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await search(pilot, "zyq")
+        [header, row] = visible_rows(pilot)
+        assert "[bold red]X[/][2J Zyq[/]" in row and "[link=x]Au" in row
+        assert "\x1b" not in row
+        table = app.screen.query_one("#results", DataTable)
+        name_cell = table.get_row_at(0)[0]
+        assert not getattr(name_cell, "spans", None), "no style came from the name"
+
+
+async def test_noncharacters_and_undecodable_text_in_the_box_get_a_message(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    """U+10FFFF once ended the app from the lookup box."""
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        box = app.screen.query_one("#search")
+        for typed in ("\U0010ffff", "maria \U0010ffff", "\ud800x"):
+            box.value = typed
+            await settle(pilot)
+            status = text_of(pilot, "#search-status")
+            assert "Clear the box and type the search again" in status, (typed, status)
+            assert rows(pilot) == []
+        await pilot.press("escape")
+        await search(pilot, "munoz")
+        found = rows(pilot)
+        assert found, "the app goes on searching"
+        # An invisible direction override (pasted with a name) changes nothing.
+        box.value = "\u202emunoz\u202c"
+        await settle(pilot)
+        assert rows(pilot) == found
+        assert app.is_running

@@ -241,8 +241,15 @@ def test_json_on_policy_audit_and_search_holds_the_records(seeded_db: Database) 
     policy = _run(seeded_db, "policy", "--json")
     assert policy.exit_code == 0
     record = json.loads(policy.stdout)
-    assert set(record) == {"screening_required", "proofs", "pass_minutes", "failure_limit"}
-    assert isinstance(record["proofs"], list) and record["proofs"]
+    assert set(record) == {"verification", "desks"}
+    assert set(record["verification"]) == {
+        "screening_required",
+        "proofs",
+        "pass_minutes",
+        "failure_limit",
+    }
+    assert set(record["desks"]) == {"lockout_threshold", "idle_lock_minutes"}
+    assert isinstance(record["verification"]["proofs"], list) and record["verification"]["proofs"]
     audit = json.loads(_run(seeded_db, "audit", "verify", "--json").stdout)
     assert audit["ok"] is True and audit["first_broken_id"] is None and audit["head_hash"]
     search = _run(seeded_db, "guardians", "search", "Muñoz", "--json", env=STAFF_ENV)

@@ -1,12 +1,16 @@
 """The outbox delivered to a real SMTP server on loopback (aiosmtpd, STARTTLS, AUTH),
 with the password from a real keyring backend."""
 
+import smtplib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
 from keyring.errors import KeyringLocked
+from sqlalchemy import text
+from sqlmodel import select
 
 from helpdesk_tui.config import KEYRING_SERVICE, SmtpSettings
 from helpdesk_tui.data.engine import Database
@@ -18,9 +22,10 @@ from helpdesk_tui.services.mail import (
     deliver_due,
     outbox_counts,
     queue,
+    retry_failed,
 )
 from helpdesk_tui.services.mail.delivery import _claim as claim_one
-from helpdesk_tui.services.texts import key_email
+from helpdesk_tui.services.texts import code_email, key_email
 from tests.conftest import MemoryKeyring
 from tests.support.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpServer
 
@@ -204,3 +209,101 @@ def test_mail_send_command_says_how_to_set_up_then_delivers(db, smtp, relay_pass
     sent = _run(db, "mail", "send", env=env)
     assert sent.exit_code == 0 and sent.output.startswith("Sent 1;"), sent.output
     assert _run(db, "mail", "status").output.strip() == "pending 0 · sending 0 · sent 1 · failed 0"
+
+
+def key_text_in(value: object) -> bool:
+    """Whether ``value`` holds the key in any spelling (braces, dashes, case)."""
+    compact = "".join(ch for ch in str(value) if ch.isalnum()).upper()
+    return "E69293F41CB54E298F1EEEF6FF3BB7F7" in compact
+
+
+def every_column(database: Database, message_id: int) -> dict[str, object]:
+    with database.read() as session:
+        found = session.exec(
+            text("SELECT * FROM outbox_message WHERE id = :id").bindparams(id=message_id)
+        ).one()
+        return dict(found._mapping)
+
+
+def test_a_key_that_can_never_be_delivered_is_erased_and_staff_are_told_to_reissue(
+    db, tmp_path, relay_password
+):
+    server = SmtpServer(tmp_path)  # never started: every try fails
+    mid = queue_key_mail(db)
+    at = datetime.now(UTC)
+    for _ in range(MAX_ATTEMPTS):
+        report = deliver_due(db, transport(server), sender=SENDER, now=at)
+        at += timedelta(hours=2)
+    assert report.failed == 1 and report.erased == 1
+    columns = every_column(db, mid)
+    assert columns["status"] == "failed"
+    assert not [name for name, value in columns.items() if key_text_in(value)]
+    assert "erased" in columns["body"] and "reissue" in columns["body"]
+    assert "erased" in columns["last_error"] and "reissue the key" in columns["last_error"]
+    if db.is_sqlite:  # nor anywhere in the file or its WAL (zeroed, checkpointed)
+        path = Path(db.engine.url.database or "")
+        for f in (path, Path(f"{path}-wal")):
+            if f.exists():
+                raw = f.read_bytes()
+                assert KEY.encode() not in raw and KEY.strip("{}").encode() not in raw
+    # Sending the note instead of the key would only confuse the guardian.
+    with db.write() as session:
+        assert retry_failed(session) == 0
+    assert row(db, mid).status == "failed"
+
+
+class RefusingTransport:
+    """A relay that answers 550 for the recipient, as for a mistyped address."""
+
+    def send(self, message) -> None:  # type: ignore[no-untyped-def]
+        raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"5.1.1 no such user")})
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_code_refused_by_the_server_is_erased_at_once(db):
+    letter = code_email("en", name="Ana Muñoz", district="Test District", minutes=10)
+    with db.write() as session:
+        message = queue(
+            session,
+            kind="verification_code",
+            to="typo@example.org",
+            letter=letter,
+            now=datetime.now(UTC),
+            guardian_id=None,
+            secret="482913",
+        )
+        session.flush()
+        mid = message.id or 0
+    report = deliver_due(db, RefusingTransport(), sender=SENDER)
+    assert (report.failed, report.erased) == (1, 1)
+    columns = every_column(db, mid)
+    assert not [name for name, value in columns.items() if "482913" in str(value)]
+    assert "no such user" in columns["last_error"] and "send a new code" in columns["last_error"]
+
+
+def test_mail_send_says_which_keys_must_be_reissued(db, relay_password):
+    from tests.unit.test_cli import _run
+
+    queue_key_mail(db, to="nobody@example.org")
+    env = {"HELPDESK_SMTP_HOST": "127.0.0.1", "HELPDESK_SMTP_PORT": "1"}  # nothing listens
+    for _ in range(MAX_ATTEMPTS):
+        with db.write() as session:  # as if the backoff had passed
+            for message in session.exec(select(OutboxMessage)).all():
+                message.next_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
+        result = _run(db, "mail", "send", env=env)
+    assert "1 activation key could not be delivered and was erased" in result.output
+    assert "reissue" in result.output
+
+
+def test_a_key_left_in_a_failed_message_by_an_older_version_is_erased_on_the_next_run(db, tmp_path):
+    mid = queue_key_mail(db)
+    with db.write() as session:  # failed for good before erasing on failure existed
+        message = session.get(OutboxMessage, mid)
+        message.status, message.last_error = "failed", "recipient refused"
+    report = deliver_due(db, EmlFolderTransport(tmp_path / "out"), sender=SENDER)
+    assert (report.sent, report.erased) == (0, 1)
+    columns = every_column(db, mid)
+    assert not [name for name, value in columns.items() if key_text_in(value)]
+    assert "reissue the key" in columns["last_error"]

@@ -2,6 +2,9 @@
 conversations become tickets, replies thread into theirs, odd mail still becomes a
 readable ticket or lands in the error folder, and nothing is read twice."""
 
+from email import policy
+from email.parser import BytesParser
+
 import pytest
 from sqlmodel import col, select
 
@@ -263,3 +266,88 @@ def test_our_reply_carries_threading_headers_and_the_answer_to_it_threads_back(
         )
     )
     assert fetch_mail(action_db, settings(mailbox)).threaded == [label]
+
+
+KEY = "{E69293F4-1CB5-4E29-8F1E-EEF6FF3BB7F7}"
+KEY_HEX = "E69293F41CB54E298F1EEEF6FF3BB7F7"
+
+
+def holds_key(text: str) -> bool:
+    """The key in any spelling: braces, dashes, spaces, line breaks, any case."""
+    return KEY_HEX in "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def raw_messages(mailbox: ImapServer, folder: str) -> list[bytes]:
+    imap = mailbox.client()
+    try:
+        imap.select(folder, readonly=True)
+        found = imap.uid("SEARCH", "ALL")[1][0].split()
+        return [
+            next(p[1] for p in imap.uid("FETCH", uid, "(BODY.PEEK[])")[1] if isinstance(p, tuple))
+            for uid in found
+        ]
+    finally:
+        imap.logout()
+
+
+def test_a_reply_quoting_the_key_is_stored_without_it_and_without_the_quoted_history(
+    action_db, mailbox
+):
+    quoted_key_email = (
+        "e69293f4 1cb5 4e29 8f1e eef6ff3bb7f7 does not work, it says already used.\r\n"
+        "Gracias,\r\nAna\r\n\r\n"
+        "On Mon, Nov 2, 2026 at 9:15 AM Valle Verde Helpdesk <help@district.example> wrote:\r\n"
+        "> Dear Ana Muñoz,\r\n>\r\n> Here is your personal Parent Portal activation key:\r\n"
+        f">\r\n>     {KEY}\r\n>\r\n> It expires on 2027-02-01.\r\n"
+    ).encode()
+    mailbox.deliver(
+        mail(
+            "Ana Muñoz <ana.quoted@nowhere.example>",
+            f"Re: your key {KEY}",
+            quoted_key_email,
+            message_id="<quoted-key@parent.example>",
+        )
+    )
+    report = fetch_mail(action_db, settings(mailbox))
+    [label] = report.created
+    [message] = messages_of(action_db, label)
+    assert message.body.startswith("[activation key removed] does not work, it says already used.")
+    assert "Gracias,\nAna" in message.body
+    assert "Dear Ana" not in message.body and "wrote:" not in message.body
+    assert "earlier messages this email quoted are not shown" in message.body
+    with action_db.read() as s:
+        ticket = s.exec(select(Ticket).where(col(Ticket.number) == int(label[3:]))).one()
+    assert not holds_key(ticket.subject) and "[activation key removed]" in ticket.subject
+    # The copy kept in the support mailbox is redacted too, quoted history and all.
+    [kept] = raw_messages(mailbox, PROCESSED)
+    parsed = BytesParser(policy=policy.default).parsebytes(kept)
+    assert not holds_key(parsed.get_content()) and not holds_key(str(parsed["Subject"]))
+    assert not holds_key(kept.decode("ascii", "replace"))
+    assert "Dear Ana Mu" in parsed.get_content()  # the history is kept there, redacted
+    assert parsed["Message-ID"] == "<quoted-key@parent.example>"
+    assert mailbox.count("INBOX") == 0
+
+
+def test_a_quoted_code_is_removed_and_other_numbers_stay(action_db, mailbox):
+    html = (
+        b"<html><body><p>Student number 123456 is my son. My daughter is in 4th grade.</p>"
+        b'<div class="gmail_quote">On Tue, Nov 3, 2026, Helpdesk wrote:<br>'
+        b"<blockquote>Your helpdesk verification code is <b>482 913</b>.</blockquote></div>"
+        b"</body></html>"
+    )
+    mailbox.deliver(
+        mail(
+            "code.reply@nowhere.example",
+            "Re: your verification code",
+            html,
+            content_type='text/html; charset="utf-8"',
+            message_id="<code-reply@parent.example>",
+        )
+    )
+    [label] = fetch_mail(action_db, settings(mailbox)).created
+    [message] = messages_of(action_db, label)
+    assert message.body.startswith("Student number 123456 is my son.")
+    assert "482" not in message.body and "verification code is" not in message.body
+    [kept] = raw_messages(mailbox, PROCESSED)
+    text = BytesParser(policy=policy.default).parsebytes(kept).get_content()
+    assert "482 913" not in text and "482913" not in text and "123456" in text

@@ -131,6 +131,21 @@ def _cross_problems(conn: Connection, *, delta_users: bool) -> Iterator[tuple[st
             line,
             f"{kind} {sid} lists {agent} in agentSourcedIds, but there is no such {wanted}",
         )
+    in_db = " OR EXISTS (SELECT 1 FROM student s WHERE s.sourced_id = f.student_sid)"
+    for flag, sid, student, line in rows(
+        "SELECT f.flag, f.guardian_sid, f.student_sid, f.line FROM stage_flag f "
+        "JOIN stage_user u ON u.sid = f.guardian_sid "
+        "WHERE u.kind = 'guardian' AND u.status = 'active' AND NOT (EXISTS "
+        "(SELECT 1 FROM stage_user a WHERE a.sid = f.student_sid)"
+        + (in_db if delta_users else "")
+        + ") ORDER BY f.line, f.flag"
+    ):
+        column = "metadata.portalAccess" if flag == "portal" else "metadata.restrictedStudents"
+        yield (
+            "users.csv",
+            line,
+            f"guardian {sid} lists {student} in {column}, but there is no such student",
+        )
     if not delta_users:
         for sid, line in rows(
             "SELECT r.user_sid, r.line FROM stage_role r WHERE NOT EXISTS "

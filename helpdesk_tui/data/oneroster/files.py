@@ -3,20 +3,41 @@
 Encodings: UTF-8 with or without a byte-order mark. A file that is not UTF-8 is read
 as Windows-1252 (what Excel on Windows saves) when every byte is valid there, and the
 report says so; anything else (UTF-16, an unknown code page) is refused with what to do.
+
+What the export may hold is capped before anything is read, so a hostile or broken
+file costs neither memory nor time: a line (and a cell) of at most MAX_LINE
+characters, read MAX_LINE at a time, never whole; each roster file at most
+MAX_FILE_BYTES, and a zip's roster files at most MAX_EXPORT_BYTES unpacked (a zip is
+read as a stream, member by member, never unpacked to disk). A damaged zip, or one
+holding two files for the same roster file, is refused with what to do. Every cell is
+cleaned of control characters (normalize.clean_text) as it is read.
 """
 
 import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TextIO
+
+from helpdesk_tui.data.normalize import clean_text, is_clean
 
 CHUNK = 1 << 20
-MAX_FIELD = 100_000  # a pasted blob in a cell is a row problem, not a crash
-csv.field_size_limit(MAX_FIELD * 4)
+# A OneRoster line is a few hundred characters (the demo district's longest: 555).
+MAX_LINE = 65_536
+# An export of 1M guardians (1.9M users, twice the largest of benchmarks/roster_import.py)
+# has a users.csv of about 340 MB and a roles.csv of 170 MB: the caps leave room for a
+# district several times that size.
+MAX_FILE_BYTES = 2 << 30
+MAX_EXPORT_BYTES = 4 << 30
+ROSTER_FILES = ("manifest.csv", "orgs.csv", "users.csv", "roles.csv", "demographics.csv")
+# A damaged zip shows up as any of these, when opened or half-way through a member.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+csv.field_size_limit(MAX_LINE)
 
 
 class ExportUnreadable(Exception):
@@ -35,28 +56,57 @@ class ExportFiles:
     @classmethod
     def open(cls, path: Path) -> "ExportFiles":
         if path.is_dir():
-            names = {p.name.lower(): p.name for p in path.iterdir() if p.is_file()}
-            return cls(path, names)
-        if path.is_file() and zipfile.is_zipfile(path):
-            archive = zipfile.ZipFile(path)
+            files = cls(path, _unique_names(p.name for p in path.iterdir() if p.is_file()))
+        elif path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)):
+            try:
+                archive = zipfile.ZipFile(path)
+            except (*_DAMAGED, OSError, ValueError) as exc:
+                raise ExportUnreadable(
+                    f"{path.name} cannot be read as a zip file ({exc}): it is damaged or cut "
+                    "short. Zip it again (or export again from the SIS) and import again."
+                ) from None
             # Some SIS products put the files in a folder inside the zip.
-            names = {
-                Path(n).name.lower(): n
-                for n in archive.namelist()
-                if not n.endswith("/") and not Path(n).name.startswith(".")
-            }
-            return cls(path, names, archive)
-        if path.exists():
+            names = _unique_names(n for n in archive.namelist() if not n.endswith("/"))
+            files = cls(path, names, archive)
+        elif path.exists():
             raise ExportUnreadable(
                 f"{path} is neither a folder nor a .zip file. Point at the folder holding "
                 "manifest.csv and users.csv, or at the zip the SIS produced."
             )
-        raise ExportUnreadable(f"{path} does not exist.")
+        else:
+            raise ExportUnreadable(f"{path} does not exist.")
+        try:
+            files._check_sizes()
+        except ExportUnreadable:
+            files.close()
+            raise
+        return files
+
+    def _check_sizes(self) -> None:
+        """Refuse, before reading anything, a roster file or a zip too large to be one."""
+        total = 0
+        for name in ROSTER_FILES:
+            if not self.has(name):
+                continue
+            size = self.size(name)
+            total += size
+            if size > MAX_FILE_BYTES:
+                raise ExportUnreadable(
+                    f"{name} is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read from one "
+                    "file (a district of a million guardians needs a fraction of that). Check "
+                    "that this is the SIS's OneRoster export."
+                )
+        if self.zip is not None and total > MAX_EXPORT_BYTES:
+            raise ExportUnreadable(
+                f"{self.path.name} unpacks to {total:,} bytes of roster files; at most "
+                f"{MAX_EXPORT_BYTES:,} are read. Check that this is the SIS's OneRoster export."
+            )
 
     def has(self, name: str) -> bool:
         return name.lower() in self.names
 
     def size(self, name: str) -> int:
+        """The file's size; for a zip, what its member unpacks to (reading stops there)."""
         real = self.names[name.lower()]
         if self.zip is not None:
             return self.zip.getinfo(real).file_size
@@ -64,13 +114,35 @@ class ExportFiles:
 
     def open_binary(self, name: str) -> IO[bytes]:
         real = self.names[name.lower()]
-        if self.zip is not None:
-            return self.zip.open(real)
-        return (self.path / real).open("rb")
+        with self._reading(name):
+            if self.zip is not None:
+                return self.zip.open(real)
+            return (self.path / real).open("rb")
+
+    @contextmanager
+    def _reading(self, name: str) -> Iterator[None]:
+        """A damaged zip member or an unreadable file, met at any point while ``name``
+        is read, becomes a refusal that says what to do."""
+        try:
+            yield
+        except _DAMAGED as exc:
+            raise ExportUnreadable(
+                f"{name} in {self.path.name} is damaged ({exc}). Zip it again (or export "
+                "again from the SIS) and import again."
+            ) from None
+        except RuntimeError as exc:  # zipfile's word for a member with a password
+            if "encrypted" not in str(exc):
+                raise
+            raise ExportUnreadable(
+                f"{name} in {self.path.name} is protected by a password. Zip the export "
+                "again without one and import again."
+            ) from None
+        except OSError as exc:
+            raise ExportUnreadable(f"{name} cannot be read: {exc.strerror or exc}.") from None
 
     def estimated_rows(self, name: str) -> int:
         """Roughly how many rows, from the first 64 KB (for a steady progress bar)."""
-        with self.open_binary(name) as raw:
+        with self._reading(name), self.open_binary(name) as raw:
             sample = raw.read(65536)
         per_row = max(len(sample) // max(sample.count(b"\n"), 1), 1)
         return max(self.size(name) // per_row, 1)
@@ -90,7 +162,7 @@ class ExportFiles:
                     f"Unknown encoding {forced!r}; use utf-8 or cp1252."
                 ) from None
             return forced
-        with self.open_binary(name) as stream:
+        with self._reading(name), self.open_binary(name) as stream:
             head = stream.read(4)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise ExportUnreadable(
@@ -114,7 +186,7 @@ class ExportFiles:
     def _first_bad_byte(self, name: str, encoding: str) -> str | None:
         decoder = codecs.getincrementaldecoder(encoding)()
         line = 1
-        with self.open_binary(name) as stream:
+        with self._reading(name), self.open_binary(name) as stream:
             while chunk := stream.read(CHUNK):
                 try:
                     decoder.decode(chunk)
@@ -129,30 +201,90 @@ class ExportFiles:
         return None
 
     def rows(self, name: str, encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line number, row) for each record; a header cell is trimmed, values are kept
-        as written (the parser trims). Line numbers count the header as line 1 and point
-        at where a record starts, also when a quoted cell spans lines."""
-        with self.open_binary(name) as raw:
-            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-            reader = csv.reader(text)
-            try:
-                header = [h.strip() for h in next(reader)]
-            except StopIteration:
+        """(line number, row) for each record, its cells cleaned of control characters;
+        a header cell is trimmed, values are otherwise kept as written (the parser
+        trims). Line numbers count the header as line 1 and point at where a record
+        starts, also when a quoted cell spans lines."""
+        with self._reading(name), self.open_binary(name) as raw:
+            reader = csv.reader(_capped(raw, encoding, name))
+            header = _header(reader, name)
+            if not header:
                 return
-            if header and header[0].startswith("\ufeff"):
-                header[0] = header[0].lstrip("\ufeff")
             start = reader.line_num + 1
-            for cells in reader:
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise _cell_problem(name, start, exc) from None
                 if any(c.strip() for c in cells):
+                    if not is_clean("".join(cells)):
+                        cells = [clean_text(c) for c in cells]
                     padded = cells + [""] * (len(header) - len(cells))
                     yield start, dict(zip(header, padded, strict=False))
                 start = reader.line_num + 1
 
     def header(self, name: str, encoding: str) -> list[str]:
-        with self.open_binary(name) as raw:
-            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-            first = next(csv.reader(text), [])
-        return [h.strip().lstrip("\ufeff") for h in first]
+        with self._reading(name), self.open_binary(name) as raw:
+            return _header(csv.reader(_capped(raw, encoding, name)), name)
+
+
+def _unique_names(names: Iterable[str]) -> dict[str, str]:
+    """Lower-case file name -> its name in the folder or zip; two CSV files that would
+    both be read as the same roster file (users.csv and old/USERS.csv) are refused."""
+    found: dict[str, str] = {}
+    for real in sorted(names):
+        base = Path(real).name
+        if base.startswith("."):
+            continue
+        key = base.lower()
+        if key in found and key.endswith(".csv"):
+            raise ExportUnreadable(
+                f"The export holds two {key} files: {found[key]} and {real}. Keep only the "
+                "SIS's latest export (one of each file) and import again."
+            )
+        found[key] = real
+    return found
+
+
+def _capped(raw: IO[bytes], encoding: str, name: str) -> Iterator[str]:
+    return capped_lines(io.TextIOWrapper(raw, encoding=encoding, newline=""), name)
+
+
+def capped_lines(text: TextIO, name: str) -> Iterator[str]:
+    """The lines of ``text``, each read at most MAX_LINE characters at a time: a longer
+    line is refused as soon as its first MAX_LINE characters are read, never held whole."""
+    number = 0
+    while line := text.readline(MAX_LINE + 2):
+        number += 1
+        if len(line.rstrip("\r\n")) > MAX_LINE:
+            raise ExportUnreadable(
+                f"{name} line {number:,} is longer than {MAX_LINE:,} characters, where a "
+                "OneRoster line has a few hundred: the file is damaged or is not a OneRoster "
+                "export. Check it, export it again from the SIS, and import again."
+            )
+        yield line
+
+
+def _header(reader: Iterator[list[str]], name: str) -> list[str]:
+    try:
+        first = next(reader)
+    except StopIteration:
+        return []
+    except csv.Error as exc:
+        raise _cell_problem(name, 1, exc) from None
+    return [clean_text(h).lstrip("\ufeff").strip() for h in first]
+
+
+def _cell_problem(name: str, line: int, exc: csv.Error) -> ExportUnreadable:
+    if "field larger than field limit" in str(exc):
+        return ExportUnreadable(
+            f"{name} line {line:,} has a cell longer than {MAX_LINE:,} characters (a quoted "
+            "cell that never ends?): the file is damaged. Check it, export it again from the "
+            "SIS, and import again."
+        )
+    return ExportUnreadable(f"{name} line {line:,} cannot be read as CSV ({exc}).")
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,11 @@ LANGUAGES = {
     "espanol": "es",
     "espagnol": "es",
 }
+MAX_ID = 255  # a sourcedId, and each id in a list of them
 LIMITS = {
-    "sourcedId": 255,
+    "sourcedId": MAX_ID,
+    "userSourcedId": MAX_ID,
+    "orgSourcedId": MAX_ID,
     "givenName": 80,
     "familyName": 80,
     "identifier": 20,
@@ -95,8 +98,13 @@ def cell(row: dict[str, str], name: str, *, required: bool = False) -> str | Non
 
 
 def id_list(row: dict[str, str], name: str) -> tuple[str, ...]:
-    """A list of sourcedIds in one cell, comma-separated (some exports add spaces)."""
-    return tuple(dict.fromkeys(p.strip() for p in (row.get(name) or "").split(",") if p.strip()))
+    """A list of sourcedIds in one cell, comma-separated (some exports add spaces); an
+    id too long for its column is a row problem, never cut."""
+    ids = tuple(dict.fromkeys(p.strip() for p in (row.get(name) or "").split(",") if p.strip()))
+    for one in ids:
+        if len(one) > MAX_ID:
+            raise RowProblem(f"{name} has an id of {len(one)} characters; at most {MAX_ID} fit")
+    return ids
 
 
 def status_of(row: dict[str, str]) -> str:

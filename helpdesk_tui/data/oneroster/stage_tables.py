@@ -60,7 +60,13 @@ STAGE_USER = _temp(
     Column("birth_date", Date),
 )
 STAGE_LINK = _temp("stage_link", _s("user_sid"), _s("agent_sid"), Column("line", Integer))
-STAGE_FLAG = _temp("stage_flag", _s("guardian_sid"), _s("student_sid"), _s("flag", 12))
+STAGE_FLAG = _temp(
+    "stage_flag",
+    _s("guardian_sid"),
+    _s("student_sid"),
+    _s("flag", 12),
+    Column("line", Integer),
+)
 STAGE_ROLE = _temp(
     "stage_role",
     _s("user_sid"),

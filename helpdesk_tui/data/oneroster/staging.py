@@ -248,6 +248,15 @@ class Stager:
         grade, grade_problem = parse.grade_of((row.get("grades") or "").strip())
         portal = (row.get("metadata.portalAccess") or "").strip()
         portal_default = {"": None, "all": True, "none": False}.get(portal.lower(), False)
+        # Every list read before anything is staged: a bad one makes the row a problem.
+        listed = portal.lower() not in ("", "all", "none")
+        portal_ids = parse.id_list(row, "metadata.portalAccess") if listed else ()
+        restricted_ids = parse.id_list(row, "metadata.restrictedStudents")
+        flags = [(s, "portal") for s in portal_ids] + [(s, "restricted") for s in restricted_ids]
+        if role in parse.GUARDIAN_ROLES or (role is None and not row.get("grades")):
+            keys = parse.household_key(row, agents, sid)
+        else:
+            keys = parse.id_list(row, "metadata.household")
         self._add(
             STAGE_USER,
             (
@@ -283,15 +292,8 @@ class Stager:
         )
         for agent in agents:
             self._add(STAGE_LINK, (sid, agent, line))
-        if portal.lower() not in ("", "all", "none"):
-            for student in parse.id_list(row, "metadata.portalAccess"):
-                self._add(STAGE_FLAG, (sid, student, "portal"))
-        for student in parse.id_list(row, "metadata.restrictedStudents"):
-            self._add(STAGE_FLAG, (sid, student, "restricted"))
-        if role in parse.GUARDIAN_ROLES or (role is None and not row.get("grades")):
-            keys = parse.household_key(row, agents, sid)
-        else:
-            keys = parse.id_list(row, "metadata.household")
+        for student, kind in flags:
+            self._add(STAGE_FLAG, (sid, student, kind, line))
         for key in keys:
             self._add(STAGE_MEMBER, (key[:255], sid))
 

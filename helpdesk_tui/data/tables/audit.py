@@ -15,6 +15,8 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (
         one_of("outcome", AuditOutcome, name="ck_audit_event_outcome"),
         Index("ix_audit_event_guardian", "guardian_id", "id"),
+        # Staff sign-in throttling counts recent failures for a name nobody has.
+        Index("ix_audit_event_staff_username", "staff_username", "action"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

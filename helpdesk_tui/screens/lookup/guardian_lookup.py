@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input, Static
 from helpdesk_tui.messages import OpenGuardian
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services.guardians import MAX_QUERY_LENGTH, SearchResult, search_guardians
-from helpdesk_tui.widgets.formatting import short_school
+from helpdesk_tui.widgets.formatting import plain, short_school
 from helpdesk_tui.widgets.search_box import SearchBox
 
 PLACEHOLDER = (
@@ -111,22 +111,20 @@ class GuardianLookupScreen(DeskScreen[None]):
         status = self.query_one("#search-status", Static)
         status.set_class(bool(error), "error")
         status.set_class(not error, "hint")
-        status.update(error or self._summary(result))
+        status.update(plain(error or self._summary(result)))
         self.refresh_bindings()
         self.results_shown += 1
 
     def _fill_table(self, result: SearchResult) -> None:
         table = self.query_one("#results", DataTable)
         table.clear()
-        for hit in result.hits:
-            style = ACCOUNT_STYLES.get(hit.account, "")
-            account = f"[{style}]{hit.account}[/]" if style else hit.account
+        for hit in result.hits:  # names come from the SIS: never read as markup
             table.add_row(
-                hit.name,
-                hit.students_label(short_school),
-                hit.city,
-                account,
-                hit.matched,
+                plain(hit.name),
+                plain(hit.students_label(short_school)),
+                plain(hit.city),
+                plain(hit.account, style=ACCOUNT_STYLES.get(hit.account, "")),
+                plain(hit.matched),
                 key=str(hit.guardian_id),
             )
 

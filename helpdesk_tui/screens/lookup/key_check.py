@@ -4,6 +4,7 @@ it is, what became of it and which login redeemed it."""
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from helpdesk_tui.messages import OpenGuardian
@@ -11,7 +12,7 @@ from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.recovery import KeyCheck, check_key
 from helpdesk_tui.vocabulary import KeyStatus
-from helpdesk_tui.widgets.formatting import day, when
+from helpdesk_tui.widgets.formatting import day, markup, plain_content, when
 
 
 class KeyCheckScreen(DeskScreen[None]):
@@ -64,38 +65,59 @@ class KeyCheckScreen(DeskScreen[None]):
 
     def _failed(self, exc: DomainError) -> None:
         self.result = None
-        self.query_one("#keycheck-result", Static).update(f"[red]{exc}[/]")
+        self.query_one("#keycheck-result", Static).update(markup("[red]$error[/]", error=exc))
         self.refresh_bindings()
         self.checks += 1
 
     def _show(self, k: KeyCheck) -> None:
         self.result = k
+        # Names, usernames and reasons were typed elsewhere: put in as plain text.
         lines = [
-            f"[b]Key …{k.last4}[/]: [b]{k.status}[/]",
-            f"Issued to: [b]{k.guardian_name}[/] (guardian #{k.guardian_id}) on {when(k.issued_at)} by {k.issued_by}",
-            f"Expires: {day(k.expires_at)}",
+            markup("[b]Key …$last4[/]: [b]$status[/]", last4=k.last4, status=k.status),
+            markup(
+                "Issued to: [b]$name[/] (guardian #$id) on $at by $by",
+                name=k.guardian_name,
+                id=k.guardian_id,
+                at=when(k.issued_at),
+                by=k.issued_by,
+            ),
+            plain_content(f"Expires: {day(k.expires_at)}"),
         ]
         if k.status == KeyStatus.REDEEMED:
-            owner = k.account_guardian_name or "unknown"
             lines.append(
-                f"Redeemed {when(k.redeemed_at)} by login [b]{k.account_username}[/] "
-                f"({k.account_status}), the account of {owner}."
+                markup(
+                    "Redeemed $at by login [b]$login[/] ($state), the account of $owner.",
+                    at=when(k.redeemed_at),
+                    login=k.account_username,
+                    state=k.account_status,
+                    owner=k.account_guardian_name or "unknown",
+                )
             )
             lines.append(
-                "If someone else in the family used this key, verify the caller, then disable "
-                "that login with a reason (ctrl+r opens it) and reissue (ctrl+o)."
+                Content(
+                    "If someone else in the family used this key, verify the caller, then "
+                    "disable that login with a reason (ctrl+r opens it) and reissue (ctrl+o)."
+                )
             )
         elif k.status == KeyStatus.REVOKED:
             lines.append(
-                f"Revoked {when(k.revoked_at)}: {k.revoke_reason or 'no reason recorded'}. A newer key replaced it."
+                plain_content(
+                    f"Revoked {when(k.revoked_at)}: {k.revoke_reason or 'no reason recorded'}. "
+                    "A newer key replaced it."
+                )
             )
         elif k.status == KeyStatus.EXPIRED:
-            lines.append("Expired: verify the caller and reissue (ctrl+o opens the guardian).")
+            lines.append(
+                Content("Expired: verify the caller and reissue (ctrl+o opens the guardian).")
+            )
         else:
             lines.append(
-                "Still unused and valid: the parent can redeem it now at the portal's New User page."
+                Content(
+                    "Still unused and valid: the parent can redeem it now at the portal's New "
+                    "User page."
+                )
             )
-        self.query_one("#keycheck-result", Static).update("\n".join(lines))
+        self.query_one("#keycheck-result", Static).update(Content("\n").join(lines))
         self.refresh_bindings()
         self.checks += 1
 

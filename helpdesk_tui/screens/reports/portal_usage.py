@@ -24,7 +24,7 @@ from helpdesk_tui.services.reports import (
     usage_entries,
 )
 from helpdesk_tui.vocabulary import UsageCondition
-from helpdesk_tui.widgets.formatting import short_school
+from helpdesk_tui.widgets.formatting import plain, plain_content, short_school
 
 SCHOOL_COLUMNS = (
     "School",
@@ -96,7 +96,7 @@ class PortalUsageScreen(DeskScreen[None]):
         )
 
     def _refused(self, message: str) -> None:
-        self.notify(message, title="Portal usage", severity="error", timeout=8)
+        self.notify(message, title="Portal usage", severity="error", timeout=8, markup=False)
         if not self.schools:
             self.leave()
 
@@ -112,7 +112,7 @@ class PortalUsageScreen(DeskScreen[None]):
         for row in rows:
             district = row.school_id is None
             table.add_row(
-                Text(
+                plain(
                     row.school if district else short_school(row.school),
                     style="bold" if district else "",
                 ),
@@ -141,7 +141,9 @@ class PortalUsageScreen(DeskScreen[None]):
         chosen = self.schools[table.cursor_row]
         which = self.only.label.lower() if self.only else "all four lists"
         self.query_one("#usage-list-title", Static).update(
-            f"Guardians behind the numbers: {chosen.school} · {which} (1-4 one list, 0 all)"
+            plain_content(
+                f"Guardians behind the numbers: {chosen.school} · {which} (1-4 one list, 0 all)"
+            )
         )
         self._list(chosen.school_id, self.days, self.only)
 
@@ -172,8 +174,8 @@ class PortalUsageScreen(DeskScreen[None]):
         self.entries = entries
         table = self.query_one("#usage-guardians", DataTable)
         table.clear()
-        for e in entries:
-            table.add_row(e.condition.label, e.guardian, e.detail)
+        for e in entries:  # names come from the SIS: never read as markup
+            table.add_row(e.condition.label, plain(e.guardian), plain(e.detail))
         if not entries:
             table.add_row("nobody", "", "")
         elif len(entries) == GUARDIAN_ROWS:
@@ -213,12 +215,15 @@ class PortalUsageScreen(DeskScreen[None]):
 
     def _exported(self, paths: tuple[Path, Path]) -> None:
         summary, details = paths
-        self.query_one("#usage-status", Static).update(f"Saved {summary} and {details.name}.")
+        self.query_one("#usage-status", Static).update(
+            plain_content(f"Saved {summary} and {details.name}.")
+        )
         self.notify(
             f"{summary.name} and {details.name} are in {summary.parent} (readable only by "
             "you: they hold guardians' names).",
             title="Exported",
             timeout=10,
+            markup=False,  # a folder's name is not markup
         )
 
 

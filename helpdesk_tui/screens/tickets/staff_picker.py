@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 
 from helpdesk_tui.screens.base import DeskModal
 from helpdesk_tui.services.staff import StaffChoice, active_staff
+from helpdesk_tui.widgets.formatting import plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
 
@@ -38,7 +39,7 @@ class StaffPicker(DeskModal[StaffChoice]):
         self.choices = choices
         options = self.query_one("#staff-options", OptionList)
         options.add_options(
-            Option(f"{c.full_name} ({c.role.label})", id=str(c.id)) for c in choices
+            Option(plain_content(f"{c.full_name} ({c.role.label})"), id=str(c.id)) for c in choices
         )
         options.focus()
 

@@ -18,7 +18,7 @@ from helpdesk_tui.services import tickets
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.presence import target_for
 from helpdesk_tui.vocabulary import RECOVERY_ACTIONS, AuditAction, MessageKind, TicketStatus
-from helpdesk_tui.widgets.formatting import time_left, when
+from helpdesk_tui.widgets.formatting import markup, plain, plain_content, time_left, when
 from helpdesk_tui.widgets.presence_line import PresenceLine
 
 # What was done for the guardian that the closing note names.
@@ -87,9 +87,16 @@ class TicketDetailScreen(DeskScreen[None]):
     def _show(self, d: tickets.TicketDetail) -> None:
         self.detail = d
         merged = f"  ·  merged into {d.merged_into}" if d.merged_into else ""
+        # The subject, names and messages come from outside (an email, the SIS): they go
+        # in as plain text, never as markup.
         self.query_one("#ticket-title", Static).update(
-            f"{d.label}  ·  {d.subject}  ·  [b]{d.status.label}[/]  ·  {d.priority.label}  ·  "
-            f"{d.category.label}  ·  {d.channel.label}{merged}"
+            markup(
+                "$label  ·  $subject  ·  [b]$status[/]  ·  $rest",
+                label=d.label,
+                subject=d.subject,
+                status=d.status.label,
+                rest=f"{d.priority.label}  ·  {d.category.label}  ·  {d.channel.label}{merged}",
+            )
         )
         if d.status == TicketStatus.PENDING:
             clock = "[dim]Clocks paused: waiting on the guardian.[/]"
@@ -101,15 +108,22 @@ class TicketDetailScreen(DeskScreen[None]):
             clock = f"{d.clock.capitalize()} due {when(d.due_at)}: [{colour}]{time_left(left)}[/] (business time)"
         self.query_one("#ticket-clock", Static).update(clock)
         self.query_one("#ticket-who", Static).update(
-            f"From {d.who}{' (g opens the guardian)' if d.guardian_id else ''}  ·  "
-            f"{d.school or 'no school'}  ·  assigned to {d.assignee or 'nobody'}  ·  opened {when(d.created_at)}"
+            plain_content(
+                f"From {d.who}{' (g opens the guardian)' if d.guardian_id else ''}  ·  "
+                f"{d.school or 'no school'}  ·  assigned to {d.assignee or 'nobody'}  ·  "
+                f"opened {when(d.created_at)}"
+            )
         )
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.remove_children()
         blocks = []
         for m in d.messages:
-            block = Static(m.body, classes=f"message message-{m.kind}")
-            block.border_title = f"{m.kind.label.capitalize()} · {m.author} · {when(m.at)}"
+            block = Static(
+                plain_content(m.body, multiline=True), classes=f"message message-{m.kind}"
+            )
+            block.border_title = plain_content(
+                f"{m.kind.label.capitalize()} · {m.author} · {when(m.at)}"
+            )
             block.styles.border = ("round", MESSAGE_COLOURS[m.kind])
             blocks.append(block)
         if not blocks:
@@ -118,8 +132,12 @@ class TicketDetailScreen(DeskScreen[None]):
         table = self.query_one("#timeline", DataTable)
         table.clear()
         for e in d.events:
-            what = f"[red]{e.what} (refused)[/]" if e.refused else e.what
-            table.add_row(when(e.at), e.staff, what, e.detail)
+            what = (
+                plain(f"{e.what} ({e.outcome})", style="red")
+                if e.came_to_nothing
+                else plain(e.what)
+            )
+            table.add_row(when(e.at), plain(e.staff), what, plain(e.detail))
         self.refresh_bindings()
         self.loads += 1
 
@@ -172,7 +190,7 @@ class TicketDetailScreen(DeskScreen[None]):
             if isinstance(exc, tickets.StaleReply):
                 self._reopen_draft(draft.body)  # show the new reply, keep the draft
             else:
-                self.notify(str(exc), title="Not sent", severity="error", timeout=10)
+                self.notify(str(exc), title="Not sent", severity="error", timeout=10, markup=False)
                 self.action_reply(draft.body)
 
         self.call(
@@ -262,7 +280,7 @@ class TicketDetailScreen(DeskScreen[None]):
         d = self.detail
         if d is None:
             return ""
-        done = [e.what for e in d.events if e.kind in CLOSING_ACTIONS and not e.refused]
+        done = [e.what for e in d.events if e.kind in CLOSING_ACTIONS and not e.came_to_nothing]
         what = ", ".join(dict.fromkeys(done)) or "question answered"
         return f"Resolved ({d.channel.label}, {d.category.label}): {what}."
 

@@ -21,7 +21,7 @@ from helpdesk_tui.services.kernel.district import list_schools
 from helpdesk_tui.services.staff import StaffChoice
 from helpdesk_tui.services.tickets import PAGE, QueueFilter, QueuePage, QueueRow, queue_page
 from helpdesk_tui.vocabulary import Category, QueueView, TicketStatus
-from helpdesk_tui.widgets.formatting import short_school, time_left
+from helpdesk_tui.widgets.formatting import plain, plain_content, short_school, time_left
 
 # (label, width): the queue fits 120 columns; priority colours the ticket number.
 COLUMNS = (
@@ -144,7 +144,9 @@ class TicketQueueScreen(DeskScreen[None]):
         banner = self.query_one("#busy-banner", Static)
         banner.display = page.busy_period is not None
         if page.busy_period:
-            banner.update(f"Busy period: {page.busy_period}. Service targets are extended.")
+            banner.update(
+                plain_content(f"Busy period: {page.busy_period}. Service targets are extended.")
+            )
         table = self.query_one("#queue", DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -152,15 +154,18 @@ class TicketQueueScreen(DeskScreen[None]):
         for row in page.rows:
             label = tickets.ticket_label(row.number)
             style = PRIORITY_STYLES.get(row.priority)
-            table.add_row(
-                f"[{style}]{label}[/]" if style else label,
+            table.add_row(  # subjects and names come from outside: never markup
+                plain(label, style=style or ""),
                 _left(row),
-                _fit(row.subject, widths["Subject"]),
-                _fit(row.who, widths["From"]),
-                _fit(short_school(row.school), widths["School"]),
+                plain(_fit(row.subject, widths["Subject"])),
+                plain(_fit(row.who, widths["From"])),
+                plain(_fit(short_school(row.school), widths["School"])),
                 _fit(row.category.label, widths["Category"]),
                 row.status.label,
-                _fit(row.assignee, widths["Assignee"]) or "[dim]—[/]",
+                plain(
+                    _fit(row.assignee, widths["Assignee"]) or "—",
+                    style="" if row.assignee else "dim",
+                ),
                 key=str(row.id),
             )
         if page.rows:

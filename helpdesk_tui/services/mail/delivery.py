@@ -1,7 +1,11 @@
 """Delivering the outbox: SMTP with STARTTLS, or .eml files in demo mode.
 
 Each message is claimed in its own short transaction (status "sending" with a lease),
-sent, then marked sent with its secret erased. A crash after the action commits
+sent, then marked sent with its secret erased. A message that fails for good (the
+server refuses the address, or every try failed) has its secret erased too, in the
+same transaction, its body replaced by a note for staff that says what to send again:
+a key nobody received must not wait in the database in clear (each run also erases
+any an older version left in a failed message). A crash after the action commits
 leaves the message pending, and it is sent once by the next run. A crash in the
 instant between the server accepting a message and our marking it sent makes it go
 again after the lease, with the same Message-ID, so mail software can drop the copy.
@@ -9,18 +13,19 @@ again after the lease, with the same Message-ID, so mail software can drop the c
 
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func
+from sqlalchemy import func, not_
 from sqlmodel import Session, col, or_, select
 
 from helpdesk_tui.config import ConfigError, Settings, SmtpSettings, require_secret
 from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.private_files import open_private, private_folder
 from helpdesk_tui.data.tables import OutboxMessage
 from helpdesk_tui.data.tables.outbox import SECRET_MARK
 from helpdesk_tui.vocabulary import OutboxStatus
@@ -30,6 +35,21 @@ _UNREACHABLE = (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 REDACTED = "[removed after sending]"
+ERASED_NOTE = "[Not delivered: "
+# What a message of each kind carried, and what staff do once it failed for good.
+_SECRETS = {
+    "activation_key": ("activation key", "reissue the key from the guardian's screen"),
+    "verification_code": ("one-time code", "send a new code from the caller's verification"),
+    "link:": ("link", "send it again from the guardian's screen"),
+    "username": ("username", "send it again from the guardian's screen"),
+}
+
+
+def _secret_words(kind: str) -> tuple[str, str]:
+    for prefix, words in _SECRETS.items():
+        if kind.startswith(prefix):
+            return words
+    return ("secret", "send it again from the guardian's screen")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -87,11 +107,12 @@ class EmlFolderTransport:
         self.folder = folder
 
     def send(self, message: EmailMessage) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)  # the messages hold keys and codes in clear
         name = "".join(c for c in str(message["Message-ID"]) if c.isalnum())[:60]
         target = self.folder / f"{name}.eml"
         partial = target.with_suffix(".part")
-        partial.write_bytes(bytes(message))
+        with open_private(partial, "wb") as out:
+            out.write(bytes(message))
         partial.replace(target)
 
     def close(self) -> None:
@@ -102,6 +123,7 @@ class EmlFolderTransport:
 class _Claimed:
     id: int
     message_id: str
+    kind: str
     to: str
     subject: str
     body: str
@@ -117,8 +139,27 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     error: str | None = None
+    # Failed for good with a key, code or link in them, now erased: {kind's words: n}.
+    erased_by_kind: dict[str, int] = field(default_factory=dict)
     # The error is the server being unreachable (not our set-up, say a missing password).
     unreachable: bool = False
+
+    @property
+    def erased(self) -> int:
+        return sum(self.erased_by_kind.values())
+
+    def count_erased(self, kind: str) -> None:
+        what = _secret_words(kind)[0]
+        self.erased_by_kind[what] = self.erased_by_kind.get(what, 0) + 1
+
+    def reissue_note(self) -> str:
+        """What staff must send again, in words; "" when nothing was erased."""
+        todo = {what: task for what, task in _SECRETS.values()}
+        return " ".join(
+            f"{n} {what}{'s' if n > 1 else ''} could not be delivered and "
+            f"{'was' if n == 1 else 'were'} erased: {todo.get(what, 'send it again')}."
+            for what, n in self.erased_by_kind.items()
+        )
 
 
 def _claim(database: Database, sender_now: datetime) -> _Claimed | None:
@@ -147,6 +188,7 @@ def _claim(database: Database, sender_now: datetime) -> _Claimed | None:
         return _Claimed(
             id=row.id or 0,
             message_id=row.message_id,
+            kind=row.kind,
             to=row.to_address,
             subject=row.subject,
             body=row.body,
@@ -173,7 +215,9 @@ def _email(claimed: _Claimed, sender: str) -> EmailMessage:
 
 def _finish(
     database: Database, claimed: _Claimed, *, error: str | None, permanent: bool, now: datetime
-) -> str:
+) -> tuple[str, bool]:
+    """Mark the message sent, to retry, or failed for good; returns its status and
+    whether a secret was erased with the failure."""
     with database.write() as session:
         row = session.get(OutboxMessage, claimed.id)
         assert row is not None
@@ -182,10 +226,41 @@ def _finish(
             row.status, row.sent_at, row.secret, row.last_error = OutboxStatus.SENT, now, None, None
         elif permanent or row.attempts >= MAX_ATTEMPTS:
             row.status, row.last_error = OutboxStatus.FAILED, error[:500]
+            if row.secret is not None or SECRET_MARK in row.body:
+                _erase(row, error)
+                return row.status, True
         else:
             row.status, row.last_error = OutboxStatus.PENDING, error[:500]
             row.next_attempt_at = now + backoff(row.attempts)
-        return row.status
+        return row.status, False
+
+
+def _erase(row: OutboxMessage, error: str) -> None:
+    """The secret out of a message that will never go: the body becomes a note for
+    staff (the letter around the secret is worth nothing without it)."""
+    what, todo = _secret_words(row.kind)
+    reason = " ".join(error.split())[:200]
+    row.secret = None
+    row.body = (
+        f"{ERASED_NOTE}{reason}. The {what} this message carried was erased, so it never "
+        f"reached the guardian: {todo} once the address or the mail server is fixed.]"
+    )
+    row.last_error = f"{reason}. The {what} in it was erased: {todo}."[:500]
+
+
+def _erase_failed_secrets(database: Database, report: "DeliveryReport") -> None:
+    """Secrets still held by messages that failed for good (left by a version that kept
+    them): erased, and counted for staff like a failure of this run."""
+    with database.write() as session:
+        rows = session.exec(
+            select(OutboxMessage).where(
+                col(OutboxMessage.status) == OutboxStatus.FAILED,
+                col(OutboxMessage.secret).is_not(None),
+            )
+        ).all()
+        for row in rows:
+            _erase(row, row.last_error or "failed")
+            report.count_erased(row.kind)
 
 
 def _release(database: Database, claimed: _Claimed, *, error: str) -> None:
@@ -207,7 +282,8 @@ def deliver_due(
     """Send what is due, oldest first. A connection failure stops the run (the rest
     would fail the same way) and leaves the messages to be retried with backoff."""
     report = DeliveryReport()
-    erased = False
+    _erase_failed_secrets(database, report)
+    erased = report.erased > 0
     try:
         for _ in range(limit):
             at = now or datetime.now(UTC)
@@ -218,8 +294,11 @@ def deliver_due(
                 transport.send(_email(claimed, sender))
             except smtplib.SMTPRecipientsRefused as exc:
                 refused = f"recipient refused: {exc.recipients}"
-                _finish(database, claimed, error=refused, permanent=True, now=at)
+                _, lost = _finish(database, claimed, error=refused, permanent=True, now=at)
                 report.failed += 1
+                if lost:
+                    report.count_erased(claimed.kind)
+                    erased = True
                 continue
             except ConfigError as exc:
                 # Our set-up, not the message, is at fault: give the try back.
@@ -227,9 +306,12 @@ def deliver_due(
                 report.error = str(exc)
                 break
             except (smtplib.SMTPException, OSError) as exc:
-                status = _finish(
+                status, lost = _finish(
                     database, claimed, error=str(exc) or type(exc).__name__, permanent=False, now=at
                 )
+                if lost:
+                    report.count_erased(claimed.kind)
+                    erased = True
                 report.failed += status == OutboxStatus.FAILED
                 report.retrying += status == OutboxStatus.PENDING
                 report.error = f"{type(exc).__name__}: {exc}"
@@ -268,9 +350,14 @@ def outbox_counts(session: Session) -> OutboxCounts:
 
 
 def retry_failed(session: Session) -> int:
-    """Put failed messages back in the queue (after fixing the address or server)."""
+    """Put failed messages back in the queue (after fixing the address or server).
+    One whose key, code or link was erased stays failed: without it, it would only
+    confuse the guardian; staff send a new one instead."""
     rows = session.exec(
-        select(OutboxMessage).where(col(OutboxMessage.status) == OutboxStatus.FAILED)
+        select(OutboxMessage).where(
+            col(OutboxMessage.status) == OutboxStatus.FAILED,
+            not_(col(OutboxMessage.body).startswith(ERASED_NOTE, autoescape=True)),
+        )
     ).all()
     now = datetime.now(UTC)
     for row in rows:

@@ -8,17 +8,18 @@ students at two schools counts at each; the district line counts each guardian o
 """
 
 import csv
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from sqlalchemy import TextClause, bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from helpdesk_tui.data.normalize import clean_text
+from helpdesk_tui.data.private_files import open_private, private_folder
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import get_district
@@ -209,14 +210,16 @@ def export_usage_csv(
     now: datetime | None = None,
 ) -> tuple[Path, Path]:
     """The per-school summary and the guardian lists as two CSV files (readable only by
-    this user: they hold names), written as the rows stream from the database."""
+    this user, in a folder only this user can enter: they hold names), written as the
+    rows stream from the database. Each file starts with a UTF-8 byte-order mark, so
+    Excel shows accents; a cell a spreadsheet would run as a formula starts with '."""
     now = resolve_now(now)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     stamp = now.astimezone(get_district(session).zone).strftime("%Y%m%d-%H%M%S")
     summary = folder / f"portal-usage-{stamp}-schools.csv"
     details = folder / f"portal-usage-{stamp}-guardians.csv"
     with _private(summary) as handle:
-        out = csv.writer(handle)
+        out = _SafeWriter(handle)
         out.writerow(
             [
                 "school",
@@ -239,7 +242,7 @@ def export_usage_csv(
                 ]
             )
     with _private(details) as handle:
-        out = csv.writer(handle)
+        out = _SafeWriter(handle)
         out.writerow(["school", "guardian id", "guardian", "list", "since", "detail"])
         for entry in usage_entries(session, actor=actor, days=days, now=now):
             out.writerow(
@@ -256,5 +259,30 @@ def export_usage_csv(
 
 
 def _private(path: Path) -> TextIO:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+    return cast(TextIO, open_private(path, "w", encoding="utf-8-sig", newline=""))
+
+
+# What makes Excel, LibreOffice or Google Sheets run a cell as a formula (OWASP's list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A text cell as a spreadsheet should show it: control characters out (a line
+    break or tab is a space), and a leading ' when it would otherwise start a formula
+    ("=HYPERLINK(...)", "+1", "@SUM", also after spaces). Numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    text = clean_text(value)
+    if text[:1] in _FORMULA_START or text.lstrip()[:1] in _FORMULA_START:
+        return "'" + text
+    return text
+
+
+class _SafeWriter:
+    """csv.writer whose every text cell goes through ``spreadsheet_cell``."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._out = csv.writer(handle)
+
+    def writerow(self, row: list[object]) -> None:
+        self._out.writerow([spreadsheet_cell(cell) for cell in row])

@@ -7,6 +7,10 @@ guardian whose email it came from. Each message is imported in its own transacti
 then moved to the "Helpdesk-Processed" folder; its Message-ID is kept, so a message
 read again after a crash adds nothing. A message that cannot be imported is moved to
 "Helpdesk-Errors", where staff can see it: nothing is lost or silently skipped.
+
+A parent replying to a key or code email quotes the secret back: the ticket keeps
+the message without it (email_parse.py), and the copy moved to either folder is a
+redacted rewrite of the original (email_redact.py), never the original in clear.
 """
 
 import contextlib
@@ -25,6 +29,7 @@ from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import Guardian, OutboxMessage, Ticket, TicketMessage
 from helpdesk_tui.services.tickets import lifecycle as tickets
 from helpdesk_tui.services.tickets.email_parse import IncomingMail, parse_mail
+from helpdesk_tui.services.tickets.email_redact import redacted_raw
 from helpdesk_tui.services.tickets.records import ticket_label
 from helpdesk_tui.vocabulary import Category, Channel, MessageKind, TicketStatus
 
@@ -96,7 +101,7 @@ def fetch_mail(
                 outcome = _import(database, bytes(raw), now=now or datetime.now(UTC))
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
                 report.errors.append(f"message {uid}: {type(exc).__name__}: {exc}"[:300])
-                _move(imap, uid, ERRORS)
+                _move(imap, uid, ERRORS, bytes(raw))
                 continue
             kind, label = outcome
             if kind == "created":
@@ -105,7 +110,7 @@ def fetch_mail(
                 report.threaded.append(label)
             else:
                 report.duplicates += 1
-            _move(imap, uid, PROCESSED)
+            _move(imap, uid, PROCESSED, bytes(raw))
         imap.expunge()
     except (imaplib.IMAP4.error, OSError) as exc:
         raise MailboxUnavailable(f"the mailbox connection failed ({exc})") from exc
@@ -115,9 +120,20 @@ def fetch_mail(
     return report
 
 
-def _move(imap: imaplib.IMAP4, uid: str, folder: str) -> None:
-    _ok(imap.uid("COPY", uid, folder), f"moving a message to {folder}")
+def _move(imap: imaplib.IMAP4, uid: str, folder: str, raw: bytes) -> None:
+    """Into ``folder``: the message as it came, or, when it holds a key, code or link,
+    a redacted copy in its place (the original is deleted with the rest)."""
+    redacted = redacted_raw(raw, message_id=_fallback_id(raw))
+    if redacted is None:
+        _ok(imap.uid("COPY", uid, folder), f"moving a message to {folder}")
+    else:
+        _ok(imap.append(folder, r"(\Seen)", None, redacted), f"keeping a message in {folder}")
     _ok(imap.uid("STORE", uid, "+FLAGS", r"(\Deleted)"), "marking a message moved")
+
+
+def _fallback_id(raw: bytes) -> str:
+    """A Message-ID for a message without one, from its content, so a re-read matches."""
+    return f"<no-message-id-{hashlib.sha256(raw).hexdigest()[:32]}@helpdesk.invalid>"
 
 
 def _existing_ticket(session: Session, mail: IncomingMail) -> Ticket | None:
@@ -161,9 +177,7 @@ def _guardian_for(session: Session, address: str) -> int | None:
 
 
 def _import(database: Database, raw: bytes, *, now: datetime) -> tuple[str, str]:
-    # A message without a Message-ID gets one from its content, so a re-read matches.
-    digest = hashlib.sha256(raw).hexdigest()[:32]
-    mail = parse_mail(raw, fallback_id=f"<no-message-id-{digest}@helpdesk.invalid>")
+    mail = parse_mail(raw, fallback_id=_fallback_id(raw))
     with database.write() as session:
         seen = session.exec(
             select(TicketMessage.id).where(col(TicketMessage.email_message_id) == mail.message_id)

@@ -1,6 +1,8 @@
 """Turning a raw email into what a ticket needs, whatever arrives: wrong or missing
 charsets, HTML-only bodies, huge messages, broken MIME. Nothing here raises on bad
-input; what cannot be read becomes a clear placeholder."""
+input; what cannot be read becomes a clear placeholder. What a ticket keeps is
+redacted (no key, code or link a parent quotes back), without the quoted history of
+earlier messages, and clean of control characters (email_redact.py)."""
 
 import re
 from dataclasses import dataclass
@@ -9,6 +11,13 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
+
+from helpdesk_tui.data.normalize import clean_text
+from helpdesk_tui.services.tickets.email_redact import (
+    QUOTES_REMOVED,
+    redact_secrets,
+    strip_quoted,
+)
 
 MAX_BODY = 20_000
 TICKET_IN_SUBJECT = re.compile(r"\bHD-(\d{1,9})\b", re.IGNORECASE)
@@ -26,23 +35,25 @@ class IncomingMail:
 
 
 class _Text(HTMLParser):
-    """Readable text from HTML: block elements become line breaks, scripts vanish."""
+    """Readable text from HTML: block elements become line breaks, scripts vanish, and
+    without ``quotes`` so does what a mail program quotes (<blockquote>)."""
 
     BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "table", "blockquote"}
 
-    def __init__(self) -> None:
+    def __init__(self, *, quotes: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._hidden = ("script", "style") if quotes else ("script", "style", "blockquote")
 
     def handle_starttag(self, tag: str, attrs: object) -> None:  # noqa: ARG002 (its signature)
-        if tag in ("script", "style"):
+        if tag in self._hidden:
             self._skip += 1
         elif tag in self.BLOCKS:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
+        if tag in self._hidden and self._skip:
             self._skip -= 1
         elif tag in self.BLOCKS:
             self.parts.append("\n")
@@ -52,8 +63,8 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def html_to_text(html: str) -> str:
-    parser = _Text()
+def html_to_text(html: str, *, quotes: bool = True) -> str:
+    parser = _Text(quotes=quotes)
     try:
         parser.feed(html)
         parser.close()
@@ -75,7 +86,7 @@ def _decode(part: Message) -> str:
         return payload.decode("utf-8", errors="replace")
 
 
-def _body(message: Message) -> str:
+def _body(message: Message, *, quotes: bool = True) -> str:
     plain, html = [], []
     for part in message.walk() if message.is_multipart() else [message]:
         if part.is_multipart() or part.get_content_disposition() == "attachment":
@@ -85,13 +96,27 @@ def _body(message: Message) -> str:
             plain.append(_decode(part))
         elif kind == "text/html":
             html.append(_decode(part))
-    text = "\n\n".join(plain).strip() or html_to_text("\n".join(html))
+    text = "\n\n".join(plain).strip() or html_to_text("\n".join(html), quotes=quotes)
     return text or "(This email had no readable text. The original is in the support mailbox.)"
+
+
+def _shown_body(message: Message) -> str:
+    """What the ticket shows: the parent's own words, redacted and clean; the quoted
+    history only when there is nothing else (a forward, an empty reply)."""
+    whole = redact_secrets(clean_text(_body(message), multiline=True))
+    own = redact_secrets(clean_text(_body(message, quotes=False), multiline=True))
+    own, removed = strip_quoted(own)
+    if not own:
+        return whole.strip()
+    if removed or own != whole.strip():
+        own += f"\n\n{QUOTES_REMOVED}"
+    return own
 
 
 def _header(message: Message, name: str) -> str:
     try:
-        return str(message.get(name, "") or "")
+        # Clean: a NUL or an escape in a header is stored nowhere and shown nowhere.
+        return clean_text(str(message.get(name, "") or ""))
     except Exception:  # noqa: BLE001 - a malformed header is treated as absent
         return ""
 
@@ -99,8 +124,8 @@ def _header(message: Message, name: str) -> str:
 def parse_mail(raw: bytes, *, fallback_id: str) -> IncomingMail:
     message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
     name, address = parseaddr(_header(message, "From"))
-    subject = " ".join(_header(message, "Subject").split())[:200] or "(no subject)"
-    body = _body(message).replace("\x00", "")
+    subject = " ".join(redact_secrets(_header(message, "Subject")).split())
+    body = _shown_body(message)
     if len(body) > MAX_BODY:
         body = (
             body[:MAX_BODY]
@@ -114,9 +139,9 @@ def parse_mail(raw: bytes, *, fallback_id: str) -> IncomingMail:
     match = TICKET_IN_SUBJECT.search(subject)
     return IncomingMail(
         message_id=(_header(message, "Message-ID").strip() or fallback_id)[:300],
-        sender_name=name.strip()[:120],
+        sender_name=clean_text(name).strip()[:120],
         sender_email=address.strip().lower()[:254],
-        subject=subject,
+        subject=subject[:200] or "(no subject)",
         body=body,
         in_reply_to=tuple(f"<{r.strip('<>')}>" for r in reversed(refs)),
         ticket_number=int(match.group(1)) if match else None,

@@ -67,6 +67,8 @@ def upgrade() -> None:
             "WHERE name = :name"
         ).bindparams(yes=True, name=_DEMO_NAME)
     )
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_event_staff_username", ["staff_username", "action"])
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.create_index("ix_login_attempt_ip_time", ["ip_address", "attempted_at"])
         batch_op.create_index("ix_login_attempt_username_time", ["username_tried", "attempted_at"])
@@ -76,6 +78,8 @@ def downgrade() -> None:
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.drop_index("ix_login_attempt_username_time")
         batch_op.drop_index("ix_login_attempt_ip_time")
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_event_staff_username")
     with op.batch_alter_table("district_settings", schema=None) as batch_op:
         for column in ("demo_built_at", "is_demo", "desk_idle_lock_minutes"):
             batch_op.drop_column(column)
