@@ -1,11 +1,20 @@
 """An empty database of each kind for a benchmark: a fresh SQLite file under .data/, or a
-PostgreSQL database dropped and created again on the test server."""
+PostgreSQL database dropped and created again on the test server; a demo district on
+one; and how long a write transaction stays open, as p50/p95."""
 
 import os
+import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from helpdesk_tui.data import migrate
+from helpdesk_tui.data.demo.seed import seed_demo_district
+from helpdesk_tui.data.engine import Database, build_engine
 
 DATA = Path(__file__).with_name(".data")
 PG_ADMIN = os.environ.get(
@@ -25,3 +34,25 @@ def empty_database_url(backend: str, name: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+
+
+def demo_database(backend: str, name: str, *, guardians: int, seed: int) -> Database:
+    """A fresh database ``name``, migrated, with a demo district of ``guardians``."""
+    database = Database(build_engine(empty_database_url(backend, name)))
+    migrate.upgrade(database.engine)
+    seed_demo_district(database, guardians=guardians, seed=seed)
+    return database
+
+
+def write_seconds(database: Database, call: Callable[[Session], object]) -> float:
+    """How long the write transaction running ``call`` stayed open (commit included)."""
+    start = time.perf_counter()
+    with database.write() as session:
+        call(session)
+    return time.perf_counter() - start
+
+
+def ms(samples: list[float]) -> str:
+    """p50 and p95 of ``samples`` (seconds), in milliseconds."""
+    q = statistics.quantiles(samples, n=20)
+    return f"p50 {statistics.median(samples) * 1000:6.1f} ms  p95 {q[18] * 1000:6.1f} ms"

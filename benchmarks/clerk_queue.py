@@ -10,23 +10,13 @@ Uses (and generates once) the same databases as benchmarks/ticket_queue.py.
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.ticket_queue import NOW, database  # noqa: E402
+from benchmarks.ticket_queue import NOW, database, timings  # noqa: E402
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
 from helpdesk_tui.services.tickets import QueueFilter, queue_page  # noqa: E402
-
-
-def timings(call, n: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(n):
-        start = time.perf_counter()
-        call()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def run(backend: str, tickets: int) -> None:

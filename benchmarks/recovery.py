@@ -9,18 +9,14 @@ screening answers, callback, finish), an emailed code (argon2-hashed), a key rei
 """
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_db import empty_database_url  # noqa: E402
+from bench_db import demo_database, write_seconds  # noqa: E402
 
-from helpdesk_tui.data import migrate  # noqa: E402
-from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
-from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
 from helpdesk_tui.services import recovery  # noqa: E402
 from helpdesk_tui.services import verification as v  # noqa: E402
 from helpdesk_tui.services.kernel import audit  # noqa: E402
@@ -28,29 +24,12 @@ from helpdesk_tui.services.staff import authenticate  # noqa: E402
 from tests.recovery import birth_date_of, pick_guardian  # noqa: E402
 
 
-def fresh(backend: str, guardians: int) -> Database:
-    url = empty_database_url(backend, "helpdesk_bench_recovery")
-    engine = build_engine(url)
-    migrate.upgrade(engine)
-    database = Database(engine)
-    seed_demo_district(database, guardians=guardians, seed=7)
-    return database
-
-
-def ms(samples: list[float]) -> str:
-    q = statistics.quantiles(samples, n=20)
-    return f"p50 {statistics.median(samples) * 1000:6.1f} ms  p95 {q[18] * 1000:6.1f} ms  (n={len(samples)})"
-
-
-def timed(database: Database, call) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    with database.write() as session:
-        call(session)
-    return time.perf_counter() - start
+def p50_p95(samples: list[float]) -> str:
+    return f"{p50_p95(samples)}  (n={len(samples)})"
 
 
 def run(backend: str, args: argparse.Namespace) -> None:
-    database = fresh(backend, args.guardians)
+    database = demo_database(backend, "helpdesk_bench_recovery", guardians=args.guardians, seed=7)
     agent = authenticate(database, username="demo-agent", password="demo-password")
     verifications, codes, reissues = [], [], []
     guardians = []
@@ -67,12 +46,14 @@ def run(backend: str, args: argparse.Namespace) -> None:
         with database.write() as s:
             v.finish_verification(s, actor=agent, verification_id=view.id)
         verifications.append(time.perf_counter() - started)
-        codes.append(timed(database, lambda s, gid=g.id, to=g.email: _code(s, agent, gid, to)))
+        codes.append(
+            write_seconds(database, lambda s, gid=g.id, to=g.email: _code(s, agent, gid, to))
+        )
         guardians.append(g.id)
     for i in range(args.reissues):
         gid = guardians[i % len(guardians)]
         reissues.append(
-            timed(
+            write_seconds(
                 database,
                 lambda s, gid=gid: recovery.reissue_activation_key(
                     s, actor=agent, guardian_id=gid, delivery="letter", reason="benchmark"
@@ -88,9 +69,9 @@ def run(backend: str, args: argparse.Namespace) -> None:
         verify_s = time.perf_counter() - start
     assert report.ok
     print(f"[{backend}] district of {args.guardians} guardians")
-    print(f"  verification (start, 2 answers, callback, finish): {ms(verifications)}")
-    print(f"  emailed code (new verification, argon2 hash):     {ms(codes)}")
-    print(f"  key reissue (revoke, create, notices, audit):      {ms(reissues)}")
+    print(f"  verification (start, 2 answers, callback, finish): {p50_p95(verifications)}")
+    print(f"  emailed code (new verification, argon2 hash):     {p50_p95(codes)}")
+    print(f"  key reissue (revoke, create, notices, audit):      {p50_p95(reissues)}")
     print(
         f"  audit verify: {report.rows_checked} rows in {verify_s:.2f} s "
         f"({verify_s / report.rows_checked * 10_000:.2f} s per 10,000 rows)"

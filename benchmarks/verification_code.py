@@ -10,41 +10,20 @@ and reading back (argon2 verify), the old way and the new way.
 """
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_db import empty_database_url  # noqa: E402
+from bench_db import demo_database, ms, write_seconds  # noqa: E402
 
-from helpdesk_tui.data import migrate  # noqa: E402
-from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
-from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
 from helpdesk_tui.services import verification as v  # noqa: E402
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
 from tests.recovery import outbox_for, pick_guardian  # noqa: E402
 
 
-def ms(samples: list[float]) -> str:
-    q = statistics.quantiles(samples, n=20)
-    return f"p50 {statistics.median(samples) * 1000:6.1f} ms  p95 {q[18] * 1000:6.1f} ms"
-
-
-def held(database: Database, call) -> float:  # type: ignore[no-untyped-def]
-    """How long the write transaction running ``call`` stayed open."""
-    start = time.perf_counter()
-    with database.write() as session:
-        call(session)
-    return time.perf_counter() - start
-
-
 def run(backend: str, runs: int) -> None:
-    url = empty_database_url(backend, "helpdesk_bench_codes")
-    database = Database(build_engine(url))
-    migrate.upgrade(database.engine)
-    seed_demo_district(database, guardians=max(200, runs * 3), seed=7)
+    database = demo_database(backend, "helpdesk_bench_codes", guardians=max(200, runs * 3), seed=7)
     agent = authenticate(database, username="demo-agent", password="demo-password")
     figures: dict[str, list[float]] = {k: [] for k in ("send", "send_old", "read", "read_old")}
     for i in range(runs):
@@ -54,7 +33,7 @@ def run(backend: str, runs: int) -> None:
             vid = v.start_verification(s, actor=agent, guardian_id=g.id or 0, method="phone").id
         if old:  # the hash made inside the write, as send_code did before
             figures["send_old"].append(
-                held(
+                write_seconds(
                     database,
                     lambda s, vid=vid: v.send_code(
                         s, actor=agent, verification_id=vid, to="email", code=v.new_code()
@@ -64,7 +43,7 @@ def run(backend: str, runs: int) -> None:
         else:
             code = v.new_code()
             figures["send"].append(
-                held(
+                write_seconds(
                     database,
                     lambda s, vid=vid, code=code: v.send_code(
                         s, actor=agent, verification_id=vid, to="email", code=code
@@ -79,12 +58,12 @@ def run(backend: str, runs: int) -> None:
                 reading = v.check_code(s, actor=agent, verification_id=vid, code=typed)
                 v.confirm_code(s, actor=agent, verification_id=vid, reading=reading)
 
-            figures["read_old"].append(held(database, both))
+            figures["read_old"].append(write_seconds(database, both))
         else:
             with database.read() as s:
                 reading = v.check_code(s, actor=agent, verification_id=vid, code=typed)
             figures["read"].append(
-                held(
+                write_seconds(
                     database,
                     lambda s, vid=vid, reading=reading: v.confirm_code(
                         s, actor=agent, verification_id=vid, reading=reading

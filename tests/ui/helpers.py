@@ -9,6 +9,7 @@ from textual.worker import WorkerCancelled
 from helpdesk_tui.app import HelpdeskApp
 from helpdesk_tui.config import Settings
 from helpdesk_tui.data.engine import Database
+from helpdesk_tui.screens.guardian import GuardianDetailScreen
 
 SIZE = (120, 40)
 
@@ -72,6 +73,14 @@ async def find(pilot: Pilot, text: str) -> None:  # type: ignore[type-arg]
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def open_guardian(pilot: Pilot, text: str) -> GuardianDetailScreen:  # type: ignore[type-arg]
+    """``find`` the one guardian ``text`` names, and their record, now in front."""
+    await find(pilot, text)
+    detail = pilot.app.screen
+    assert isinstance(detail, GuardianDetailScreen)
+    return detail
 
 
 def rows(pilot: Pilot, selector: str = "#results") -> list[list[str]]:  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from helpdesk_tui.screens.dialogs import ReasonPrompt
 from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
 from tests.recovery import audit_rows, pick_guardian
-from tests.ui.helpers import SIZE, find, make_app, rows, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, find, make_app, open_guardian, rows, settle, sign_in, text_of
 
 
 def on_screen(pilot) -> str:  # type: ignore[no-untyped-def]
@@ -45,9 +45,7 @@ async def test_contact_is_masked_until_revealed_with_a_reason_and_masked_again_a
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await find(pilot, guardian.email)
-        detail = app.screen
-        assert isinstance(detail, GuardianDetailScreen)
+        detail = await open_guardian(pilot, guardian.email)
         shown = on_screen(pilot)
         assert [name for name, value in real.items() if value in shown] == []
         assert guardian.city in shown and "c reveals them" in shown

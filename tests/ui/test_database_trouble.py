@@ -30,7 +30,7 @@ from helpdesk_tui.services.tickets import create_ticket
 from helpdesk_tui.widgets.service_call import run_service
 from tests.conftest import _pg_admin_url, first_row
 from tests.recovery import audit_rows, pick_guardian, staff
-from tests.ui.helpers import SIZE, find, make_app, search, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, find, make_app, open_guardian, search, settle, sign_in, text_of
 
 
 def _notices(app) -> str:  # type: ignore[no-untyped-def]
@@ -238,9 +238,7 @@ async def test_a_late_answer_never_closes_the_screen_the_user_is_looking_at(sqli
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await find(pilot, guardian.email)
-        detail = app.screen
-        assert isinstance(detail, GuardianDetailScreen)
+        detail = await open_guardian(pilot, guardian.email)
         await pilot.press("f3")
         await settle(pilot)
         queue = app.screen

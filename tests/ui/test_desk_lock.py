@@ -15,7 +15,7 @@ from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.screens.sign_in import DeskLockedScreen, SignInScreen
 from helpdesk_tui.services.staff import SIGN_IN_FAILED
 from tests.recovery import pick_guardian
-from tests.ui.helpers import SIZE, find, make_app, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, make_app, open_guardian, settle, sign_in, text_of
 from tests.unit.staff_helpers import staff_row
 
 
@@ -44,9 +44,7 @@ async def test_an_idle_desk_hides_everything_until_the_password(sqlite_seeded) -
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await find(pilot, guardian.email)
-        detail = app.screen
-        assert isinstance(detail, GuardianDetailScreen)
+        detail = await open_guardian(pilot, guardian.email)
         assert guardian.last_name in visible_text(app)
 
         app.desk_lock.check(

@@ -11,7 +11,7 @@ from helpdesk_tui.screens.sign_in import SignInScreen
 from helpdesk_tui.screens.tickets.ticket_detail import TicketDetailScreen
 from helpdesk_tui.screens.tickets.ticket_queue import TicketQueueScreen
 from tests.recovery import pick_guardian
-from tests.ui.helpers import SIZE, find, make_app, settle, sign_in
+from tests.ui.helpers import SIZE, find, make_app, open_guardian, settle, sign_in
 
 
 def _stack(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -23,9 +23,7 @@ async def test_each_area_keeps_its_screens_and_esc_goes_back(sqlite_seeded) -> N
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await find(pilot, guardian.email)
-        detail = app.screen
-        assert isinstance(detail, GuardianDetailScreen)
+        detail = await open_guardian(pilot, guardian.email)
         await pilot.press("f3")
         await settle(pilot)
         assert isinstance(app.screen, TicketQueueScreen) and app.current_mode == "queue"

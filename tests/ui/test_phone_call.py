@@ -9,13 +9,12 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.key_codec import canonical_hex, key_digest
 from helpdesk_tui.data.tables import ActivationKey, OutboxMessage
-from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.screens.guardian.key_shown import KeyShownModal
 from helpdesk_tui.screens.guardian.reissue_key import ReissueKeyModal
 from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
 from helpdesk_tui.services.mail import EmlFolderTransport, deliver_due
 from tests.recovery import audit_rows, birth_date_of, outbox_for, pick_guardian
-from tests.ui.helpers import SIZE, find, make_app, rows, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, make_app, open_guardian, rows, settle, sign_in, text_of
 
 
 def key_forms(key: str) -> list[bytes]:
@@ -33,9 +32,7 @@ async def test_phone_call_verify_by_emailed_code_then_reissue(
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
-        await find(pilot, guardian.email)
-        detail = app.screen
-        assert isinstance(detail, GuardianDetailScreen)
+        detail = await open_guardian(pilot, guardian.email)
         assert "not verified" in text_of(pilot, "#verify-status")
         assert guardian.email not in text_of(pilot, "#contact")  # masked before the pass
         # Before verification the key action is greyed out and does nothing.

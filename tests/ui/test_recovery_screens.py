@@ -10,7 +10,7 @@ from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
 from helpdesk_tui.screens.lookup.key_check import KeyCheckScreen
 from tests.conftest import SEED
 from tests.recovery import audit_rows, birth_date_of, pick_guardian
-from tests.ui.helpers import SIZE, find, make_app, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, find, make_app, open_guardian, settle, sign_in, text_of
 
 
 async def test_key_check_read_out_in_pieces_opens_the_redeeming_account(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
@@ -55,9 +55,7 @@ async def test_clerk_verifies_in_person_and_unlocks(sqlite_seeded) -> None:  # t
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "demo-clerk")
-        await find(pilot, guardian.email)
-        detail = app.screen
-        assert isinstance(detail, GuardianDetailScreen)
+        detail = await open_guardian(pilot, guardian.email)
         assert not detail.active_bindings["u"].enabled
         await pilot.press("v")
         await settle(pilot)
@@ -125,9 +123,7 @@ async def test_supervisor_is_alerted_to_a_blocked_guardian_and_clears_it(sqlite_
         await settle(pilot)
         toasts = " ".join(str(t.render()) for t in app.screen.query("Toast"))
         assert "blocked after failed verifications" in toasts and guardian.last_name in toasts
-        await find(pilot, guardian.email)
-        detail = app.screen
-        assert isinstance(detail, GuardianDetailScreen)
+        detail = await open_guardian(pilot, guardian.email)
         assert "BLOCKED" in text_of(pilot, "#verify-status")
         assert not detail.active_bindings["v"].enabled
         await pilot.press("b")

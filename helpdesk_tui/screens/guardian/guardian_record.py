@@ -47,16 +47,15 @@ REVEALED_NOTE = Content.from_markup(
 )
 NEW_LINE = Content("\n")
 TABLE_COLUMNS = {
-    "students": (
+    "students": (  # birth date beside the name, so it is in sight at 120 columns
         "Student",
+        "Born",
         "Number",
-        "Grade",
-        "School",
+        "Grade, school",
         "Enrolled",
         "Relation",
         "Rights",
         "Restricted",
-        "Born",
     ),
     "keys": (
         "Key",
@@ -169,17 +168,16 @@ class GuardianRecord(VerticalScroll):
         for s in d.students:
             table.add_row(
                 plain(s.name),
+                plain(s.birth_date or "—"),
                 plain(s.student_number),
-                s.grade,
-                plain(short_school(s.school)),
+                plain(f"{s.grade}, {short_school(s.school)}"),
                 s.enrollment,
                 plain(s.relation),
                 s.rights,
                 "[bold red]RESTRICTED[/]" if s.restricted else "no",
-                plain(s.birth_date or "—"),
             )
         if not d.students:
-            table.add_row("no students linked", *[""] * 8)
+            table.add_row("no students linked", *[""] * 7)
 
     def _fill_keys(self, d: GuardianDetail) -> None:
         table = self._reset_table("keys")

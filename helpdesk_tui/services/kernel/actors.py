@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from helpdesk_tui.data.tables import Staff
 from helpdesk_tui.vocabulary import Role
 
 
@@ -23,6 +24,18 @@ class StaffMember:
         if self.is_clerk and self.school_name:
             return f"clerk, {self.school_name}"
         return self.role
+
+    @classmethod
+    def of(cls, staff: Staff, school_name: str | None) -> "StaffMember":
+        """The staff member a ``staff`` row (with its school's name) stands for."""
+        return cls(
+            id=staff.id or 0,
+            username=staff.username,
+            full_name=staff.full_name,
+            role=Role(staff.role),
+            school_id=staff.school_id,
+            school_name=school_name,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import DistrictSettings, School
+from helpdesk_tui.services.kernel import audit
+from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import NotFound
-from helpdesk_tui.vocabulary import Proof
+from helpdesk_tui.vocabulary import AuditAction, Proof
 
 GRADE_LABELS = ("K", *(str(g) for g in range(1, 13)))
 
@@ -43,13 +45,34 @@ class DistrictInfo:
         return f"{y}-{(y + 1) % 100:02d}", f"{y + 1}-{(y + 2) % 100:02d}"
 
 
-def get_district(session: Session) -> DistrictInfo:
+def settings_row(session: Session) -> DistrictSettings:
+    """The district's settings row, for a change to the district's policies."""
     row = session.get(DistrictSettings, 1)
     if row is None:
         raise NotFound(
             "This database has no district settings yet. Run `helpdesk db seed-demo` for a "
             "demo district, or import the district's roster."
         )
+    return row
+
+
+def record_policy_change(
+    session: Session, *, actor: StaffMember, was: str, now_is: str, now: datetime | None
+) -> None:
+    """The audit row of a policy change, with the policy before and after it."""
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.POLICY_CHANGED,
+        guardian_id=None,
+        detail=f"was: {was}"[:500],
+        reason=f"now: {now_is}"[:500],
+        now=now,
+    )
+
+
+def get_district(session: Session) -> DistrictInfo:
+    row = settings_row(session)
     return DistrictInfo(
         name=row.name,
         portal_url=row.portal_url,

@@ -9,7 +9,8 @@ from sqlmodel import Session
 from helpdesk_tui.data.tables import DistrictSettings
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
-from helpdesk_tui.services.kernel.errors import DomainError, NotFound
+from helpdesk_tui.services.kernel.district import record_policy_change, settings_row
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.permissions import require_supervisor
 from helpdesk_tui.vocabulary import AuditAction
 
@@ -65,9 +66,7 @@ def set_desk_policy(
         message="Only a supervisor can change the desk policy.",
         now=now,
     )
-    row = session.get(DistrictSettings, 1)
-    if row is None:
-        raise NotFound("This database has no district settings yet.")
+    row = settings_row(session)
     before = desk_policy(session)
     if lockout_threshold is not None:
         if not 3 <= lockout_threshold <= 20:
@@ -79,13 +78,7 @@ def set_desk_policy(
         row.desk_idle_lock_minutes = idle_lock_minutes
     session.flush()
     after = desk_policy(session)
-    audit.record(
-        session,
-        actor=actor,
-        action=AuditAction.POLICY_CHANGED,
-        guardian_id=None,
-        detail=f"was: {before.describe()}",
-        reason=f"now: {after.describe()}",
-        now=now,
+    record_policy_change(
+        session, actor=actor, was=before.describe(), now_is=after.describe(), now=now
     )
     return after

@@ -90,17 +90,6 @@ def authenticate(
     return database.run(lambda s: _record(s, name, seen, ok=ok, now=now))
 
 
-def _member(staff: Staff, school_name: str | None) -> StaffMember:
-    return StaffMember(
-        id=staff.id or 0,
-        username=staff.username,
-        full_name=staff.full_name,
-        role=Role(staff.role),
-        school_id=staff.school_id,
-        school_name=school_name,
-    )
-
-
 def _failures(staff: Staff) -> Failures:
     return Failures(
         staff.failed_sign_ins, staff.last_failed_sign_in_at, staff.locked_at is not None
@@ -121,7 +110,7 @@ def _look(session: Session, name: str, *, known: bool, now: datetime) -> _Seen:
         return _Seen(None, None, refusal(failures, now, generic=SIGN_IN_FAILED))
     staff, school_name = row
     return _Seen(
-        _member(staff, school_name),
+        StaffMember.of(staff, school_name),
         staff.password_hash,
         refusal(_failures(staff), now, generic=SIGN_IN_FAILED),
     )

@@ -46,7 +46,6 @@ from helpdesk_tui.vocabulary import (
     Channel,
     MessageKind,
     Priority,
-    Role,
     TicketEventKind,
     TicketStatus,
 )
@@ -190,9 +189,7 @@ def assign(
         if staff is None or not staff.active:
             raise NotFound("That staff member does not exist or is inactive.")
         name = staff.full_name
-        member = StaffMember(
-            staff.id or 0, staff.username, name, Role(staff.role), staff.school_id, None
-        )
+        member = StaffMember.of(staff, None)
         if not may_see_ticket(session, actor=member, ticket=ticket):
             raise TicketError(
                 f"{name} is a school clerk who cannot see {ticket_label(ticket.number)} "

@@ -41,7 +41,6 @@ from helpdesk_tui.services.verification.checklist import (
 from helpdesk_tui.vocabulary import (
     AuditAction,
     AuditOutcome,
-    Role,
     VerificationMethod,
     VerificationOutcome,
 )
@@ -209,14 +208,7 @@ def _owner(session: Session, v: Verification) -> StaffMember:
         .where(col(Staff.id) == v.staff_id)
     ).one()
     staff, school = row
-    return StaffMember(
-        id=staff.id or 0,
-        username=staff.username,
-        full_name=staff.full_name,
-        role=Role(staff.role),
-        school_id=staff.school_id,
-        school_name=school,
-    )
+    return StaffMember.of(staff, school)
 
 
 def _end(

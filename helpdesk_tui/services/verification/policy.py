@@ -7,11 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from helpdesk_tui.data.tables import DistrictSettings
-from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
-from helpdesk_tui.services.kernel.errors import DomainError, NotFound
+from helpdesk_tui.services.kernel.district import record_policy_change, settings_row
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.permissions import require_supervisor
 from helpdesk_tui.services.verification.screening import SCREENING_ITEMS
 from helpdesk_tui.vocabulary import AuditAction, Proof
@@ -33,15 +32,8 @@ class VerificationPolicy:
         )
 
 
-def _row(session: Session) -> DistrictSettings:
-    row = session.get(DistrictSettings, 1)
-    if row is None:
-        raise NotFound("This database has no district settings yet.")
-    return row
-
-
 def get_policy(session: Session) -> VerificationPolicy:
-    row = _row(session)
+    row = settings_row(session)
     return VerificationPolicy(
         screening_required=row.verify_screening_required,
         proofs=tuple(p for p in row.verify_proofs.split(",") if p),
@@ -68,7 +60,7 @@ def set_policy(
         message="Only a supervisor can change the verification policy.",
         now=now,
     )
-    row = _row(session)
+    row = settings_row(session)
     before = get_policy(session)
     if screening_required is not None:
         if not 0 <= screening_required <= len(SCREENING_ITEMS):
@@ -91,13 +83,7 @@ def set_policy(
         row.verify_failure_limit = failure_limit
     session.flush()
     after = get_policy(session)
-    audit.record(
-        session,
-        actor=actor,
-        action=AuditAction.POLICY_CHANGED,
-        guardian_id=None,
-        detail=f"was: {before.describe()}"[:500],
-        reason=f"now: {after.describe()}"[:500],
-        now=now,
+    record_policy_change(
+        session, actor=actor, was=before.describe(), now_is=after.describe(), now=now
     )
     return after
