@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_db import demo_database, write_seconds  # noqa: E402
+from bench_db import demo_database, ms, write_seconds  # noqa: E402
 
 from helpdesk_tui.services import recovery  # noqa: E402
 from helpdesk_tui.services import verification as v  # noqa: E402
@@ -25,7 +25,7 @@ from tests.recovery import birth_date_of, pick_guardian  # noqa: E402
 
 
 def p50_p95(samples: list[float]) -> str:
-    return f"{p50_p95(samples)}  (n={len(samples)})"
+    return f"{ms(samples)}  (n={len(samples)})"
 
 
 def run(backend: str, args: argparse.Namespace) -> None:

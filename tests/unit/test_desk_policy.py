@@ -11,6 +11,7 @@ from helpdesk_tui.data.tables import AuditEvent, DistrictSettings
 
 
 def test_a_supervisor_sets_the_desk_policy_and_it_is_audited(action_db: Database) -> None:
+    before = _policy_changes(action_db)
     runner = CliRunner()
     url = ["--database-url", action_db.engine.url.render_as_string(hide_password=False)]
     env = {"HELPDESK_STAFF_PASSWORD": "demo-password"}
@@ -36,15 +37,23 @@ def test_a_supervisor_sets_the_desk_policy_and_it_is_audited(action_db: Database
         row = session.get(DistrictSettings, 1)
         assert row is not None
         assert (row.staff_lockout_threshold, row.desk_idle_lock_minutes) == (7, 4)
-        changes = session.exec(
-            select(AuditEvent).where(col(AuditEvent.action) == "policy_changed")
-        ).all()
     # Only the desk part changed, so only it is audited.
-    assert [e.reason for e in changes] == [
+    assert _policy_changes(action_db)[len(before) :] == [
         "now: a staff account locks after 7 wrong passwords in a row; an idle desk locks after 4 min"
     ]
     shown = runner.invoke(main, [*url, "policy"])
     assert "an idle desk locks after 4 min" in shown.stdout
+
+
+def _policy_changes(database: Database) -> list[str]:
+    with database.read() as session:
+        return list(
+            session.exec(
+                select(AuditEvent.reason)
+                .where(col(AuditEvent.action) == "policy_changed")
+                .order_by(col(AuditEvent.id))
+            ).all()
+        )
 
 
 def _idle_minutes(database: Database) -> int:
