@@ -27,6 +27,7 @@ from helpdesk_tui.data.tables import (
     PortalAccount,
     Verification,
 )
+from helpdesk_tui.services.guardians import get_guardian_detail
 from helpdesk_tui.services.portal import (
     IP_THROTTLE,
     USERNAME_THROTTLE,
@@ -41,7 +42,7 @@ from helpdesk_tui.services.portal import (
     verify_security_email,
 )
 from tests.conftest import first_row
-from tests.recovery import audit_rows, count, outbox_for, pick_guardian
+from tests.recovery import audit_rows, count, outbox_for, pick_guardian, staff
 
 WRONG = "Wrong#pass12"
 
@@ -183,7 +184,16 @@ def test_an_address_with_too_many_failures_is_told_to_wait_and_nothing_is_checke
     account = account_of(action_db, guardian_id)
     assert account.failed_login_count == 0 and account.status == "active"
     logged = attempts_of(action_db, account.id, t)
-    assert [(a.ip_address, a.success) for a in logged] == [(ip, False), (ip, False)]
+    # In the access log as failures, marked as turned away: staff can tell them apart.
+    assert [(a.ip_address, a.success, a.throttled) for a in logged] == [
+        (ip, False, True),
+        (ip, False, True),
+    ]
+    with action_db.read() as session:
+        shown = get_guardian_detail(
+            session, actor=staff(action_db, "demo-agent"), guardian_id=guardian_id
+        )
+    assert [a.throttled for a in shown.access_log[:2]] == [True, True]
 
     # Once the wait is over, the right password signs in; another address never waited.
     assert login(action_db, username, DEMO_PORTAL_PASSWORD, ip, t + timedelta(seconds=5))

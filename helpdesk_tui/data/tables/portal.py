@@ -92,6 +92,9 @@ class LoginAttempt(SQLModel, table=True):
     attempted_at: datetime
     ip_address: str = Field(max_length=45)
     success: bool
+    # Turned away by the portal's throttle: no password was checked (a failure all the
+    # same for the throttle, never towards the account's lockout).
+    throttled: bool = False
 
 
 class AccountToken(SQLModel, table=True):

@@ -199,7 +199,13 @@ class GuardianRecord(VerticalScroll):
     def _fill_access_log(self, d: GuardianDetail) -> None:
         table = self._reset_table("access-log")
         for attempt in d.access_log:
-            result = "[green]success[/]" if attempt.success else "[red]failed[/]"
+            result = (
+                "[green]success[/]"
+                if attempt.success
+                else "[yellow]turned away (too many tries)[/]"
+                if attempt.throttled
+                else "[red]failed[/]"
+            )
             table.add_row(
                 when(attempt.at),
                 plain(attempt.ip_address),

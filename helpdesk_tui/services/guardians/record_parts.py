@@ -113,6 +113,7 @@ class LoginView:
     ip_address: str
     success: bool
     username_tried: str
+    throttled: bool = False  # turned away by the portal's throttle, no password checked
 
 
 def _born(day: date | None, shown: bool) -> str:
@@ -246,6 +247,7 @@ def access_log_of(
             ip_address=r.ip_address,
             success=r.success,
             username_tried=r.username_tried,
+            throttled=r.throttled,
         )
         for r in rows
     )

@@ -153,6 +153,7 @@ def _log(
     now: datetime,
     *,
     success: bool,
+    throttled: bool = False,
 ) -> None:
     session.add(
         LoginAttempt(
@@ -161,6 +162,7 @@ def _log(
             attempted_at=now,
             ip_address=ip,
             success=success,
+            throttled=throttled,
         )
     )
 
@@ -168,7 +170,7 @@ def _log(
 def _turn_away(session: Session, seen: _Seen, name_key: str, ip: str, now: datetime) -> _Outcome:
     """Log a throttled attempt (a failure in the access log, not toward the lockout) and
     say how long the source must now wait, this attempt counted."""
-    _log(session, seen.account_id, name_key, ip, now, success=False)
+    _log(session, seen.account_id, name_key, ip, now, success=False, throttled=True)
     session.flush()
     wait = throttle_wait(session, ip=ip, name_key=name_key, now=now)
     return _Outcome(refused="", wait=wait)

@@ -1,6 +1,6 @@
 """security: audit outcomes that say what happened; staff sign-in throttling; desk
 idle lock and staff lockout policy; demo districts marked as such; login-attempt
-indexes for the portal's per-source throttle
+indexes for the portal's per-source throttle, and attempts it turned away marked
 
 Revision ID: 0005
 Revises: 0004
@@ -70,6 +70,9 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.create_index("ix_audit_event_staff_username", ["staff_username", "action"])
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("throttled", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
         batch_op.create_index("ix_login_attempt_ip_time", ["ip_address", "attempted_at"])
         batch_op.create_index("ix_login_attempt_username_time", ["username_tried", "attempted_at"])
 
@@ -78,6 +81,7 @@ def downgrade() -> None:
     with op.batch_alter_table("login_attempt", schema=None) as batch_op:
         batch_op.drop_index("ix_login_attempt_username_time")
         batch_op.drop_index("ix_login_attempt_ip_time")
+        batch_op.drop_column("throttled")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_event_staff_username")
     with op.batch_alter_table("district_settings", schema=None) as batch_op:
