@@ -330,6 +330,9 @@ class HelpdeskApp(App[None]):
                 self._probe = self.set_interval(PROBE_SECONDS, self.check_database)
         self.database_problem = problem
 
+    def deliver_mail_now(self) -> None:
+        self.jobs.deliver_mail()
+
     def database_reachable(self) -> None:
         if not self.database_problem:
             return

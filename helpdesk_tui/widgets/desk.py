@@ -51,6 +51,11 @@ class Desk(Protocol):
         """A call just went through: clear the banner if one is shown."""
         ...
 
+    def deliver_mail_now(self) -> None:
+        """Someone is waiting for a message just queued (a caller for a code): send
+        what is due now rather than at the next round."""
+        ...
+
 
 def desk_of(node: DOMNode) -> Desk:
     return cast(Desk, node.app)

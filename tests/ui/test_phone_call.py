@@ -52,7 +52,7 @@ async def test_phone_call_verify_by_emailed_code_then_reissue(
         await settle(pilot)
         await pilot.press("f6")  # focus is still in an answer box
         await settle(pilot)
-        assert "Code sent to" in text_of(pilot, "#proof-status")
+        assert "Code for" in text_of(pilot, "#proof-status")
         [code_mail] = [
             m for m in outbox_for(sqlite_seeded, guardian.id) if m.kind == "verification_code"
         ]

@@ -204,6 +204,9 @@ CASES: dict[str, Case] = {
     "verification.clear_block": Case(
         SUPERVISORS, lambda c: c.block() or {"guardian_id": c.gid, "reason": "Reviewed"}
     ),
+    "verification.code_mail": Case(
+        SCOPED, lambda c: {"verification_id": (v := c.verification()), **({} if c.code(v) else {})}
+    ),
     "verification.check_code": Case(
         SCOPED, lambda c: {"verification_id": (v := c.verification()), "code": c.code(v) and CODE}
     ),

@@ -26,10 +26,17 @@ def start(db, actor, guardian, method="phone", now=None):
         )
 
 
-def send(db, actor, started, to):  # type: ignore[no-untyped-def]
+def send(db, actor, started, to, now=None):  # type: ignore[no-untyped-def]
     code = v.new_code()
     with db.write() as session:
-        return v.send_code(session, actor=actor, verification_id=started.id, to=to, code=code)
+        return v.send_code(
+            session, actor=actor, verification_id=started.id, to=to, code=code, now=now
+        )
+
+
+def minutes_on(minutes: int) -> datetime:
+    """A new code only a minute after the last one: later sends happen later."""
+    return datetime.now(UTC) + timedelta(minutes=minutes)
 
 
 def confirm(db, actor, started, code, now=None):  # type: ignore[no-untyped-def]
@@ -109,9 +116,10 @@ def test_code_expires_after_ten_minutes_and_allows_five_tries(action_db):
     assert messages[4].endswith("no tries are left; send a new code.")
     assert messages[5] == "All 5 tries are used; send a new code."
     assert not confirm(action_db, agent, started, code).confirmed  # even the right one now
-    send(action_db, agent, started, "email")  # the address by its place in the record
+    # the address by its place in the record, two minutes on
+    send(action_db, agent, started, "email", now=minutes_on(2))
     fresh = code_in_outbox(action_db, guardian.id)
-    later = datetime.now(UTC) + timedelta(minutes=11)
+    later = minutes_on(13)
     late = confirm(action_db, agent, started, fresh, now=later)
     assert not late.confirmed and "expired" in late.message
     # Wrong codes and no right one: a failed proof, so the verification fails.
@@ -127,10 +135,11 @@ def test_a_wrong_code_followed_by_the_right_one_is_a_slip_not_a_failure(action_d
     send(action_db, agent, started, "email")
     code = code_in_outbox(action_db, guardian.id)
     assert not confirm(action_db, agent, started, f"{(int(code) + 7) % 1_000_000:06d}").confirmed
-    send(action_db, agent, started, "email")  # a newer code: an older reading is no good
+    # a newer code: an older reading is no good
+    send(action_db, agent, started, "email", now=minutes_on(1))
     with action_db.read() as s:
         stale = v.check_code(s, actor=agent, verification_id=started.id, code=code)
-    send(action_db, agent, started, "email")
+    send(action_db, agent, started, "email", now=minutes_on(2))
     with action_db.write() as s:
         again = v.confirm_code(s, actor=agent, verification_id=started.id, reading=stale)
     assert not again.confirmed and "newer code" in again.message

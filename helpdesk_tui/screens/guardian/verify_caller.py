@@ -21,13 +21,14 @@ from textual.widgets import (
 )
 
 from helpdesk_tui.screens.base import DeskModal
+from helpdesk_tui.screens.guardian.code_mail_line import CodeMailLine
 from helpdesk_tui.screens.guardian.verify_layout import checklist
 from helpdesk_tui.services import verification as v
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.vocabulary import Proof, ScreeningResult, VerificationMethod, VerificationOutcome
-from helpdesk_tui.widgets.desk import signed_in
+from helpdesk_tui.widgets.desk import desk_of, signed_in
 from helpdesk_tui.widgets.formatting import markup, plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
@@ -223,8 +224,10 @@ class VerifyCallerScreen(DeskModal[bool]):
 
         def sent(masked: str) -> None:
             self._proof_status(
-                f"Code sent to {masked}. Ask the caller to read it back; it expires in {v.CODE_MINUTES} minutes."
+                f"Code for {masked}. Ask the caller to read it back; it expires in {v.CODE_MINUTES} minutes."
             )
+            desk_of(self).deliver_mail_now()  # the caller is on the line: no waiting round
+            self.query_one(CodeMailLine).follow(vid)
             self.query_one("#code", Input).focus()
             self.changes += 1
 

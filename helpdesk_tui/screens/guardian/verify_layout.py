@@ -16,6 +16,7 @@ from textual.widgets import (
     Static,
 )
 
+from helpdesk_tui.screens.guardian.code_mail_line import CodeMailLine
 from helpdesk_tui.services import verification as v
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.widgets.formatting import plain, plain_content
@@ -83,6 +84,7 @@ def checklist(d: GuardianDetail, *, clerk: bool) -> ComposeResult:
             yield Checkbox("Form signed here", id="form-signed", compact=True)
             yield Button("Record", id="record-id", compact=True)
         yield Static("", id="proof-status")
+        yield CodeMailLine()
         yield Static("", id="verify-status")
         with Horizontal(classes="dialog-buttons"):
             yield Button("Finish (ctrl+s)", variant="primary", id="finish")

@@ -12,6 +12,7 @@ from helpdesk_tui.services.verification.checklist import (
     require_pass,
     verification_summary,
 )
+from helpdesk_tui.services.verification.code_mail import RESEND_SECONDS, CodeMail, code_mail
 from helpdesk_tui.services.verification.codes import (
     CODE_MINUTES,
     CodeCheck,
@@ -52,6 +53,9 @@ from helpdesk_tui.services.verification.screening import (
 )
 
 __all__ = [
+    "CodeMail",
+    "RESEND_SECONDS",
+    "code_mail",
     "CODE_MINUTES",
     "CodeCheck",
     "CodeReading",

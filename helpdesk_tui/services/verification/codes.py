@@ -8,6 +8,7 @@ never runs inside a write transaction, where every other desk would queue behind
   checks nothing changed meanwhile.
 """
 
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from helpdesk_tui.services.verification.checklist import (
     require_proof_allowed,
     set_proof,
 )
+from helpdesk_tui.services.verification.code_mail import RESEND_SECONDS
 from helpdesk_tui.services.verification.contacts import email_on_file
 from helpdesk_tui.services.verification.lifecycle import open_verification
 from helpdesk_tui.vocabulary import AuditAction, Proof, VerificationOutcome
@@ -70,6 +72,7 @@ def send_code(
     guardian = session.get(Guardian, v.guardian_id)
     assert guardian is not None
     address = email_on_file(session, guardian, to)
+    _not_too_soon(session, v.id or 0, now)
     if address is None:
         raise audit.deny(
             session,
@@ -129,6 +132,20 @@ class CodeReading:
 class CodeCheck:
     confirmed: bool
     message: str
+
+
+def _not_too_soon(session: Session, verification_id: int, now: datetime) -> None:
+    """A new code only a minute after the last: the first may still be on its way, and
+    each new one makes the one the caller may be reading out useless."""
+    last = _newest(session, verification_id)
+    if last is None:
+        return
+    wait = last.created_at + timedelta(seconds=RESEND_SECONDS) - now
+    if wait > timedelta(0):
+        raise VerificationError(
+            f"A code went to {mask_email(last.sent_to)} just now; give it "
+            f"{math.ceil(wait.total_seconds())} s more to arrive before sending another."
+        )
 
 
 def _newest(session: Session, verification_id: int) -> VerificationCode | None:
