@@ -180,7 +180,7 @@ def test_a_clerk_works_their_own_schools_tickets_from_start_to_finish(action_db)
     agent, clerk = staff(action_db, "demo-agent"), staff(action_db, "demo-clerk")
     family = pick_guardian(action_db, school_id=clerk.school_id)
     with action_db.write() as s:
-        visit = t.open_call_ticket(s, actor=clerk, guardian_id=family.id)
+        visit = t.open_call_ticket(s, actor=clerk, guardian_id=family.id).ticket
     other = new_ticket(action_db, agent, family)
     with action_db.write() as s:
         t.add_note(s, actor=clerk, ticket_id=visit.id, body="Photo ID checked.")

@@ -34,7 +34,7 @@ from helpdesk_tui.services.guardians import (
 )
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.text import clean_text
-from helpdesk_tui.services.tickets import TicketRef, open_call_ticket
+from helpdesk_tui.services.tickets import CallTicket, open_call_ticket
 from helpdesk_tui.services.verification import clear_block
 from helpdesk_tui.vocabulary import Language, Role
 
@@ -357,9 +357,15 @@ class GuardianDetailScreen(DeskScreen[None]):
             return
         staff, gid = self.staff, self.guardian_id
 
-        def opened(ref: TicketRef) -> None:
-            self.tell(f"{ref.label} started for this call.", timeout=4)
-            self.post_message(OpenTicket(ref.id, area=self.area))
+        def opened(call: CallTicket) -> None:
+            label = call.ticket.label
+            self.tell(
+                f"{label} is already open for this call: carrying on with it."
+                if call.reused
+                else f"{label} started for this call and assigned to you.",
+                timeout=4,
+            )
+            self.post_message(OpenTicket(call.ticket.id, area=self.area))
 
         self.call(lambda s: open_call_ticket(s, actor=staff, guardian_id=gid), done=opened)
 

@@ -1,7 +1,7 @@
 """Tickets: the lifecycle (create, claim, reply, note, pending, resolve, merge), the
 ticket's detail and timeline, the queues, and email in from the support mailbox."""
 
-from helpdesk_tui.services.tickets.calls import open_call_ticket
+from helpdesk_tui.services.tickets.calls import CallTicket, open_call_ticket
 from helpdesk_tui.services.tickets.conversation import add_note, reply
 from helpdesk_tui.services.tickets.demo import seed_tickets
 from helpdesk_tui.services.tickets.detail import (
@@ -31,6 +31,7 @@ from helpdesk_tui.services.tickets.records import (
 )
 
 __all__ = [
+    "CallTicket",
     "CannedText",
     "ERRORS",
     "MailboxUnavailable",

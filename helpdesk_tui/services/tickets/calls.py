@@ -1,48 +1,75 @@
 """A ticket for the call or counter visit in progress, started from the guardian's
-record: a clerk's guardian is at the counter, everyone else's on the phone; the
-category is guessed from the guardian's portal state (staff can say more in a note)."""
+record (T): a clerk's guardian is at the counter, everyone else's on the phone. It is
+the staff member's own work from the start (assigned to them, the call itself its first
+response, so it never waits in Unassigned for someone else to claim while its clock
+runs), and pressing T again during the same call comes back to it instead of opening a
+second one. The category is guessed from the guardian's portal state."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from helpdesk_tui.data.tables import ActivationKey, Guardian, PortalAccount
+from helpdesk_tui.data.tables import ActivationKey, Guardian, PortalAccount, Ticket
 from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import NotFound
+from helpdesk_tui.services.kernel.locks import lock_guardian
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
+from helpdesk_tui.services.sla import set_clocks
 from helpdesk_tui.services.tickets.lifecycle import create_ticket
-from helpdesk_tui.services.tickets.records import TicketRef
-from helpdesk_tui.vocabulary import AccountStatus, AuditAction, Category, Channel, KeyStatus
+from helpdesk_tui.services.tickets.records import TicketRef, add_event, ticket_ref
+from helpdesk_tui.vocabulary import (
+    RUNNING,
+    AccountStatus,
+    AuditAction,
+    Category,
+    Channel,
+    KeyStatus,
+    TicketEventKind,
+    TicketStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CallTicket:
+    """The call's ticket; ``reused`` when it was already open for this call."""
+
+    ticket: TicketRef
+    reused: bool = False
 
 
 def open_call_ticket(
     session: Session, *, actor: StaffMember, guardian_id: int, now: datetime | None = None
-) -> TicketRef:
+) -> CallTicket:
     """Only for a family the actor may see (a clerk: a student at their school); a
-    refusal leaves a "denied" audit row before anything of the family is read."""
+    refusal leaves a "denied" audit row before anything of the family is read. The
+    actor's own open phone (or counter) ticket for this guardian is returned as it is."""
+    now = resolve_now(now)
+    lock_guardian(session, guardian_id)  # two presses of T at once still make one ticket
     if session.get(Guardian, guardian_id) is None:
         raise NotFound(f"Guardian #{guardian_id} is not in the database.")
     require_visible_guardian(
         session, actor=actor, guardian_id=guardian_id, action=AuditAction.TICKET_CREATED, now=now
     )
-    account = session.exec(
-        select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian_id)
-    ).first()
-    key_outstanding = session.exec(
-        select(ActivationKey.id).where(
-            col(ActivationKey.guardian_id) == guardian_id,
-            col(ActivationKey.status) == KeyStatus.ACTIVE,
-        )
-    ).first()
-    if account is not None:
-        disabled = account.status == AccountStatus.DISABLED
-        category = Category.ACCOUNT_DISABLED if disabled else Category.FORGOT_LOGIN
-    else:
-        category = Category.LOST_KEY if key_outstanding else Category.KEY_REQUEST
     channel, what = (
         (Channel.WALK_IN, "Counter visit") if actor.is_clerk else (Channel.PHONE, "Phone call")
     )
-    return create_ticket(
+    current = session.exec(
+        select(Ticket)
+        .where(
+            col(Ticket.guardian_id) == guardian_id,
+            col(Ticket.created_by_id) == actor.id,
+            col(Ticket.channel) == channel,
+            col(Ticket.status).in_(RUNNING),
+        )
+        .order_by(col(Ticket.id).desc())
+        .limit(1)
+    ).first()
+    if current is not None:
+        return CallTicket(ticket_ref(session, current), reused=True)
+    category = _likely_category(session, guardian_id)
+    ref = create_ticket(
         session,
         actor=actor,
         channel=channel,
@@ -51,3 +78,28 @@ def open_call_ticket(
         guardian_id=guardian_id,
         now=now,
     )
+    ticket = session.get(Ticket, ref.id)
+    assert ticket is not None
+    # Taken by whoever answered, and answered: the call is the first response.
+    ticket.assignee_id, ticket.status = actor.id, TicketStatus.OPEN
+    ticket.first_response_at = now
+    add_event(session, ticket, actor, TicketEventKind.CLAIMED, "took the call", now)
+    add_event(session, ticket, actor, TicketEventKind.FIRST_RESPONSE, what.lower(), now)
+    set_clocks(session, ticket, now)
+    return CallTicket(ticket_ref(session, ticket))
+
+
+def _likely_category(session: Session, guardian_id: int) -> Category:
+    account = session.exec(
+        select(PortalAccount).where(col(PortalAccount.guardian_id) == guardian_id)
+    ).first()
+    if account is not None:
+        disabled = account.status == AccountStatus.DISABLED
+        return Category.ACCOUNT_DISABLED if disabled else Category.FORGOT_LOGIN
+    key_outstanding = session.exec(
+        select(ActivationKey.id).where(
+            col(ActivationKey.guardian_id) == guardian_id,
+            col(ActivationKey.status) == KeyStatus.ACTIVE,
+        )
+    ).first()
+    return Category.LOST_KEY if key_outstanding else Category.KEY_REQUEST
