@@ -64,3 +64,29 @@ async def test_sort_newest_first_and_filter_by_school(sqlite_seeded) -> None:  #
         assert schools == {short_school(school_name)[:11] + "…"} or schools == {
             short_school(school_name)
         }
+
+
+async def test_another_view_starts_at_its_first_row(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    """The wrong ticket was opened: switching views kept the old view's cursor row."""
+    from textual.widgets import DataTable
+
+    from helpdesk_tui.screens.tickets.ticket_detail import TicketDetailScreen
+
+    seed_tickets(sqlite_seeded, count=300, seed=8)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*["down"] * 5)
+        screen = app.screen
+        assert screen.query_one("#queue", DataTable).cursor_row == 5
+        await pilot.press("6")  # All open
+        await settle(pilot)
+        assert screen.query_one("#queue", DataTable).cursor_row == 0
+        first = re.search(r"HD-(\d+)", rows(pilot, "#queue")[0][0])
+        assert first
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketDetailScreen)
+        assert app.screen.detail.label == first.group(0)

@@ -82,6 +82,9 @@ class TicketQueueScreen(DeskScreen[None]):
         self.page_offset = 0
         self.page: QueuePage | None = None
         self.loads = 0  # bumped when a page reaches the screen; tests wait on it
+        # Another view, filter or page starts at its first row; a reload of the same
+        # one keeps the cursor on the ticket it was on (never on whatever moved there).
+        self._cursor_to_top = False
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-views")
@@ -149,6 +152,7 @@ class TicketQueueScreen(DeskScreen[None]):
             )
         table = self.query_one("#queue", DataTable)
         cursor = table.cursor_row
+        was_on = self._ticket_at_cursor(table)
         table.clear()
         widths = dict(COLUMNS)
         for row in page.rows:
@@ -169,7 +173,13 @@ class TicketQueueScreen(DeskScreen[None]):
                 key=str(row.id),
             )
         if page.rows:
+            keys = [str(row.id) for row in page.rows]
+            if self._cursor_to_top:
+                cursor = 0
+            elif was_on in keys:
+                cursor = keys.index(was_on)
             table.move_cursor(row=min(cursor, len(page.rows) - 1))
+        self._cursor_to_top = False
         last = page.offset + len(page.rows)
         shown = f"{page.offset + 1:,}-{last:,}" if page.rows else "none"
         self.query_one("#queue-status", Static).update(
@@ -183,7 +193,14 @@ class TicketQueueScreen(DeskScreen[None]):
     def _refilter(self, **changes: Any) -> None:
         self.filter = replace(self.filter, **changes)
         self.page_offset = 0
+        self._cursor_to_top = True
         self.action_reload()
+
+    @staticmethod
+    def _ticket_at_cursor(table: DataTable[Any]) -> str | None:
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def action_view(self, view: str) -> None:
         self._refilter(view=QueueView(view))
@@ -205,11 +222,13 @@ class TicketQueueScreen(DeskScreen[None]):
     def action_next_page(self) -> None:
         if self.page is not None and self.page.more:
             self.page_offset += PAGE
+            self._cursor_to_top = True
             self.action_reload()
 
     def action_previous_page(self) -> None:
         if self.page_offset > 0:
             self.page_offset = max(0, self.page_offset - PAGE)
+            self._cursor_to_top = True
             self.action_reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
