@@ -32,14 +32,19 @@ def short_school(name: str) -> str:
 
 
 def time_left(seconds: float) -> str:
-    """Business time as staff read it: "2h 05m left", "overdue 1d 3h" (a day is 8h)."""
+    """Business time as staff read it, in business hours and minutes: "7 h 40 min
+    left", "25 min left", "2 h 05 min late", "41 h late" (no "days": a business day is
+    8 hours, and "1d" read as 24). At most 15 characters."""
     if 0 <= seconds < 60:
         return "due now"  # includes "at the next opening" when the helpdesk is closed
-    minutes = int(abs(seconds) // 60)
-    days, rest = divmod(minutes, 8 * 60)
-    hours, mins = divmod(rest, 60)
-    text = f"{days}d {hours}h" if days else f"{hours}h {mins:02d}m" if hours else f"{mins}m"
-    return f"overdue {text}" if seconds < 0 else f"{text} left"
+    hours, mins = divmod(int(abs(seconds) // 60), 60)
+    text = f"{hours} h" if hours >= 10 else f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+    return f"{text} late" if seconds < 0 else f"{text} left"
+
+
+def count_of(n: int, thing: str, things: str | None = None) -> str:
+    """ "1 notice", "3 notices": a number with its noun, singular or plural."""
+    return f"{n:,} {thing if n == 1 else things or thing + 's'}"
 
 
 def plain(value: object, *, style: str = "", multiline: bool = False) -> Text:

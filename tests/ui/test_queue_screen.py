@@ -25,7 +25,7 @@ async def test_claim_from_the_unassigned_queue(sqlite_seeded) -> None:  # type: 
         assert f"Unassigned: 1-{min(before, 50)} of {before}" in text_of(pilot, "#queue-status")
         first = rows(pilot, "#queue")[0]
         label = re.search(r"HD-(\d+)", first[0])
-        assert label and ("overdue" in first[1] or "left" in first[1])
+        assert label and ("late" in first[1] or "left" in first[1])
         number = int(label.group(1))
         await pilot.press("c")
         await settle(pilot)

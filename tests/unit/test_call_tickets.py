@@ -73,3 +73,22 @@ def test_a_counter_visit_is_the_clerks_own(action_db) -> None:  # type: ignore[n
     assert not call.reused and call.ticket.id != visit.id
     with action_db.read() as s:
         assert t.get_ticket_detail(s, actor=clerk, ticket_id=visit.id).channel == "walk_in"
+
+
+def test_what_the_guardian_asked_is_signed_with_their_name(action_db) -> None:  # type: ignore[no-untyped-def]
+    """The conversation read "From the guardian · guardian ·"."""
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    with action_db.write() as s:
+        ref = t.create_ticket(
+            s,
+            actor=agent,
+            channel="phone",
+            category="lost_key",
+            subject="Lost the letter",
+            body="I lost the letter with my key.",
+            guardian_id=guardian.id,
+        )
+    with action_db.read() as s:
+        [asked] = t.get_ticket_detail(s, actor=agent, ticket_id=ref.id).messages
+    assert asked.author == f"{guardian.first_name} {guardian.last_name}"

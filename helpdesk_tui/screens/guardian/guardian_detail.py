@@ -37,6 +37,7 @@ from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.services.tickets import CallTicket, open_call_ticket
 from helpdesk_tui.services.verification import clear_block
 from helpdesk_tui.vocabulary import Language, Role
+from helpdesk_tui.widgets.formatting import count_of
 
 
 class GuardianDetailScreen(DeskScreen[None]):
@@ -198,7 +199,7 @@ class GuardianDetailScreen(DeskScreen[None]):
         ask_for_line(self, prompt(typed), answered)
 
     def _told(self, result: recovery.ActionResult) -> None:
-        self.tell(f"{result.message} {result.notices} notice(s) queued.", timeout=6)
+        self.tell(f"{result.message} {count_of(result.notices, 'notice')} queued.", timeout=6)
 
     def _show_key(self, issued: recovery.IssuedKey) -> None:
         self.show(
@@ -358,13 +359,8 @@ class GuardianDetailScreen(DeskScreen[None]):
         staff, gid = self.staff, self.guardian_id
 
         def opened(call: CallTicket) -> None:
-            label = call.ticket.label
-            self.tell(
-                f"{label} is already open for this call: carrying on with it."
-                if call.reused
-                else f"{label} started for this call and assigned to you.",
-                timeout=4,
-            )
+            how = "is already open for this call" if call.reused else "started, assigned to you"
+            self.tell(f"{call.ticket.label} {how}.", timeout=4)
             self.post_message(OpenTicket(call.ticket.id, area=self.area))
 
         self.call(lambda s: open_call_ticket(s, actor=staff, guardian_id=gid), done=opened)

@@ -13,7 +13,7 @@ from textual.widgets import Button, Label, Static
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.recovery import IssuedKey, save_key_letter
 from helpdesk_tui.vocabulary import Delivery
-from helpdesk_tui.widgets.formatting import day, markup, plain_content
+from helpdesk_tui.widgets.formatting import count_of, day, markup, plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
 
@@ -55,7 +55,7 @@ class KeyShownModal(ModalScreen[None]):
             yield Static(
                 plain_content(
                     f"Expires {day(issued.expires_at)}. {delivery} "
-                    f"{issued.notices} notice(s) queued to the addresses on file."
+                    f"{count_of(issued.notices, 'notice')} queued to the addresses on file."
                     + (
                         f" {issued.revoked_previous} unused key revoked."
                         if issued.revoked_previous

@@ -26,8 +26,8 @@ from helpdesk_tui.widgets.formatting import plain, plain_content, short_school, 
 # (label, width): the queue fits 120 columns; priority colours the ticket number.
 COLUMNS = (
     ("Ticket", 7),
-    ("Time left", 14),
-    ("Subject", 22),
+    ("Time left", 15),
+    ("Subject", 21),
     ("From", 17),
     ("School", 12),
     ("Category", 12),

@@ -149,11 +149,14 @@ def create_ticket(
     session.add(ticket)
     session.flush()
     if body:
+        guardian = session.get(Guardian, guardian_id) if guardian_id else None
         session.add(
             TicketMessage(
                 ticket_id=ticket.id or 0,
                 kind=MessageKind.INCOMING,
-                author_name=caller_name or "guardian",
+                # a name, not "guardian": the line reads "From the guardian · <name>"
+                author_name=caller_name
+                or (f"{guardian.first_name} {guardian.last_name}" if guardian else "caller"),
                 body=body,
                 created_at=now,
             )
