@@ -53,6 +53,13 @@ class VerifyCallerScreen(DeskModal[bool]):
             tooltip="Email a one-time code to the chosen address on file",
         ),
         Binding(
+            "f7",
+            "jump",
+            "Answers/proof",
+            id="verify.jump",
+            tooltip="Jump between the screening answers and the proof",
+        ),
+        Binding(
             "escape",
             "abandon",
             "Abandon",
@@ -102,14 +109,17 @@ class VerifyCallerScreen(DeskModal[bool]):
         self._call(start, self._show)
 
     def _show(self, view: v.VerificationView) -> None:
-        if self.view is None:  # started: the first answer box takes what is typed now
-            self.query_one("#ans-zip", Input).focus()
-        self.view = view
+        just_started, self.view = self.view is None, view
         self.query_one("#proof-code").display = Proof.EMAIL_CODE in view.allowed_proofs
         self.query_one("#proof-callback").display = (
             Proof.CALLBACK in view.allowed_proofs and view.method == VerificationMethod.PHONE
         )
         self.query_one("#proof-in-person").display = view.method == VerificationMethod.IN_PERSON
+        if just_started:  # what is typed now goes where this method starts
+            if view.method == VerificationMethod.IN_PERSON:
+                self._first_proof()  # a clerk compares the photo ID first
+            else:
+                self.query_one("#ans-zip", Input).focus()
         self.refresh_bindings()
         for item in v.SCREENING_ITEMS:
             result = view.screening.get(item, "")
@@ -192,11 +202,27 @@ class VerifyCallerScreen(DeskModal[bool]):
             if not box.value:
                 box.focus()
                 return
+        self._first_proof()
+
+    def _first_proof(self) -> bool:
+        """Focus the first proof control shown for this method."""
         for proof in ("#code-to", "#callback-to", "#id-type"):
             widget = self.query_one(proof)
             if widget.parent is not None and widget.parent.display:
                 widget.focus()
-                return
+                return True
+        return False
+
+    def action_jump(self) -> None:
+        """F7: from the answers to the proof, and back to the first unanswered answer."""
+        focused = self.focused
+        if focused is not None and any(
+            row in focused.ancestors for row in self.query(".proof-row")
+        ):
+            boxes = [self.query_one(f"#ans-{item}", Input) for item in v.SCREENING_ITEMS]
+            next((b for b in boxes if not b.value), boxes[0]).focus()
+        else:
+            self._first_proof()
 
     def _reload(self) -> None:
         if self.view is None:
