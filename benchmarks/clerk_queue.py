@@ -7,14 +7,13 @@ beside the agent's district-wide queue for comparison.
 Uses (and generates once) the same databases as benchmarks/ticket_queue.py.
 """
 
-import argparse
 import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.ticket_queue import NOW, database, timings  # noqa: E402
+from benchmarks.ticket_queue import NOW, database, each_backend, timings  # noqa: E402
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
 from helpdesk_tui.services.tickets import QueueFilter, queue_page  # noqa: E402
 
@@ -42,12 +41,7 @@ def run(backend: str, tickets: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    args = parser.parse_args()
-    for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
-        run(backend, args.tickets)
+    each_backend(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -133,13 +134,18 @@ def run(backend: str, tickets: int) -> None:
     db.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def each_backend(description: str | None, run: Callable[[str, int], None]) -> None:
+    """The command line both queue benchmarks share: --tickets N, --backend."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
         run(backend, args.tickets)
+
+
+def main() -> None:
+    each_backend(__doc__, run)
 
 
 if __name__ == "__main__":

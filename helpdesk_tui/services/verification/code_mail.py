@@ -45,6 +45,16 @@ class CodeMail:
         return f"Code email to {self.sent_to} is on its way…"
 
 
+def newest_code(session: Session, verification_id: int) -> VerificationCode | None:
+    """The verification's newest code: the only one that can still be read back."""
+    return session.exec(
+        select(VerificationCode)
+        .where(col(VerificationCode.verification_id) == verification_id)
+        .order_by(col(VerificationCode.id).desc())
+        .limit(1)
+    ).first()
+
+
 def code_mail(
     session: Session, *, actor: StaffMember, verification_id: int, now: datetime | None = None
 ) -> CodeMail | None:
@@ -52,12 +62,7 @@ def code_mail(
     None when no code was sent. Reads only."""
     now = resolve_now(now)
     v = mine(session, actor, verification_id, now)
-    sent = session.exec(
-        select(VerificationCode)
-        .where(col(VerificationCode.verification_id) == verification_id)
-        .order_by(col(VerificationCode.id).desc())
-        .limit(1)
-    ).first()
+    sent = newest_code(session, verification_id)
     if sent is None:
         return None
     # The code's row and its message are written in one transaction with one clock.

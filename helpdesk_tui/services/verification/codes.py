@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from helpdesk_tui.data.passwords import hash_password, verify_password
 from helpdesk_tui.data.tables import Guardian, VerificationCode
@@ -31,7 +31,7 @@ from helpdesk_tui.services.verification.checklist import (
     require_proof_allowed,
     set_proof,
 )
-from helpdesk_tui.services.verification.code_mail import RESEND_SECONDS
+from helpdesk_tui.services.verification.code_mail import RESEND_SECONDS, newest_code
 from helpdesk_tui.services.verification.contacts import email_on_file
 from helpdesk_tui.services.verification.lifecycle import open_verification
 from helpdesk_tui.vocabulary import AuditAction, Proof, VerificationOutcome
@@ -137,7 +137,7 @@ class CodeCheck:
 def _not_too_soon(session: Session, verification_id: int, now: datetime) -> None:
     """A new code only a minute after the last: the first may still be on its way, and
     each new one makes the one the caller may be reading out useless."""
-    last = _newest(session, verification_id)
+    last = newest_code(session, verification_id)
     if last is None:
         return
     wait = last.created_at + timedelta(seconds=RESEND_SECONDS) - now
@@ -146,15 +146,6 @@ def _not_too_soon(session: Session, verification_id: int, now: datetime) -> None
             f"A code went to {mask_email(last.sent_to)} just now; give it "
             f"{math.ceil(wait.total_seconds())} s more to arrive before sending another."
         )
-
-
-def _newest(session: Session, verification_id: int) -> VerificationCode | None:
-    return session.exec(
-        select(VerificationCode)
-        .where(col(VerificationCode.verification_id) == verification_id)
-        .order_by(col(VerificationCode.id).desc())
-        .limit(1)
-    ).first()
 
 
 def _unusable(sent: VerificationCode | None, now: datetime) -> CodeCheck | None:
@@ -187,7 +178,7 @@ def check_code(
             f"This verification has already {VerificationOutcome.label_of(v.outcome)}; "
             "start a new one."
         )
-    sent = _newest(session, verification_id)
+    sent = newest_code(session, verification_id)
     if sent is None or _unusable(sent, now) is not None:
         return CodeReading(verification_id, sent.id if sent else None, matched=False)
     digits = "".join(ch for ch in code if ch.isdigit())
@@ -210,7 +201,7 @@ def confirm_code(
     if reading.verification_id != verification_id:
         raise VerificationError("That reading belongs to another verification; check it again.")
     v = open_verification(session, actor, verification_id, now)
-    sent = _newest(session, verification_id)
+    sent = newest_code(session, verification_id)
     refused = _unusable(sent, now)
     if refused is not None or sent is None:
         return refused or CodeCheck(False, "No code has been sent yet.")
