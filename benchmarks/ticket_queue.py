@@ -1,5 +1,6 @@
-"""Opening the queue with 100,000 tickets, beside a naive load-everything query, and
-business-time computation for 100,000 tickets.
+"""Opening the queue with 100,000 tickets, beside a naive load-everything query,
+business-time computation for 100,000 tickets, and ticket search (by number, by words,
+by the requester's name) as an agent and as a clerk.
 
     .venv/bin/python benchmarks/ticket_queue.py [--tickets 100000] [--backend both]
 
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -23,12 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
 from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
+from helpdesk_tui.data.normalize import fold  # noqa: E402
 from helpdesk_tui.data.tables import Guardian, Staff, Ticket  # noqa: E402
+from helpdesk_tui.services.kernel.actors import StaffMember  # noqa: E402
 from helpdesk_tui.services.sla import load_calendar  # noqa: E402
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
 from helpdesk_tui.services.tickets import (  # noqa: E402
     QueueFilter,
     queue_page,
+    search_tickets,
     seed_tickets,  # noqa: E402
 )
 
@@ -131,7 +135,51 @@ def run(backend: str, tickets: int) -> None:
     print(
         f"  business time for {len(created):,} tickets (due time + time left): {elapsed * 1000:.0f} ms"
     )
+    search_figures(db)
     db.dispose()
+
+
+def search_queries(db: Database) -> dict[str, str]:
+    """What staff type into the queue's search, taken from the district."""
+    with db.read() as s:
+        number = s.exec(select(func.max(Ticket.number))).one()[0] - 7  # type: ignore[call-overload]
+        accented = next(
+            name
+            for (name,) in s.exec(select(Guardian.last_name).order_by(Guardian.id))  # type: ignore[call-overload]
+            if fold(name) != name.lower() and " " not in name
+        )
+        first, phone = s.exec(
+            select(Guardian.first_name, Guardian.mobile_phone)  # type: ignore[call-overload]
+            .where(Guardian.mobile_phone.is_not(None))  # type: ignore[union-attr]
+            .order_by(Guardian.id)
+        ).first()
+    return {
+        "number": f"HD-{number}",
+        "subject word": "password",
+        "name without accents": fold(accented),
+        "first name + word": f"{first} key",
+        "phone": phone,
+        "words matching nothing": "zebra quartz",
+    }
+
+
+def search_figures(db: Database) -> None:
+    """p50/p95 of search_tickets per kind of search, as an agent (the whole district)
+    and as a clerk (one school's families)."""
+    queries = search_queries(db)
+    for username in ("demo-agent", "demo-clerk"):
+        actor = authenticate(db, username=username, password="demo-password")
+        for kind, typed in queries.items():
+
+            def search(typed: str = typed, actor: StaffMember = actor) -> int:
+                with db.read() as s:
+                    return len(search_tickets(s, actor=actor, text=typed, now=NOW).rows)
+
+            found = search()  # warm once
+            print(
+                f"  search as {username.removeprefix('demo-'):5} {kind:22} {summary(timings(search, 20))}"
+                f"   ({found} found)"
+            )
 
 
 def each_backend(description: str | None, run: Callable[[str, int], None]) -> None:

@@ -101,6 +101,12 @@ class TicketEventKind(Vocabulary):
     RESOLVED = "resolved"
     CLOSED = "closed"
     MERGED = "merged"
+    # one reminder per pending spell, a business day before it closes
+    REMINDED = "reminded", "reminder sent"
+    REMINDER_NOT_SENT = "reminder_not_sent", "reminder not sent"
+    CHANGED = "changed"
+    LINKED = "linked", "family linked"
+    SUGGESTED = "suggested", "category suggested"
 
 
 class QueueView(Vocabulary):
@@ -238,6 +244,8 @@ class AuditAction(Vocabulary):
     TICKET_ASSIGNED = "ticket_assigned", "ticket assigned"
     TICKET_STATUS_CHANGED = "ticket_status_changed", "ticket status changed"
     TICKET_MERGED = "ticket_merged", "tickets merged"
+    ATTACHMENT_OPENED = "attachment_opened", "attachment saved"
+    TICKET_CHANGED = "ticket_changed", "ticket corrected"
     # on the portal
     KEY_REDEEMED = "key_redeemed"
     ACCOUNT_LOCKED = "account_locked"

@@ -12,6 +12,7 @@ from helpdesk_tui.data.tables import (
     OutboxMessage,
     PortalAccount,
     Student,
+    Ticket,
     Verification,
 )
 from helpdesk_tui.services import verification as v
@@ -37,9 +38,14 @@ def pick_guardian(
     postal code, portal rights to an enrolled student, the account state asked for
     ("none", "active", "disabled" or None for any) and a key in ``key_status`` if given."""
     with database.read() as session:
-        touched = exists().where(
-            col(Verification.guardian_id) == col(Guardian.id)
-        ) | exists().where(col(AuditEvent.guardian_id) == col(Guardian.id))
+        touched = (
+            exists().where(col(Verification.guardian_id) == col(Guardian.id))
+            | exists().where(col(AuditEvent.guardian_id) == col(Guardian.id))
+            # a ticket a test opened for them (the demo's own tickets do not count)
+            | exists().where(
+                col(Ticket.guardian_id) == col(Guardian.id), col(Ticket.created_by_id).is_not(None)
+            )
+        )
         restricted_link = exists().where(
             col(GuardianStudent.guardian_id) == col(Guardian.id), col(GuardianStudent.restricted)
         )

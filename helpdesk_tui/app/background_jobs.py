@@ -16,10 +16,12 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import DatabaseUnavailable
 from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.vocabulary import Role
+from helpdesk_tui.widgets.formatting import count_of
 
 log = logging.getLogger(__name__)
 
 MAIL_SECONDS = 30.0  # outbox deliveries and supervisor alert checks
+HEADER_SECONDS = 10.0  # the header's counts: mail waiting, calls today
 MAILBOX_SECONDS = 60.0
 STALE_TICKET_SECONDS = 600.0
 ANCHOR_SECONDS = 3600.0  # checked hourly, written once a (UTC) day
@@ -49,6 +51,7 @@ class BackgroundJobs:
         self.app, self.database, self.settings, self.demo = app, database, settings, demo
         self.hooks = hooks
         self.mail_line = ""  # "mail: 3 waiting · [1 FAILED ...]" in the header
+        self.calls_line = ""  # "4 calls today" in the header
         self.mailbox_error: str | None = None  # shown in the header until the mailbox works
         self._last_mail_error: str | None = None
         self._alerted: set[int] = set()  # blocked guardians a supervisor was told of
@@ -61,6 +64,7 @@ class BackgroundJobs:
             if self.settings.imap is not None:
                 app.set_interval(MAILBOX_SECONDS, self.fetch_mail)
         app.set_interval(MAIL_SECONDS, self.check_alerts)
+        app.set_interval(HEADER_SECONDS, self.refresh_header)
         app.set_interval(STALE_TICKET_SECONDS, self.close_stale_tickets)
         app.set_timer(FIRST_ANCHOR_SECONDS, self.write_audit_anchor)
         app.set_interval(ANCHOR_SECONDS, self.write_audit_anchor)
@@ -68,6 +72,32 @@ class BackgroundJobs:
     def signed_in(self) -> None:
         self._alerted = set()
         self.check_alerts()
+        self.refresh_header()
+
+    # -- the header's counts -----------------------------------------------------------
+    def refresh_header(self) -> None:
+        """Mail waiting or failed, and the staff member's calls today: read every few
+        seconds (two index counts), not only after a delivery run that has just emptied
+        the queue."""
+        staff = self.hooks.staff()
+        if staff is not None:
+            self._run("header", lambda: self._count_for_header(staff))
+
+    def _count_for_header(self, staff: StaffMember) -> None:
+        from helpdesk_tui.services.mail import outbox_counts
+        from helpdesk_tui.services.tickets import calls_today
+
+        counts = self.database.run(outbox_counts, write=False)
+        calls = self.database.run(lambda s: calls_today(s, actor=staff), write=False)
+        self.app.call_from_thread(
+            self._header_counts, counts.pending + counts.sending, counts.failed, calls, staff
+        )
+
+    def _header_counts(self, waiting: int, failed: int, calls: int, staff: StaffMember) -> None:
+        visits = "counter visit" if staff.is_clerk else "call"
+        self.calls_line = f"{count_of(calls, visits)} today" if calls else ""
+        self.mail_line = _mail_words(waiting, failed)
+        self.hooks.header_changed()
 
     def _run(self, group: str, job: Callable[[], None]) -> None:
         """``job`` in a thread worker of its own; a database that stays unavailable goes
@@ -126,10 +156,7 @@ class BackgroundJobs:
         )
 
     def _mail_done(self, waiting: int, failed: int, error: str | None) -> None:
-        parts = [f"mail: {waiting} waiting"] if waiting else []
-        if failed:
-            parts.append(f"[{failed} FAILED: helpdesk mail retry-failed]")
-        self.mail_line = " · ".join(parts)
+        self.mail_line = _mail_words(waiting, failed)
         if error and error != self._last_mail_error:
             self.app.notify(
                 clean_text(f"Mail is not going out: {error}"),
@@ -157,7 +184,7 @@ class BackgroundJobs:
             report = fetch_mail(self.database, settings.imap)
             error = None
             if report.errors:
-                error = f"{len(report.errors)} email(s) could not be imported; see the Helpdesk-Errors folder"
+                error = f"{count_of(len(report.errors), 'email')} could not be imported; see the Helpdesk-Errors folder"
             log.info(
                 "mail-in: %d new, %d threaded, %d errors",
                 len(report.created),
@@ -185,12 +212,18 @@ class BackgroundJobs:
             self._run("stale-tickets", self._close_stale)
 
     def _close_stale(self) -> None:
-        from helpdesk_tui.services.tickets import close_stale_pending
+        from helpdesk_tui.services.tickets import close_stale_pending, remind_stale_pending
         from helpdesk_tui.services.verification import end_stale_verifications
 
+        reminded = self.database.run(remind_stale_pending)
         closed = self.database.run(close_stale_pending)
         ended = self.database.run(end_stale_verifications)
-        log.info("stale-tickets: closed %d; stale verifications ended: %s", len(closed), ended)
+        log.info(
+            "stale-tickets: reminded %d, closed %d; stale verifications ended: %s",
+            len(reminded),
+            len(closed),
+            ended,
+        )
 
     # -- supervisors' alerts -----------------------------------------------------------
     def check_alerts(self) -> None:
@@ -212,7 +245,7 @@ class BackgroundJobs:
             self.app.call_from_thread(
                 self.app.notify,
                 clean_text(
-                    f"{len(alerts)} guardian(s) blocked after failed verifications: {names}. "
+                    f"{count_of(len(alerts), 'guardian')} blocked after failed verifications: {names}. "
                     "Open each one and clear the block (b) once reviewed."
                 ),
                 title="Supervisor alert",
@@ -256,3 +289,10 @@ class BackgroundJobs:
                 anchor.last_id,
                 path,
             )
+
+
+def _mail_words(waiting: int, failed: int) -> str:
+    parts = [f"mail: {waiting} waiting"] if waiting else []
+    if failed:
+        parts.append(f"[{failed} FAILED: helpdesk mail retry-failed]")
+    return " · ".join(parts)

@@ -7,12 +7,8 @@ screens are typed against."""
 
 import contextlib
 import logging
-import shutil
-import tempfile
-import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -23,6 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from helpdesk_tui.app.background_jobs import BackgroundJobs, DeskHooks
+from helpdesk_tui.app.desk_folders import DeskFolders, Folder
 from helpdesk_tui.app.desk_lock import IDLE_CHECK_SECONDS, LOCKED, DeskLock
 from helpdesk_tui.config import Settings
 from helpdesk_tui.data.engine import Database
@@ -82,6 +79,9 @@ AREAS: dict[str, Callable[[], Screen[None]]] = {
 class HelpdeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Parent Portal Helpdesk"
+    # Screens get -narrow under 100 columns (an 80x24 terminal) and lay out tighter,
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # and -short under 32 lines
     BINDINGS = [
         Binding(
             "ctrl+q", "quit", "Quit", id="quit", tooltip="Leave the helpdesk app", priority=True
@@ -123,6 +123,9 @@ class HelpdeskApp(App[None]):
         ),
     ]
 
+    letters_dir = Folder("letters")  # key letters: live keys
+    reports_dir = Folder("reports")  # report exports: names
+    attachments_dir = Folder("attachments")  # files guardians emailed, saved by staff
     database_problem = reactive("")  # why the database cannot be used now; "" when it can
 
     def __init__(
@@ -139,13 +142,7 @@ class HelpdeskApp(App[None]):
         self.settings = settings
         self.timers_enabled = timers
         self.staff: StaffMember | None = None
-        # Key letters hold live keys, report exports names: under the data dir, or with
-        # no settings (tests, benchmarks) a temp folder of this app's own, made 0700
-        # when first needed and removed with the app; never a shared one that another
-        # user could have made first, or read.
-        self._files_base: Path | None = settings.data_dir if settings else None
-        self._folders: dict[str, Path] = {}
-        self._remove_temp_folder: Callable[[], object] | None = None
+        self.folders = DeskFolders(self, settings.data_dir if settings else None)
         self.jobs = BackgroundJobs(
             self,
             database,
@@ -157,33 +154,8 @@ class HelpdeskApp(App[None]):
         self._probe: Timer | None = None
         self.desk_lock = DeskLock(self, staff=self._lockable, sign_out=self._sign_out_locked)
 
-    @property
-    def letters_dir(self) -> Path:
-        return self._folders.get("letters") or self._files_folder() / "letters"
-
-    @letters_dir.setter
-    def letters_dir(self, folder: Path) -> None:
-        self._folders["letters"] = folder
-
-    @property
-    def reports_dir(self) -> Path:
-        return self._folders.get("reports") or self._files_folder() / "reports"
-
-    @reports_dir.setter
-    def reports_dir(self, folder: Path) -> None:
-        self._folders["reports"] = folder
-
-    def _files_folder(self) -> Path:
-        if self._files_base is None:
-            self._files_base = Path(tempfile.mkdtemp(prefix="helpdesk_tui-"))
-            self._remove_temp_folder = weakref.finalize(
-                self, shutil.rmtree, self._files_base, ignore_errors=True
-            )
-        return self._files_base
-
     def on_unmount(self) -> None:
-        if self._remove_temp_folder is not None:  # the app is ending: its temp folder goes
-            self._remove_temp_folder()
+        self.folders.remove_temp()
 
     def on_mount(self) -> None:
         self._show_sign_in()
@@ -249,7 +221,8 @@ class HelpdeskApp(App[None]):
             return
         who = f"{clean_text(self.staff.full_name)} · {self.staff.role_label}"
         down = "[MAILBOX DOWN]" if self.jobs.mailbox_error else ""
-        self.sub_title = " · ".join(p for p in (who, self.jobs.mail_line, down) if p)
+        parts = (who, self.jobs.calls_line, self.jobs.mail_line, down)
+        self.sub_title = " · ".join(p for p in parts if p)
 
     # -- the areas and going back ------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -296,6 +269,7 @@ class HelpdeskApp(App[None]):
 
         tid = message.ticket_id
         self._open(f"ticket:{tid}", lambda: TicketDetailScreen(tid), message.area)
+        self.jobs.refresh_header()  # a call's ticket counts at once
 
     def _open(self, route: str, make: Callable[[], Screen[None]], area: str) -> None:
         """Push the screen onto the stack of the area that asked (where the user finds

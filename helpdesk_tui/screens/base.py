@@ -36,7 +36,7 @@ class DeskScreen(Screen[ResultT]):
         yield Header()
         yield ProblemBanner()
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)  # more keys in sight on 80 columns
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -34,6 +34,11 @@ class Desk(Protocol):
     def reports_dir(self) -> Path: ...
 
     @property
+    def attachments_dir(self) -> Path:
+        """Where staff save the files guardians sent (their Downloads folder)."""
+        ...
+
+    @property
     def timers_enabled(self) -> bool:
         """False in tests, which run each periodic check themselves."""
         ...

@@ -92,7 +92,7 @@ async def test_a_wrong_answer_then_esc_is_recorded_and_shown_as_failed(sqlite_se
         assert isinstance(app.screen, VerifyCallerScreen)
         await pilot.press(*"99999", "enter")
         await settle(pilot)
-        assert "will be recorded as failed" in text_of(pilot, "#verify-status")
+        assert "Will be recorded as failed" in text_of(pilot, "#verify-status")
         await pilot.press("escape")
         await settle(pilot)
         await settle(pilot)

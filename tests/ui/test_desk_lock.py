@@ -99,7 +99,7 @@ async def test_ctrl_l_locks_and_nothing_gets_past_the_lock(sqlite_seeded) -> Non
         # A late answer (a guardian asked for before the lock) opens under the lock, and
         # a notification waits until the desk is unlocked.
         app.post_message(OpenGuardian(guardian.id, area="lookup"))
-        app.notify(f"Blocked: {guardian.last_name}")
+        app.notify(f"Blocked: {guardian.last_name}", timeout=120)  # outlasts a slow machine
         await settle(pilot)
         assert isinstance(app.screen, DeskLockedScreen)
         assert guardian.last_name not in visible_text(app)

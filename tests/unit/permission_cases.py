@@ -28,11 +28,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from helpdesk_tui.data.tables import Ticket
 from helpdesk_tui.services.guardians import SearchResult
 from helpdesk_tui.services.kernel.audit import ActionDenied
 from helpdesk_tui.services.tickets import QueueFilter, QueuePage
 from helpdesk_tui.services.verification import CodeReading, NewCode
 from helpdesk_tui.vocabulary import AuditAction, QueueView
+from tests.unit.attachment_helpers import attached
 from tests.unit.permission_world import CODE, ROLES, Ctx
 
 SCOPED = "YYNY"  # district-wide staff, and a clerk for the families of their school
@@ -83,6 +85,15 @@ def _queue(c: Ctx) -> dict[str, Any]:
 
 def _ticket(**more: Any) -> Callable[[Ctx], dict[str, Any]]:
     return lambda c: {"ticket_id": c.ticket(), **more}
+
+
+def _unlinked_ticket(c: Ctx) -> dict[str, Any]:
+    """A ticket of a caller not found during the call, to link to the family."""
+    ticket = c.s.get(Ticket, c.ticket())
+    assert ticket is not None
+    ticket.guardian_id, ticket.school_id, ticket.caller_name = None, None, "A caller"
+    c.s.flush()
+    return {"ticket_id": ticket.id, "guardian_id": c.gid}
 
 
 def _verification(**more: Any) -> Callable[[Ctx], dict[str, Any]]:
@@ -167,7 +178,13 @@ CASES: dict[str, Case] = {
     ),
     # -- tickets ------------------------------------------------------------------------
     "tickets.add_note": Case(SCOPED, _ticket(body="Called back.")),
+    "tickets.attachment_content": Case(
+        SCOPED, lambda c: {"attachment_id": attached(c.s, c.ticket())}
+    ),
+    "tickets.attachments_of": Case(SCOPED, _ticket()),
+    "tickets.calls_today": Case(EVERYONE, {}),
     "tickets.canned_for": Case(SCOPED, _ticket(lang="en")),
+    "tickets.change_ticket": Case(SCOPED, _ticket(category="key_already_used", priority="high")),
     "tickets.assign": Case(SCOPED, lambda c: {"ticket_id": c.ticket(), "staff_id": c.actor.id}),
     "tickets.claim": Case(SCOPED, _ticket()),
     "tickets.create_ticket": Case(
@@ -183,12 +200,20 @@ CASES: dict[str, Case] = {
     "tickets.merge_tickets": Case(
         SCOPED, lambda c: {"duplicate_id": c.ticket(), "into_id": c.ticket()}
     ),
+    "tickets.link_guardian": Case("YNNY", _unlinked_ticket),  # clerks: district work
     "tickets.open_call_ticket": Case(SCOPED, lambda c: {"guardian_id": c.gid}),
+    "tickets.open_caller_ticket": Case("YNNY", {"caller": "Ana", "phone": "555-0100"}),
     "tickets.queue_page": Case(EVERYONE, _queue, check=_queue_lists_the_ticket_only_to_who_sees_it),
     "tickets.reopen": Case(SCOPED, _ticket()),
     "tickets.reply": Case(SCOPED, _ticket(subject="", body="Done.", seen_replies=0)),
     "tickets.resolve": Case(SCOPED, _ticket(note="Key reissued.")),
     "tickets.set_pending": Case(SCOPED, _ticket()),
+    "tickets.search_tickets": Case(  # the newest "lost my key": the call's own ticket
+        EVERYONE,
+        lambda c: {"text": "lost my key"} if c.ticket() else {},
+        check=_queue_lists_the_ticket_only_to_who_sees_it,
+    ),
+    "tickets.tickets_of_guardian": Case(SCOPED, lambda c: {"guardian_id": c.gid}),
     # -- verification -------------------------------------------------------------------
     # Calls on a verification: the actor's own, open for the family (for a clerk of
     # another school: the family's student left the school since it was started).

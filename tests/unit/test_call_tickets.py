@@ -46,19 +46,20 @@ def test_a_call_ticket_is_the_agents_own_and_already_answered(action_db) -> None
 def test_t_pressed_again_during_the_call_comes_back_to_the_same_ticket(action_db) -> None:  # type: ignore[no-untyped-def]
     agent = staff(action_db, "demo-agent")
     guardian = pick_guardian(action_db)
+    before = _tickets_of(action_db, guardian.id)  # the demo's own, if any
     with action_db.write() as s:
         first = t.open_call_ticket(s, actor=agent, guardian_id=guardian.id)
     with action_db.write() as s:
         again = t.open_call_ticket(s, actor=agent, guardian_id=guardian.id)
     assert again.reused and again.ticket.id == first.ticket.id
-    assert _tickets_of(action_db, guardian.id) == 1
+    assert _tickets_of(action_db, guardian.id) == before + 1
     # Once resolved, the guardian's next call is a new ticket.
     with action_db.write() as s:
         t.resolve(s, actor=agent, ticket_id=first.ticket.id, note="Key reissued.")
     with action_db.write() as s:
         later = t.open_call_ticket(s, actor=agent, guardian_id=guardian.id)
     assert not later.reused and later.ticket.id != first.ticket.id
-    assert _tickets_of(action_db, guardian.id) == 2
+    assert _tickets_of(action_db, guardian.id) == before + 2
 
 
 def test_a_counter_visit_is_the_clerks_own(action_db) -> None:  # type: ignore[no-untyped-def]
@@ -92,3 +93,23 @@ def test_what_the_guardian_asked_is_signed_with_their_name(action_db) -> None:  
     with action_db.read() as s:
         [asked] = t.get_ticket_detail(s, actor=agent, ticket_id=ref.id).messages
     assert asked.author == f"{guardian.first_name} {guardian.last_name}"
+
+
+def test_calls_today_counts_the_actors_own_calls_since_midnight(action_db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    agent = staff(action_db, "demo-agent")
+    with action_db.read() as s:
+        before = t.calls_today(s, actor=agent)
+    now = datetime.now(UTC)
+    with action_db.write() as s:
+        t.open_call_ticket(s, actor=agent, guardian_id=pick_guardian(action_db).id, now=now)
+    with action_db.write() as s:  # two days ago: not today
+        t.open_call_ticket(
+            s, actor=agent, guardian_id=pick_guardian(action_db).id, now=now - timedelta(days=2)
+        )
+    supervisor, other = staff(action_db, "demo-supervisor"), pick_guardian(action_db)
+    with action_db.write() as s:  # someone else's call
+        t.open_call_ticket(s, actor=supervisor, guardian_id=other.id)
+    with action_db.read() as s:
+        assert t.calls_today(s, actor=agent) == before + 1

@@ -22,6 +22,7 @@ from helpdesk_tui.data.tables.tickets import (
     Presence,
     SlaTarget,
     Ticket,
+    TicketAttachment,
     TicketEvent,
     TicketMessage,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "ClosureDay",
     "SlaTarget",
     "Ticket",
+    "TicketAttachment",
     "TicketEvent",
     "TicketMessage",
     "AccountToken",

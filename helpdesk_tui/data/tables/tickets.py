@@ -3,7 +3,7 @@ its timeline. Service-level due times are stored so queue views are index scans.
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import CheckConstraint, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from helpdesk_tui.data.tables.checks import one_of
@@ -80,6 +80,30 @@ class TicketMessage(SQLModel, table=True):
     outbox_message_id: int | None = Field(default=None, foreign_key="outbox_message.id")
     # The Message-ID of an email that came in: reading the mailbox twice adds nothing.
     email_message_id: str | None = Field(default=None, max_length=300, unique=True)
+
+
+class TicketAttachment(SQLModel, table=True):
+    """A file that came with an incoming email (a screenshot of the portal's error, a
+    scanned form), kept only when it is a picture, a PDF or plain text within the size
+    limits (services/tickets/email_parse.py). The content is stored in the database,
+    so a backup holds it and every desk reads it. ``ticket_id`` is the message's ticket
+    (a merge moves both); the timeline counts by it."""
+
+    __tablename__ = "ticket_attachment"
+    __table_args__ = (
+        CheckConstraint("size >= 0", name="ck_ticket_attachment_size"),
+        Index("ix_ticket_attachment_ticket", "ticket_id", "message_id"),
+        Index("ix_ticket_attachment_message", "message_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="ticket_message.id")
+    ticket_id: int = Field(foreign_key="ticket.id")
+    filename: str = Field(max_length=200, description="no folder, no control characters")
+    media_type: str = Field(max_length=100, description="what the content was found to be")
+    size: int = Field(description="bytes")
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class TicketEvent(SQLModel, table=True):

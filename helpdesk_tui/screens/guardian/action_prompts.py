@@ -3,23 +3,6 @@ will do, and the line to type (a reason, a note, a new username)."""
 
 from helpdesk_tui.screens.dialogs import Prompt
 from helpdesk_tui.services.guardians import GuardianDetail
-from helpdesk_tui.widgets.formatting import when
-
-
-def unlock(d: GuardianDetail, note: str = "") -> Prompt:
-    a = d.account
-    assert a is not None
-    failed = sum(1 for x in d.access_log if not x.success)
-    return Prompt(
-        f"Unlock {a.username}?",
-        f"Disabled {when(a.disabled_at)}: {a.disabled_reason or 'no reason recorded'}. "
-        f"{failed} failed sign-in(s) in the recent log (see the table). Unlocking resets the "
-        "failed count to 0.",
-        placeholder="Note (optional)",
-        confirm="Unlock",
-        required=False,
-        initial=note,
-    )
 
 
 def disable(d: GuardianDetail, reason: str = "") -> Prompt:

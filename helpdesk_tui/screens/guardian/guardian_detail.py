@@ -4,26 +4,20 @@ letters, a ticket for the call, and the supervisors' clearances. Actions that ne
 verified caller are greyed out until then; each is one service call, and the record
 reloads after it (another desk or the portal may have changed it meanwhile)."""
 
-from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from helpdesk_tui.messages import OpenTicket
-from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.bindings import bindings
-from helpdesk_tui.screens.dialogs import Prompt, ask_for_line
-from helpdesk_tui.screens.guardian import action_prompts
-from helpdesk_tui.screens.guardian.account_help import AccountHelpModal, HelpChoice
+from helpdesk_tui.screens.guardian import action_prompts, family_tickets
 from helpdesk_tui.screens.guardian.action_rules import NEEDS_PASS, SUPERVISORS, allowed
 from helpdesk_tui.screens.guardian.guardian_record import GuardianRecord, caller_verified
-from helpdesk_tui.screens.guardian.key_shown import KeyShownModal
 from helpdesk_tui.screens.guardian.language_picker import LanguagePicker
+from helpdesk_tui.screens.guardian.login_actions import LoginActions
 from helpdesk_tui.screens.guardian.record_changes import what_changed
-from helpdesk_tui.screens.guardian.reissue_key import ReissueChoice, ReissueKeyModal
 from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
-from helpdesk_tui.services import recovery
 from helpdesk_tui.services.guardians import (
     GuardianDetail,
     clear_restriction,
@@ -33,31 +27,32 @@ from helpdesk_tui.services.guardians import (
     set_preferred_language,
 )
 from helpdesk_tui.services.kernel.errors import DomainError
-from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.services.tickets import CallTicket, open_call_ticket
 from helpdesk_tui.services.verification import clear_block
 from helpdesk_tui.vocabulary import Language, Role
-from helpdesk_tui.widgets.formatting import count_of
 
 
-class GuardianDetailScreen(DeskScreen[None]):
+class GuardianDetailScreen(LoginActions):
     CSS_PATH = "guardian.tcss"
     # fmt: off
     BINDINGS = bindings("detail", [
-        ("escape", "app.back", "Back", "Back to where you were"),
-        ("f5", "refresh", "Refresh", "Load this guardian again"),
-        ("v", "verify", "Verify caller", "Identity checklist: screening and a proof"),
+        # The footer shows them in this order: what a call needs first.
+        ("v", "verify", "Verify", "Identity checklist: screening and a proof"),
+        ("t", "phone_ticket", "Ticket", "Start a ticket for this call or counter visit and open it"),
+        ("s", "resolve_call", "Resolve call", "Resolve this call's ticket with a note of what was done"),
         ("k", "reissue", "Reissue key", "Revoke the unused key and issue a new one (needs a verified caller)"),
         ("u", "unlock", "Unlock", "Unlock the disabled login (needs a verified caller)"),
+        ("n", "account_help", "Login help", "Send the username or a reset link, change the username, reset the account"),
         ("x", "disable", "Disable", "Disable the login, with a reason (needs a verified caller)"),
-        ("n", "account_help", "Username/password", "Send the username or a reset link, change the username, reset the account"),
+        ("b", "clear_block", "Clear block", "Supervisors: allow verification again"),
+        ("r", "clear_restriction", "Clear restriction", "Supervisors: clear a reviewed custody restriction"),
+        ("escape", "app.back", "Back", "Back to where you were"),
         # Occasional: the title line names the key, and the palette has it.
         ("l", "language", "Language", "The language of this guardian's letters and emails", False),
         # The exception to masking: the record's hint names the key, the palette has it.
         ("c", "reveal", "Reveal contact", "Show contact details and birth dates without a pass, with a reason (audited)", False),
-        ("t", "phone_ticket", "Ticket", "Start a ticket for this call or counter visit and open it"),
-        ("b", "clear_block", "Clear block", "Supervisors: allow verification again"),
-        ("r", "clear_restriction", "Clear restriction", "Supervisors: clear a reviewed custody restriction"),
+        # The screen follows changes by itself; the palette has it.
+        ("f5", "refresh", "Refresh", "Load this guardian again", False),
     ])
     # fmt: on
 
@@ -114,25 +109,24 @@ class GuardianDetailScreen(DeskScreen[None]):
         )
 
     def check_for_changes(self) -> None:
-        shown, gid = self.detail, self.guardian_id
-        if shown is None:
+        shown, gid, me = self.detail, self.guardian_id, self.staff.id
+        if shown is None or shown.fingerprint is None:
             return
+        before = shown.fingerprint
         self.call(
-            lambda s: portal_fingerprint(s, guardian_id=gid),
-            done=lambda now: self._changed_elsewhere() if now != shown.fingerprint else None,
+            lambda s: portal_fingerprint(s, guardian_id=gid, me=me),
+            done=lambda now: (
+                self._changed(now.changed_by_others(before)) if now != before else None
+            ),
             write=False,
             group="detail-watch",
         )
 
-    def _changed_elsewhere(self) -> None:
-        self.reloaded_for_change = True
+    def _changed(self, by_others: bool) -> None:
+        """Reload; say what happened only when someone else did it (the staff member's
+        own action on another screen or in a dialog is no news to them)."""
+        self.reloaded_for_change = by_others
         self.action_refresh()
-
-    def tell(self, message: str, **options: Any) -> None:
-        """A notification that names a guardian, a login, an address or a reason: all
-        typed elsewhere, so shown as plain text (title included), never as markup."""
-        title = clean_text(options.pop("title", ""))
-        self.notify(clean_text(message), title=title, markup=False, **options)
 
     def _refused(self, exc: DomainError) -> None:
         self.tell(str(exc), title="Cannot open guardian", severity="error", timeout=8)
@@ -147,6 +141,7 @@ class GuardianDetailScreen(DeskScreen[None]):
         self.query_one("#detail-loading").display = False
         self.record.display = True
         self.record.show(d)
+        family_tickets.show_in(self.record, self.guardian_id)
         self.refresh_bindings()
         self.loads += 1
 
@@ -174,40 +169,6 @@ class GuardianDetailScreen(DeskScreen[None]):
         return True
 
     # -- running an action ---------------------------------------------------------------
-    def _act(
-        self,
-        call: Callable[[Any], Any],
-        done: Callable[[Any], object],
-        *,
-        again: Callable[[], object] | None = None,
-    ) -> None:
-        self.act(call, done=done, reload=self.action_refresh, again=again)
-
-    def _ask_and_act(
-        self,
-        prompt: Callable[[str], Prompt],
-        call: Callable[[str], Callable[[Any], Any]],
-        done: Callable[[Any], object],
-        typed: str = "",
-    ) -> None:
-        """Ask for one line (a reason, a note), then act with it; asked again with the
-        same line if the database could not be reached."""
-
-        def answered(value: str) -> None:
-            self._act(call(value), done, again=lambda: self._ask_and_act(prompt, call, done, value))
-
-        ask_for_line(self, prompt(typed), answered)
-
-    def _told(self, result: recovery.ActionResult) -> None:
-        self.tell(f"{result.message} {count_of(result.notices, 'notice')} queued.", timeout=6)
-
-    def _show_key(self, issued: recovery.IssuedKey) -> None:
-        self.show(
-            KeyShownModal(
-                issued, letters_dir=self.desk.letters_dir, staff_name=self.staff.full_name
-            )
-        )
-
     # -- the actions -----------------------------------------------------------------------
     def action_verify(self) -> None:
         if self.detail and self.allowed("verify"):
@@ -244,110 +205,6 @@ class GuardianDetailScreen(DeskScreen[None]):
             lambda s: set_preferred_language(s, actor=staff, guardian_id=gid, language=language),
             lambda message: self.tell(message, timeout=6),
             again=self.action_language,
-        )
-
-    def action_reissue(self, typed: ReissueChoice | None = None) -> None:
-        if self.detail and self.allowed("reissue"):
-            modal = ReissueKeyModal(self.detail, chosen=typed)
-            self.show(modal, callback=self._reissue_chosen)
-
-    def _reissue_chosen(self, choice: ReissueChoice | None) -> None:
-        if choice is None:
-            return
-        staff, gid = self.staff, self.guardian_id
-        self._act(
-            lambda s: recovery.reissue_activation_key(
-                s,
-                actor=staff,
-                guardian_id=gid,
-                delivery=choice.delivery,
-                email_to=choice.email_to,
-                reason=choice.reason,
-            ),
-            self._show_key,
-            again=lambda: self.action_reissue(choice),
-        )
-
-    def action_unlock(self) -> None:
-        d = self.detail
-        if not (d and d.account and self.allowed("unlock")):
-            return
-        staff, gid = self.staff, self.guardian_id
-        self._ask_and_act(
-            lambda typed: action_prompts.unlock(d, typed),
-            lambda note: (
-                lambda s: recovery.unlock_account(s, actor=staff, guardian_id=gid, reason=note)
-            ),
-            self._told,
-        )
-
-    def action_disable(self) -> None:
-        d = self.detail
-        if not (d and d.account and self.allowed("disable")):
-            return
-        staff, gid = self.staff, self.guardian_id
-        self._ask_and_act(
-            lambda typed: action_prompts.disable(d, typed),
-            lambda reason: (
-                lambda s: recovery.disable_account(s, actor=staff, guardian_id=gid, reason=reason)
-            ),
-            self._told,
-        )
-
-    def action_account_help(self) -> None:
-        if self.detail and self.allowed("account_help"):
-            self.show(AccountHelpModal(self.detail), callback=self._help_chosen)
-
-    def _help_chosen(self, choice: HelpChoice | None) -> None:
-        staff, gid = self.staff, self.guardian_id
-        simple = {
-            HelpChoice.SEND_USERNAME: recovery.send_username,
-            HelpChoice.RESET_LINK: recovery.send_password_reset,
-            HelpChoice.RESEND_VERIFICATION: recovery.resend_email_verification,
-        }
-        if choice in simple:
-            service = simple[choice]
-            self._act(lambda s: service(s, actor=staff, guardian_id=gid), self._told)
-        elif choice == HelpChoice.CHANGE_USERNAME:
-            self._ask_and_act(
-                action_prompts.change_username,
-                lambda name: (
-                    lambda s: recovery.change_username(
-                        s, actor=staff, guardian_id=gid, new_username=name
-                    )
-                ),
-                self._told,
-            )
-        elif choice == HelpChoice.RESET_ACCOUNT:
-            self._reset_account()
-
-    def _reset_account(self, typed: ReissueChoice | None = None) -> None:
-        if self.detail is None:
-            return
-        title = "Reset the account and issue a key"
-        modal = ReissueKeyModal(self.detail, title=title, chosen=typed)
-        self.show(modal, callback=self._reset_chosen)
-
-    def _reset_chosen(self, choice: ReissueChoice | None) -> None:
-        if choice is None:
-            return
-        staff, gid = self.staff, self.guardian_id
-
-        def shown(result: tuple[recovery.ActionResult, recovery.IssuedKey]) -> None:
-            self._told(result[0])
-            self._show_key(result[1])
-
-        self._act(
-            lambda s: recovery.reset_account(
-                s,
-                actor=staff,
-                guardian_id=gid,
-                delivery=choice.delivery,
-                email_to=choice.email_to,
-                reason=choice.reason,
-            ),
-            shown,
-            again=lambda: self._reset_account(choice),
         )
 
     def action_phone_ticket(self) -> None:

@@ -17,7 +17,7 @@ from helpdesk_tui.widgets.formatting import count_of, day, markup, plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
 
-class KeyShownModal(ModalScreen[None]):
+class KeyShownModal(ModalScreen[str]):
     CSS_PATH = "guardian.tcss"
     BINDINGS = [
         Binding("c", "copy", "Copy key", id="key.copy", tooltip="Copy the key to the clipboard"),
@@ -28,6 +28,13 @@ class KeyShownModal(ModalScreen[None]):
             "Done",
             id="key.close",
             tooltip="Close; the key is not shown again",
+        ),
+        Binding(
+            "s",
+            "close('resolve')",
+            "Done, resolve call",
+            id="key.resolve",
+            tooltip="Close, then resolve this call's ticket with a note of what was done",
         ),
     ]
 
@@ -117,7 +124,7 @@ class KeyShownModal(ModalScreen[None]):
         )
 
     @on(Button.Pressed, "#key-done")
-    def action_close(self) -> None:
+    def action_close(self, then: str | None = None) -> None:
         self.issued = None
         self.query_one("#key-value", Static).update("")
-        self.dismiss(None)
+        self.dismiss(then)

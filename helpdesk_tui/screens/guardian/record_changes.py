@@ -30,4 +30,7 @@ def what_changed(before: GuardianDetail, after: GuardianDetail) -> tuple[str, Se
         )
     if now and was and now.failed_login_count > was.failed_login_count:
         return f"A failed sign-in just now ({now.failed_login_count} in a row).", "warning"
+    done = after.fingerprint.others_what if after.fingerprint else ""
+    if done:
+        return f"Just now: {done}.", "information"
     return "Updated with what just happened on the portal or another desk.", "information"

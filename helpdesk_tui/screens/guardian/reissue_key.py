@@ -85,7 +85,11 @@ class ReissueKeyModal(ModalScreen[ReissueChoice | None]):
                 yield Button("Cancel", id="reissue-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#delivery", RadioSet).focus()
+        # The usual choice is made (the first email on file, else the letter): Enter
+        # issues it; with a login in place the reason comes first. Shift+Tab changes how.
+        account = self.detail.account
+        needs_reason = account is not None and account.status == AccountStatus.ACTIVE
+        self.query_one("#reissue-reason" if needs_reason else "#reissue-confirm").focus()
 
     @on(Input.Submitted, "#reissue-reason")
     @on(Button.Pressed, "#reissue-confirm")

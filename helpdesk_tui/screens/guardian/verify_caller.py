@@ -10,25 +10,21 @@ from typing import Any, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.widgets import (
     Button,
-    Checkbox,
     Input,
     RadioSet,
-    Select,
     Static,
 )
 
-from helpdesk_tui.screens.base import DeskModal
-from helpdesk_tui.screens.guardian.code_mail_line import CodeMailLine
 from helpdesk_tui.screens.guardian.verify_layout import checklist
+from helpdesk_tui.screens.guardian.verify_proofs import ProofSteps
 from helpdesk_tui.services import verification as v
 from helpdesk_tui.services.guardians import GuardianDetail
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.vocabulary import Proof, ScreeningResult, VerificationMethod, VerificationOutcome
-from helpdesk_tui.widgets.desk import desk_of, signed_in
+from helpdesk_tui.widgets.desk import signed_in
 from helpdesk_tui.widgets.formatting import markup, plain_content
 from helpdesk_tui.widgets.service_call import run_service
 
@@ -41,7 +37,7 @@ RESULT_MARKS: dict[str, str] = {
 T = TypeVar("T")
 
 
-class VerifyCallerScreen(DeskModal[bool]):
+class VerifyCallerScreen(ProofSteps):
     CSS_PATH = "guardian.tcss"
     BINDINGS = [
         Binding("ctrl+s", "finish", "Finish", id="verify.finish", tooltip="Record the outcome"),
@@ -74,6 +70,7 @@ class VerifyCallerScreen(DeskModal[bool]):
         self.clerk = clerk
         self.view: v.VerificationView | None = None
         self.changes = 0  # bumped when a service answer reaches the screen; tests wait on it
+        self.finishing = False  # finishing was asked once (by ctrl+s, or by being ready)
 
     def compose(self) -> ComposeResult:
         yield from checklist(self.detail, clerk=self.clerk)
@@ -125,12 +122,13 @@ class VerifyCallerScreen(DeskModal[bool]):
             result = view.screening.get(item, "")
             self.query_one(f"#res-{item}", Static).update(RESULT_MARKS.get(result, ""))
         proofs = ", ".join(Proof(p).label for p in view.proofs if Proof.has(p))
-        ready = "[green]ready to pass[/]" if view.ready else "[yellow]not enough yet[/]"
+        ready = "[green]Ready to pass: finishing[/]" if view.ready else "[yellow]Not enough yet[/]"
         if view.failures:
-            ready = "[red]will be recorded as failed: $failures[/]"
+            ready = "[red]Will be recorded as failed: $failures[/]"
+        answers = "$matched of $needed answers" if view.screening_required else "no answers needed"
         self.query_one("#verify-status", Static).update(
-            markup(
-                f"Screening: $matched matched ($needed needed) · proof: $proofs · {ready}",
+            markup(  # the verdict first: it is what a narrow screen must show
+                f"{ready} · {answers} · proof: $proofs",
                 matched=view.matches,
                 needed=view.screening_required,
                 proofs=proofs or "none yet",
@@ -138,6 +136,10 @@ class VerifyCallerScreen(DeskModal[bool]):
             )
         )
         self.changes += 1
+        if view.ready and view.outcome == VerificationOutcome.OPEN:
+            # Enough answers, a proof and nothing failed: passing is the only step left,
+            # so it is taken (one key less on every call).
+            self.action_finish()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "send_code":
@@ -234,119 +236,11 @@ class VerifyCallerScreen(DeskModal[bool]):
 
         self._call(load, self._show, write=False)
 
-    def _proof_status(self, message: str | Content) -> None:
-        """What the last proof step did; a plain str is never read as markup (it names
-        an address or a number on file)."""
-        shown = plain_content(message) if isinstance(message, str) else message
-        self.query_one("#proof-status", Static).update(shown)
-
-    @on(Button.Pressed, "#send-code")
-    def action_send_code(self) -> None:
-        to = self.query_one("#code-to", Select).value
-        if self.view is None or not isinstance(to, str):
-            self._proof_status(Content.from_markup("[red]Choose an email on file first.[/]"))
-            return
-        actor, vid = signed_in(self), self.view.id
-
-        def sent(masked: str) -> None:
-            self._proof_status(
-                f"Code for {masked}. Ask the caller to read it back; it expires in {v.CODE_MINUTES} minutes."
-            )
-            desk_of(self).deliver_mail_now()  # the caller is on the line: no waiting round
-            self.query_one(CodeMailLine).follow(vid)
-            self.query_one("#code", Input).focus()
-            self.changes += 1
-
-        def send(code: v.NewCode) -> None:
-            self._call(
-                lambda s: v.send_code(s, actor=actor, verification_id=vid, to=to, code=code), sent
-            )
-
-        # The code's argon2 hash is made first, off the write transaction (and the UI).
-        self._call(lambda _session: v.new_code(), send, write=False, group="verify-code")
-
-    @on(Input.Submitted, "#code")
-    def _confirm_code(self, event: Input.Submitted) -> None:
-        if self.view is None:
-            return
-        actor, vid, code = signed_in(self), self.view.id, event.value
-
-        def check(session: Any) -> v.CodeReading:
-            return v.check_code(session, actor=actor, verification_id=vid, code=code)
-
-        def confirm(reading: v.CodeReading) -> None:
-            self._call(
-                lambda s: v.confirm_code(s, actor=actor, verification_id=vid, reading=reading),
-                checked,
-            )
-
-        def checked(result: v.CodeCheck) -> None:
-            colour = "green" if result.confirmed else "red"
-            self._proof_status(markup(f"[{colour}]$message[/]", message=result.message))
-            self.query_one("#code", Input).value = ""
-            self._reload()
-
-        # Compared with the code's hash in a read (argon2 is slow), then recorded.
-        self._call(check, confirm, write=False, group="verify-code")
-
-    @on(Button.Pressed, "#callback-dial")
-    def _dial(self) -> None:
-        place = self.query_one("#callback-to", Select).value
-        if self.view is None or not isinstance(place, str):
-            self._proof_status(Content.from_markup("[red]Choose a number on file first.[/]"))
-            return
-        self.query_one("#callback-done", Button).disabled = False
-        actor, vid = signed_in(self), self.view.id
-
-        def dial(number: str) -> None:
-            self._proof_status(
-                f"Hang up and dial {number} now. When the guardian answers, press "
-                "'Guardian answered'."
-            )
-            self.changes += 1
-
-        self._call(
-            lambda s: v.dial_callback(s, actor=actor, verification_id=vid, phone=place), dial
-        )
-
-    @on(Button.Pressed, "#callback-done")
-    def _called_back(self) -> None:
-        place = self.query_one("#callback-to", Select).value
-        if self.view is None or not isinstance(place, str):
-            return
-        actor, vid = signed_in(self), self.view.id
-
-        def record(session: Any) -> v.VerificationView:
-            return v.record_callback(session, actor=actor, verification_id=vid, phone=place)
-
-        self._call(record, self._show)
-
-    @on(Button.Pressed, "#record-id")
-    def _record_id(self) -> None:
-        id_type = self.query_one("#id-type", Select).value
-        if self.view is None or not isinstance(id_type, str):
-            self._proof_status(Content.from_markup("[red]Choose the kind of photo ID shown.[/]"))
-            return
-        matched = self.query_one("#id-matched", Checkbox).value
-        signed = self.query_one("#form-signed", Checkbox).value
-        actor, vid = signed_in(self), self.view.id
-
-        def record(session: Any) -> v.VerificationView:
-            return v.record_in_person(
-                session,
-                actor=actor,
-                verification_id=vid,
-                id_type=id_type,
-                id_matched=matched,
-                form_signed=signed,
-            )
-
-        self._call(record, self._show)
-
     @on(Button.Pressed, "#finish")
     def action_finish(self) -> None:
-        if self.view is None:
-            return
+        if self.view is None or self.finishing:
+            return  # once: ctrl+s while it finishes by itself adds nothing
+        self.finishing = True
         actor, vid = signed_in(self), self.view.id
 
         def finish(session: Any) -> v.VerificationView:
@@ -365,7 +259,14 @@ class VerifyCallerScreen(DeskModal[bool]):
                 )
             self.finish(view.outcome == VerificationOutcome.PASSED)
 
-        self._call(finish, finished)
+        def not_finished(exc: DomainError | None = None) -> None:
+            self.finishing = False  # ctrl+s tries again
+            if exc is not None:
+                self._failed(exc)
+
+        run_service(
+            self, finish, done=finished, refused=not_finished, failed=not_finished, group="verify"
+        )
 
     @on(Button.Pressed, "#abandon")
     def action_abandon(self) -> None:

@@ -80,13 +80,14 @@ def checklist(d: GuardianDetail, *, clerk: bool) -> ComposeResult:
                 id="id-type",
                 compact=True,
             )
-            yield Checkbox("Photo matches", id="id-matched", compact=True)
-            yield Checkbox("Form signed here", id="form-signed", compact=True)
-            yield Button("Record", id="record-id", compact=True)
+            yield Checkbox("Photo matches, form signed here", id="id-matched", compact=True)
+            yield Button("Does not match", id="record-id", variant="error", compact=True)
         yield Static("", id="proof-status")
         yield CodeMailLine()
+    # Where the call stands and how to end it stay in sight while the checklist
+    # scrolls (a 24-line terminal shows half of it).
+    with Horizontal(id="verify-end"):
         yield Static("", id="verify-status")
-        with Horizontal(classes="dialog-buttons"):
-            yield Button("Finish (ctrl+s)", variant="primary", id="finish")
-            yield Button("Abandon (esc)", id="abandon")
-    yield Footer()
+        yield Button("Finish", variant="primary", id="finish", compact=True)
+        yield Button("Abandon", id="abandon", compact=True)
+    yield Footer(compact=True)

@@ -42,6 +42,7 @@ class ReplyComposer(ModalScreen[Draft | None]):
         self.draft = draft  # a reply that was not sent, given back to finish
         self.answered_meanwhile = answered_meanwhile  # someone replied while it was written
         self.canned: list[CannedText] = []
+        self.warned = ""  # the answer whose untrue claim was pointed out
 
     def compose(self) -> ComposeResult:
         d = self.detail
@@ -90,10 +91,15 @@ class ReplyComposer(ModalScreen[Draft | None]):
     def _show_canned(self, canned: list[CannedText]) -> None:
         self.canned = canned
         picker = self.query_one("#reply-canned", Select)
-        picker.set_options([(c.title, c.key) for c in canned])
+        picker.set_options(
+            [(c.title if c.done else f"{c.title} (not done yet)", c.key) for c in canned]
+        )
         body = self.query_one("#reply-body", TextArea)
-        if canned and not body.text.strip():  # a draft given back is never replaced
-            picker.value = canned[0].key  # the category's own answer, filled in
+        true_now = [c for c in canned if c.done]
+        if true_now and not body.text.strip():  # a draft given back is never replaced
+            # The first answer that is true now: what the timeline shows was done, else
+            # the category's own answer if it claims nothing, else "we are on it".
+            picker.value = true_now[0].key
         body.focus()
 
     @on(Select.Changed, "#reply-language")
@@ -110,12 +116,33 @@ class ReplyComposer(ModalScreen[Draft | None]):
     @on(Button.Pressed, "#reply-send")
     def action_send(self) -> None:
         body = self.query_one("#reply-body", TextArea).text.strip()
+        error = self.query_one("#reply-error", Static)
         if not body:
-            self.query_one("#reply-error", Static).update(
-                "Write the reply, or pick a canned answer."
+            error.update("Write the reply, or pick a canned answer.")
+            return
+        untrue = self._untrue_claim(body)
+        if untrue is not None and self.warned != untrue.key:
+            self.warned = untrue.key  # said once: a second ctrl+s sends it as it is
+            error.update(
+                plain_content(
+                    f"This reply tells the family: {untrue.claims}. The ticket's timeline "
+                    "shows no such action yet. Do it first (Esc keeps nothing), edit the "
+                    "text, or press ctrl+s again to send it anyway."
+                )
             )
             return
         self.dismiss(Draft(body, self.detail.reply_count))
+
+    def _untrue_claim(self, body: str) -> CannedText | None:
+        """The canned answer this body still carries whose claim is not on the
+        timeline (its first paragraph after the greeting, unedited)."""
+        for c in self.canned:
+            if c.done:
+                continue
+            paragraphs = [p.strip() for p in c.body.split("\n\n") if p.strip()]
+            if len(paragraphs) > 1 and paragraphs[1] in body:
+                return c
+        return None
 
     @on(Button.Pressed, "#reply-cancel")
     def action_cancel(self) -> None:

@@ -10,19 +10,21 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from helpdesk_tui.messages import OpenGuardian
-from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.bindings import bindings
 from helpdesk_tui.screens.dialogs import Prompt, ask_for_line
+from helpdesk_tui.screens.tickets.attachments_dialog import AttachmentsDialog
 from helpdesk_tui.screens.tickets.reply_composer import Draft, ReplyComposer
+from helpdesk_tui.screens.tickets.ticket_corrections import TicketCorrections
 from helpdesk_tui.services import tickets
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.presence import target_for
-from helpdesk_tui.vocabulary import RECOVERY_ACTIONS, AuditAction, MessageKind, TicketStatus
-from helpdesk_tui.widgets.formatting import markup, plain, plain_content, time_left, when
+from helpdesk_tui.vocabulary import (
+    MessageKind,
+    TicketStatus,
+)
+from helpdesk_tui.widgets.formatting import count_of, markup, plain, plain_content, time_left, when
 from helpdesk_tui.widgets.presence_line import PresenceLine
 
-# What was done for the guardian that the closing note names.
-CLOSING_ACTIONS = (AuditAction.VERIFICATION, *RECOVERY_ACTIONS)
 MESSAGE_COLOURS = {
     MessageKind.INCOMING: "blue",
     MessageKind.REPLY: "green",
@@ -30,20 +32,25 @@ MESSAGE_COLOURS = {
 }
 
 
-class TicketDetailScreen(DeskScreen[None]):
+class TicketDetailScreen(TicketCorrections):
     CSS_PATH = "tickets.tcss"
     # fmt: off
     BINDINGS = bindings("ticket", [
-        ("escape", "app.back", "Back", "Back to where you were"),
+        # The footer shows them in this order: the daily ones first.
         ("r", "reply", "Reply", "Reply to the guardian (canned answers EN/ES)"),
         ("n", "note", "Note", "Add an internal note"),
-        ("p", "pending", "Pending", "Waiting on the guardian: stop the clocks"),
-        ("o", "reopen", "Reopen", "Open again: the clocks run"),
         ("s", "resolve", "Resolve", "Resolve with a closing note"),
+        ("p", "pending", "Pending", "Waiting on the guardian: stop the clocks"),
         ("c", "claim", "Claim", "Assign to me"),
-        ("m", "merge", "Merge", "Merge this duplicate into another ticket"),
         ("g", "guardian", "Guardian", "Open the guardian"),
-        ("f5", "refresh", "Refresh", "Load the ticket again"),
+        ("e", "category", "Category", "Correct the category (the service targets follow)"),
+        ("u", "priority", "Priority", "Change the priority (the due times follow)"),
+        ("l", "link", "Link family", "Link the family this ticket is for"),
+        ("a", "attachments", "Files", "Save a file the guardian emailed (never opened here)"),
+        ("o", "reopen", "Reopen", "Open again: the clocks run"),
+        ("m", "merge", "Merge", "Merge this duplicate into another ticket"),
+        ("escape", "app.back", "Back", "Back to where you were"),
+        ("f5", "refresh", "Refresh", "Load the ticket again", False),
     ])
     # fmt: on
 
@@ -121,8 +128,9 @@ class TicketDetailScreen(DeskScreen[None]):
             block = Static(
                 plain_content(m.body, multiline=True), classes=f"message message-{m.kind}"
             )
+            files = f" · {count_of(m.attachments, 'attachment')} (a)" if m.attachments else ""
             block.border_title = plain_content(
-                f"{m.kind.label.capitalize()} · {m.author} · {when(m.at)}"
+                f"{m.kind.label.capitalize()} · {m.author} · {when(m.at)}{files}"
             )
             block.styles.border = ("round", MESSAGE_COLOURS[m.kind])
             blocks.append(block)
@@ -155,6 +163,10 @@ class TicketDetailScreen(DeskScreen[None]):
             "claim": not closed and d.assignee_id != self.staff.id,
             "merge": not closed,
             "guardian": d.guardian_id is not None,
+            "attachments": any(m.attachments for m in d.messages),
+            "category": not closed,
+            "priority": not closed,
+            "link": not closed,
         }
         return True if rules.get(action, True) else None
 
@@ -168,7 +180,7 @@ class TicketDetailScreen(DeskScreen[None]):
         """A change to the ticket; it reloads whatever the outcome."""
         self.act(
             call,
-            done=lambda _: self.notify(message, timeout=4),
+            done=lambda _: self.notify(message, timeout=4, markup=False),
             reload=self.action_refresh,
             again=again,
         )
@@ -266,7 +278,9 @@ class TicketDetailScreen(DeskScreen[None]):
                 confirm="Resolve",
                 required=False,
                 max_length=2000,
-                initial=self._closing_note() if typed is None else typed,
+                initial=(tickets.closing_note(self.detail) if self.detail else "")
+                if typed is None
+                else typed,
             ),
             lambda text: self._act(
                 lambda s: tickets.resolve(s, actor=staff, ticket_id=tid, note=text),
@@ -274,15 +288,6 @@ class TicketDetailScreen(DeskScreen[None]):
                 again=lambda: self.action_resolve(text),
             ),
         )
-
-    def _closing_note(self) -> str:
-        """The canned closing note: the category and what was done on the guardian."""
-        d = self.detail
-        if d is None:
-            return ""
-        done = [e.what for e in d.events if e.kind in CLOSING_ACTIONS and not e.came_to_nothing]
-        what = ", ".join(dict.fromkeys(done)) or "question answered"
-        return f"Resolved ({d.channel.label}, {d.category.label}): {what}."
 
     def action_claim(self) -> None:
         staff, tid = self.staff, self.ticket_id
@@ -316,6 +321,13 @@ class TicketDetailScreen(DeskScreen[None]):
             ),
             merge,
         )
+
+    def action_attachments(self) -> None:
+        if self.detail:
+            dialog = AttachmentsDialog(
+                self.ticket_id, label=self.detail.label, folder=self.desk.attachments_dir
+            )
+            self.show(dialog, callback=lambda _: self.action_refresh())  # "attachment saved"
 
     def action_guardian(self) -> None:
         if self.detail and self.detail.guardian_id:

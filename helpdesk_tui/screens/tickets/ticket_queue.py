@@ -1,12 +1,13 @@
 """The queue: views with counts, one page of tickets in due order with the business
 time left on each (red overdue, yellow due within two hours), claim, assign, release,
-filters by school and category."""
+filters by school and category; and / searches every ticket (by number, words or
+requester) in the same table, Esc going back to the view."""
 
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -15,24 +16,34 @@ from textual.widgets import DataTable, Select, Static
 from helpdesk_tui.messages import OpenTicket
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.bindings import bindings
+from helpdesk_tui.screens.tickets import ticket_search
 from helpdesk_tui.screens.tickets.staff_picker import StaffPicker
+from helpdesk_tui.screens.tickets.ticket_search import TicketSearchBox
 from helpdesk_tui.services import tickets
 from helpdesk_tui.services.kernel.district import list_schools
 from helpdesk_tui.services.staff import StaffChoice
-from helpdesk_tui.services.tickets import PAGE, QueueFilter, QueuePage, QueueRow, queue_page
+from helpdesk_tui.services.tickets import (
+    PAGE,
+    QueueFilter,
+    QueuePage,
+    QueueRow,
+    SearchPage,
+    queue_page,
+)
 from helpdesk_tui.vocabulary import Category, QueueView, TicketStatus
 from helpdesk_tui.widgets.formatting import plain, plain_content, short_school, time_left
 
-# (label, width): the queue fits 120 columns; priority colours the ticket number.
+# (label, width): the queue fits 120 columns, and what staff decide with comes first so
+# that 80 columns show it (the rest scrolls); priority colours the ticket number.
 COLUMNS = (
     ("Ticket", 7),
     ("Time left", 15),
     ("Subject", 21),
+    ("Status", 7),
+    ("Assignee", 10),
     ("From", 17),
     ("School", 12),
     ("Category", 12),
-    ("Status", 7),
-    ("Assignee", 10),
 )
 PRIORITY_STYLES = {"urgent": "bold red", "high": "bold yellow", "low": "dim"}
 
@@ -44,6 +55,8 @@ def _fit(text: str, width: int) -> str:
 def _left(row: QueueRow) -> str:
     if row.status == TicketStatus.PENDING:
         return "[dim]paused[/]"
+    if row.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):  # found by a search
+        return f"[dim]{row.status.label}[/]"
     if row.seconds_left is None:
         return "—"
     text = time_left(row.seconds_left)
@@ -59,15 +72,17 @@ class TicketQueueScreen(DeskScreen[None]):
     # fmt: off
     BINDINGS = [
         *bindings("queue", [
-            ("escape", "app.back", "Back", "Back to where you were"),
+            # The footer shows them in this order: the daily ones first.
+            ("enter", "open", "Open", "Open the highlighted ticket"),
             ("c", "claim", "Claim", "Assign the highlighted ticket to me"),
+            ("slash", "search", "Search", "Find any ticket by number, words of its messages, or requester"),
             ("a", "assign", "Assign", "Assign the highlighted ticket to someone"),
             ("r", "release", "Release", "Put the highlighted ticket back unassigned"),
+            ("o", "sort", "Sort", "Most urgent first, or newest first"),
             ("pagedown", "next_page", "Next page", "The next 50 tickets"),
             ("pageup", "previous_page", "Prev page", "The previous 50 tickets"),
-            ("f5", "reload", "Refresh", "Load the queue again"),
-            ("o", "sort", "Sort", "Most urgent first, or newest first"),
-            ("enter", "open", "Open", "Open the highlighted ticket"),
+            ("escape", "back", "Back", "Back to where you were (from a search: back to the view)"),
+            ("f5", "reload", "Refresh", "Load the queue again", False),
         ]),
         *[
             Binding(str(i), f"view('{view.value}')", view.label, id=f"queue.view-{view.value}", show=False, tooltip=f"Show {view.label}")
@@ -85,6 +100,8 @@ class TicketQueueScreen(DeskScreen[None]):
         # Another view, filter or page starts at its first row; a reload of the same
         # one keeps the cursor on the ticket it was on (never on whatever moved there).
         self._cursor_to_top = False
+        self.searching = False  # the table shows search results, not the view
+        self.found: SearchPage | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="queue-views")
@@ -97,6 +114,7 @@ class TicketQueueScreen(DeskScreen[None]):
                 id="filter-category",
                 compact=True,
             )
+            yield TicketSearchBox()
             yield Static("", id="queue-status", classes="hint")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
 
@@ -122,6 +140,9 @@ class TicketQueueScreen(DeskScreen[None]):
 
     # -- loading -------------------------------------------------------------------
     def action_reload(self) -> None:
+        if self.searching:
+            self.query_one(TicketSearchBox).search()
+            return
         staff, queue_filter, offset = self.staff, self.filter, self.page_offset
         self.call(
             lambda s: queue_page(s, actor=staff, queue_filter=queue_filter, offset=offset),
@@ -131,8 +152,8 @@ class TicketQueueScreen(DeskScreen[None]):
         )
 
     def _show(self, queue_filter: QueueFilter, page: QueuePage) -> None:
-        if queue_filter != self.filter:
-            return  # the view changed while this page loaded
+        if queue_filter != self.filter or self.searching:
+            return  # the view changed while this page loaded, or a search is shown
         self.page = page
         self.query_one("#queue-views", Static).update(
             "  ".join(
@@ -150,36 +171,7 @@ class TicketQueueScreen(DeskScreen[None]):
             banner.update(
                 plain_content(f"Busy period: {page.busy_period}. Service targets are extended.")
             )
-        table = self.query_one("#queue", DataTable)
-        cursor = table.cursor_row
-        was_on = self._ticket_at_cursor(table)
-        table.clear()
-        widths = dict(COLUMNS)
-        for row in page.rows:
-            label = tickets.ticket_label(row.number)
-            style = PRIORITY_STYLES.get(row.priority)
-            table.add_row(  # subjects and names come from outside: never markup
-                plain(label, style=style or ""),
-                _left(row),
-                plain(_fit(row.subject, widths["Subject"])),
-                plain(_fit(row.who, widths["From"])),
-                plain(_fit(short_school(row.school), widths["School"])),
-                _fit(row.category.label, widths["Category"]),
-                row.status.label,
-                plain(
-                    _fit(row.assignee, widths["Assignee"]) or "—",
-                    style="" if row.assignee else "dim",
-                ),
-                key=str(row.id),
-            )
-        if page.rows:
-            keys = [str(row.id) for row in page.rows]
-            if self._cursor_to_top:
-                cursor = 0
-            elif was_on in keys:
-                cursor = keys.index(was_on)
-            table.move_cursor(row=min(cursor, len(page.rows) - 1))
-        self._cursor_to_top = False
+        self._fill(page.rows)
         last = page.offset + len(page.rows)
         shown = f"{page.offset + 1:,}-{last:,}" if page.rows else "none"
         self.query_one("#queue-status", Static).update(
@@ -188,6 +180,106 @@ class TicketQueueScreen(DeskScreen[None]):
         )
         self.refresh_bindings()
         self.loads += 1
+
+    def _fill(self, rows: tuple[QueueRow, ...]) -> None:
+        """The table's rows; the cursor stays on its ticket (or goes to the top)."""
+        table = self.query_one("#queue", DataTable)
+        cursor = table.cursor_row
+        was_on = self._ticket_at_cursor(table)
+        table.clear()
+        widths = dict(COLUMNS)
+        for row in rows:
+            label = tickets.ticket_label(row.number)
+            style = PRIORITY_STYLES.get(row.priority)
+            table.add_row(  # subjects and names come from outside: never markup
+                plain(label, style=style or ""),
+                _left(row),
+                plain(_fit(row.subject, widths["Subject"])),
+                row.status.label,
+                plain(
+                    _fit(row.assignee, widths["Assignee"]) or "—",
+                    style="" if row.assignee else "dim",
+                ),
+                plain(_fit(row.who, widths["From"])),
+                plain(_fit(short_school(row.school), widths["School"])),
+                _fit(row.category.label, widths["Category"]),
+                key=str(row.id),
+            )
+        if rows:
+            keys = [str(row.id) for row in rows]
+            if self._cursor_to_top:
+                cursor = 0
+            elif was_on in keys:
+                cursor = keys.index(was_on)
+            table.move_cursor(row=min(cursor, len(rows) - 1))
+        self._cursor_to_top = False
+
+    @property
+    def rows(self) -> tuple[QueueRow, ...]:
+        """What the table shows: the search's tickets, or the view's page."""
+        shown = self.found if self.searching else self.page
+        return shown.rows if shown is not None else ()
+
+    # -- search --------------------------------------------------------------------
+    def action_search(self) -> None:
+        box = self.query_one(TicketSearchBox)
+        if not self.searching:
+            self.searching, self.found = True, None
+            self.query_one("#queue-filters").set_class(True, "searching")
+            self._cursor_to_top = True
+            self._fill(())
+            self._search_shown(None)
+        box.focus()
+
+    def action_back(self) -> None:
+        if self.searching:
+            self._end_search()
+        else:
+            self.app.call_later(self.app.run_action, "back")
+
+    def _end_search(self) -> None:
+        self.searching, self.found, self.page = False, None, None
+        self.query_one(TicketSearchBox).clear_search()
+        self.query_one("#queue-filters").set_class(False, "searching")
+        self.query_one("#queue-status").set_class(False, "error")
+        self.query_one("#queue", DataTable).focus()
+        self._cursor_to_top = True
+        self.action_reload()
+
+    @on(TicketSearchBox.Found)
+    def _found(self, event: TicketSearchBox.Found) -> None:
+        if not self.searching:
+            return
+        if event.found is None or self.found is None or self.found.text != event.found.text:
+            self._cursor_to_top = True  # new words: from the top; a reload keeps the ticket
+        self.found = event.found
+        self._fill(event.found.rows if event.found else ())
+        self._search_shown(event.found, event.error)
+        self.loads += 1
+        rows = self.rows
+        if event.go and rows and (len(rows) == 1 or (self.found and self.found.by_number)):
+            self.post_message(OpenTicket(rows[0].id, area=self.area))
+        elif event.go and rows:
+            table = self.query_one("#queue", DataTable)
+            table.focus()
+            table.move_cursor(row=0)
+
+    def _search_shown(self, found: SearchPage | None, error: str = "") -> None:
+        self.query_one("#queue-views", Static).update(ticket_search.heading(self.filter.view.label))
+        status = self.query_one("#queue-status", Static)
+        status.set_class(bool(error), "error")
+        status.update(ticket_search.summary(found, error))
+        self.refresh_bindings()
+
+    def on_key(self, event: events.Key) -> None:
+        """In a search, ↓ goes from the box to the list and ↑ from its top row back."""
+        box, table = self.query_one(TicketSearchBox), self.query_one("#queue", DataTable)
+        if self.searching and event.key == "down" and box.has_focus and table.row_count:
+            table.focus()
+            event.stop()
+        elif self.searching and event.key == "up" and table.has_focus and table.cursor_row == 0:
+            box.focus()
+            event.stop()
 
     # -- views, filters, pages -----------------------------------------------------
     def _refilter(self, **changes: Any) -> None:
@@ -203,6 +295,8 @@ class TicketQueueScreen(DeskScreen[None]):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def action_view(self, view: str) -> None:
+        if self.searching:
+            self._end_search()
         self._refilter(view=QueueView(view))
 
     @on(Select.Changed, "#filter-school")
@@ -234,6 +328,8 @@ class TicketQueueScreen(DeskScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("claim", "assign", "release", "open"):
             return True if self._current() else None
+        if self.searching and action in ("sort", "next_page", "previous_page"):
+            return False  # a search lists newest first, one page: hidden from the footer
         if action == "next_page":
             return True if self.page is not None and self.page.more else None
         if action == "previous_page":
@@ -242,19 +338,13 @@ class TicketQueueScreen(DeskScreen[None]):
 
     @on(DataTable.RowSelected, "#queue")
     def _open(self, event: DataTable.RowSelected) -> None:
-        if self.page and 0 <= event.cursor_row < len(self.page.rows):
-            self.post_message(OpenTicket(self.page.rows[event.cursor_row].id, area=self.area))
+        if 0 <= event.cursor_row < len(self.rows):
+            self.post_message(OpenTicket(self.rows[event.cursor_row].id, area=self.area))
 
     # -- claim, assign, release ----------------------------------------------------
     def _current(self) -> QueueRow | None:
-        table = self.query_one("#queue", DataTable)
-        if (
-            self.page is None
-            or not self.page.rows
-            or not (0 <= table.cursor_row < len(self.page.rows))
-        ):
-            return None
-        return self.page.rows[table.cursor_row]
+        table, rows = self.query_one("#queue", DataTable), self.rows
+        return rows[table.cursor_row] if 0 <= table.cursor_row < len(rows) else None
 
     def _change(self, call: Callable[[Any], tickets.TicketRef], done_message: str) -> None:
         self.act(

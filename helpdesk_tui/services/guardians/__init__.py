@@ -3,14 +3,11 @@ masked until a pass, or revealed with a reason), portal eligibility, the languag
 their letters, custody restrictions."""
 
 from helpdesk_tui.services.guardians.contact import REVEAL_LASTS
-from helpdesk_tui.services.guardians.detail import (
-    GuardianDetail,
-    get_guardian_detail,
-    portal_fingerprint,
-)
+from helpdesk_tui.services.guardians.detail import GuardianDetail, get_guardian_detail
 from helpdesk_tui.services.guardians.eligibility import portal_refusal
+from helpdesk_tui.services.guardians.fingerprint import RecordFingerprint, portal_fingerprint
 from helpdesk_tui.services.guardians.language import set_preferred_language
-from helpdesk_tui.services.guardians.lookup import SearchResult, search_guardians
+from helpdesk_tui.services.guardians.lookup import GuardianHit, SearchResult, search_guardians
 from helpdesk_tui.services.guardians.lookup_query import MAX_QUERY_LENGTH, parse_query
 from helpdesk_tui.services.guardians.record_parts import StudentLink
 from helpdesk_tui.services.guardians.restrictions import clear_restriction
@@ -18,8 +15,10 @@ from helpdesk_tui.services.guardians.reveal import reveal_contact
 
 __all__ = [
     "GuardianDetail",
+    "GuardianHit",
     "MAX_QUERY_LENGTH",
     "REVEAL_LASTS",
+    "RecordFingerprint",
     "SearchResult",
     "StudentLink",
     "clear_restriction",

@@ -6,11 +6,11 @@ dates come masked unless the staff member holds a pass or revealed them (contact
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from helpdesk_tui.data.tables import AuditEvent, Guardian, LoginAttempt, PortalAccount
+from helpdesk_tui.data.tables import Guardian, PortalAccount
 from helpdesk_tui.services.guardians.contact import contact_of, reveal_holds
+from helpdesk_tui.services.guardians.fingerprint import RecordFingerprint, portal_fingerprint
 from helpdesk_tui.services.guardians.history import AuditEntry, guardian_history
 from helpdesk_tui.services.guardians.record_parts import (
     AccountView,
@@ -63,7 +63,7 @@ class GuardianDetail:
     verified_until: datetime | None = None
     verified_by: str = ""
     blocked: bool = False
-    fingerprint: tuple[object, ...] = ()
+    fingerprint: RecordFingerprint | None = None
     # Contact details and birth dates are masked (see contact.py) unless this staff
     # member holds a pass, or revealed them: then ``reveal_id`` is that audit row's id.
     masked: bool = True
@@ -131,7 +131,7 @@ def build_detail(
     guardian_id = guardian.id or 0
     # Read before the record: a change landing while it loads then shows as a change at
     # the next check (one extra reload) instead of hiding behind a newer fingerprint.
-    fingerprint = portal_fingerprint(session, guardian_id=guardian_id)
+    fingerprint = portal_fingerprint(session, guardian_id=guardian_id, me=actor.id)
     district = get_district(session)
     local = district.local
     passed = current_pass(session, actor=actor, guardian_id=guardian_id, now=now)
@@ -183,28 +183,3 @@ def build_detail(
         email_choices=email_choices(session, guardian),
         phone_choices=phone_choices(guardian),
     )
-
-
-def portal_fingerprint(session: Session, *, guardian_id: int) -> tuple[object, ...]:
-    """A cheap summary of what the portal and other desks may change on this guardian
-    (audit rows, sign-in attempts, the account's state): a desk polls it and reloads the
-    guardian screen when it moves."""
-    account = session.exec(
-        select(
-            PortalAccount.id,
-            PortalAccount.status,
-            PortalAccount.failed_login_count,
-            PortalAccount.username,
-        ).where(col(PortalAccount.guardian_id) == guardian_id)
-    ).first()
-    last_attempt = (
-        session.exec(
-            select(func.max(LoginAttempt.id)).where(col(LoginAttempt.account_id) == account[0])
-        ).one()
-        if account
-        else None
-    )
-    last_audit = session.exec(
-        select(func.max(AuditEvent.id)).where(col(AuditEvent.guardian_id) == guardian_id)
-    ).one()
-    return (tuple(account) if account else None, last_attempt, last_audit)

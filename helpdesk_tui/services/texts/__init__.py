@@ -1,7 +1,7 @@
 """What the helpdesk writes to guardians: letters and emails (English, Spanish), the
 portal's messages, canned ticket replies."""
 
-from helpdesk_tui.services.texts.canned import LIBRARY, fill, replies_for
+from helpdesk_tui.services.texts.canned import CLAIMS, LIBRARY, fill, replies_for
 from helpdesk_tui.services.texts.letters import (
     LETTER_LABELS,
     Letter,
@@ -14,8 +14,10 @@ from helpdesk_tui.services.texts.letters import (
     username_email,
 )
 from helpdesk_tui.services.texts.portal_messages import portal_notice
+from helpdesk_tui.services.texts.reminders import pending_reminder, spoken_date
 
 __all__ = [
+    "CLAIMS",
     "LETTER_LABELS",
     "LIBRARY",
     "Letter",
@@ -26,7 +28,9 @@ __all__ = [
     "language_of",
     "link_email",
     "notice",
+    "pending_reminder",
     "portal_notice",
     "replies_for",
+    "spoken_date",
     "username_email",
 ]

@@ -5,6 +5,7 @@ product; staff preview (and may edit) the text before it is sent."""
 from dataclasses import dataclass
 
 from helpdesk_tui.services.kernel.district import DistrictInfo
+from helpdesk_tui.vocabulary import AuditAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +13,18 @@ class Canned:
     key: str
     title: str
     body: str
+
+
+# What an answer tells the family was done: one of these actions must be on the
+# ticket's timeline before it is true (the composer warns before sending it otherwise).
+CLAIMS: dict[str, tuple[AuditAction, ...]] = {
+    "key_request": (AuditAction.KEY_REISSUED,),
+    "lost_key": (AuditAction.KEY_REISSUED,),
+    "account_disabled": (AuditAction.ACCOUNT_UNLOCKED,),
+    "forgot_login": (AuditAction.USERNAME_SENT, AuditAction.PASSWORD_RESET_SENT),
+    "security_email": (AuditAction.VERIFICATION_RESENT,),
+    "username_change": (AuditAction.USERNAME_CHANGED,),
+}
 
 
 _EN = {
@@ -162,10 +175,12 @@ HOURS = {
 }
 
 
-def replies_for(category: str, lang: str) -> list[Canned]:
-    """The answers for this category first, then the general ones."""
+def replies_for(category: str, lang: str, done: frozenset[str] = frozenset()) -> list[Canned]:
+    """The answers for what was ``done`` (audit actions on the ticket's timeline) first,
+    then this category's, then the general ones."""
     library = LIBRARY.get(lang, _EN)
-    keys = [k for k in (category, "*", "closing") if k in library]
+    for_done = [k for k, actions in CLAIMS.items() if done.intersection(actions)]
+    keys = [k for k in (*for_done, category, "*", "closing") if k in library]
     return [Canned(k, *library[k]) for k in dict.fromkeys(keys)]
 
 

@@ -8,17 +8,26 @@ second one. The category is guessed from the guardian's portal state."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from helpdesk_tui.data.normalize import clean_text
 from helpdesk_tui.data.tables import ActivationKey, Guardian, PortalAccount, Ticket
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
+from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.kernel.errors import NotFound
 from helpdesk_tui.services.kernel.locks import lock_guardian
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
 from helpdesk_tui.services.sla import set_clocks
 from helpdesk_tui.services.tickets.lifecycle import create_ticket
-from helpdesk_tui.services.tickets.records import TicketRef, add_event, ticket_ref
+from helpdesk_tui.services.tickets.records import (
+    TicketError,
+    TicketRef,
+    add_event,
+    checked_text,
+    ticket_ref,
+)
 from helpdesk_tui.vocabulary import (
     RUNNING,
     AccountStatus,
@@ -78,15 +87,50 @@ def open_call_ticket(
         guardian_id=guardian_id,
         now=now,
     )
+    return CallTicket(_taken(session, actor, ref, what.lower(), now))
+
+
+def open_caller_ticket(
+    session: Session,
+    *,
+    actor: StaffMember,
+    caller: str,
+    phone: str = "",
+    now: datetime | None = None,
+) -> TicketRef:
+    """A phone ticket for a caller the lookup did not find (yet): what they gave, the
+    agent's own and answered like any call; link the family with L once found. District
+    helpdesk work: a clerk is refused (they open tickets from a family's record)."""
+    now = resolve_now(now)
+    name = checked_text(clean_text(caller), what="caller's name", limit=120, required=False)
+    number = checked_text(clean_text(phone), what="phone number", limit=40, required=False)
+    if not (name or number):
+        raise TicketError("Write the caller's name or phone number.")
+    ref = create_ticket(
+        session,
+        actor=actor,
+        channel=Channel.PHONE,
+        category=Category.OTHER,
+        subject=f"Phone call: {name or number}, not found in the lookup",
+        caller_name=name or None,
+        caller_phone=number or None,
+        now=now,
+    )
+    return _taken(session, actor, ref, "phone call", now)
+
+
+def _taken(
+    session: Session, actor: StaffMember, ref: TicketRef, what: str, now: datetime
+) -> TicketRef:
+    """Taken by whoever answered, and answered: the call is the first response."""
     ticket = session.get(Ticket, ref.id)
     assert ticket is not None
-    # Taken by whoever answered, and answered: the call is the first response.
     ticket.assignee_id, ticket.status = actor.id, TicketStatus.OPEN
     ticket.first_response_at = now
     add_event(session, ticket, actor, TicketEventKind.CLAIMED, "took the call", now)
-    add_event(session, ticket, actor, TicketEventKind.FIRST_RESPONSE, what.lower(), now)
+    add_event(session, ticket, actor, TicketEventKind.FIRST_RESPONSE, what, now)
     set_clocks(session, ticket, now)
-    return CallTicket(ticket_ref(session, ticket))
+    return ticket_ref(session, ticket)
 
 
 def _likely_category(session: Session, guardian_id: int) -> Category:
@@ -103,3 +147,20 @@ def _likely_category(session: Session, guardian_id: int) -> Category:
         )
     ).first()
     return Category.LOST_KEY if key_outstanding else Category.KEY_REQUEST
+
+
+def calls_today(session: Session, *, actor: StaffMember, now: datetime | None = None) -> int:
+    """How many calls (a clerk: counter visits) the actor took a ticket for today,
+    district time: the header's "4 calls today"."""
+    now = resolve_now(now)
+    zone = get_district(session).zone
+    midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    return session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            col(Ticket.created_by_id) == actor.id,
+            col(Ticket.channel).in_((Channel.PHONE, Channel.WALK_IN)),
+            col(Ticket.created_at) >= midnight,
+        )
+    ).one()

@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, insert, literal, select
+from sqlalchemy import ColumnElement, Table, case, func, insert, literal, select
 
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import (
@@ -137,9 +137,19 @@ def seed_tickets(
             *((t.c.category == c, literal(text_)) for c, text_ in QUESTIONS.items()),
             else_=literal(QUESTIONS["other"]),
         )
-        new = select(t.c.id, literal("incoming"), literal("guardian"), asked, t.c.created_at).where(
-            t.c.number >= first
+        g = core_table(Guardian)
+        name = (
+            select(g.c.first_name + literal(" ") + g.c.last_name)
+            .where(g.c.id == t.c.guardian_id)
+            .scalar_subquery()
         )
+        new = select(
+            t.c.id,
+            literal("incoming"),
+            func.coalesce(name, literal("caller")),
+            asked,
+            t.c.created_at,
+        ).where(t.c.number >= first)
         messages = core_table(TicketMessage)
         conn.execute(
             insert(messages).from_select(
@@ -150,7 +160,7 @@ def seed_tickets(
         conn.execute(
             insert(events).from_select(
                 ["ticket_id", "at", "kind", "detail"],
-                select(t.c.id, t.c.created_at, literal("created"), t.c.channel).where(
+                select(t.c.id, t.c.created_at, literal("created"), _words(t)).where(
                     t.c.number >= first
                 ),
             )
@@ -158,3 +168,10 @@ def seed_tickets(
     if progress:
         progress(count)
     return count
+
+
+def _words(t: Table) -> ColumnElement[str]:
+    """ "walk-in, lost key": the labels a person reads, as create_ticket writes them."""
+    channel = case(*((t.c.channel == c.value, literal(c.label)) for c in Channel))
+    category = case(*((t.c.category == c.value, literal(c.label)) for c in Category))
+    return channel + literal(", ") + category

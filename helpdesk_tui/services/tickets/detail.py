@@ -2,9 +2,9 @@
 replies for it in a language."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import (
     AuditEvent,
@@ -19,9 +19,11 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.kernel.errors import NotFound
 from helpdesk_tui.services.sla import load_calendar
-from helpdesk_tui.services.texts import fill, language_of, replies_for
+from helpdesk_tui.services.texts import CLAIMS, fill, language_of, replies_for
+from helpdesk_tui.services.tickets.attachments import attachment_counts
 from helpdesk_tui.services.tickets.records import require_visible_ticket, ticket_label
 from helpdesk_tui.vocabulary import (
+    RECOVERY_ACTIONS,
     AuditAction,
     AuditOutcome,
     Category,
@@ -41,6 +43,7 @@ class MessageView:
     author: str
     body: str
     at: datetime
+    attachments: int = 0  # files kept from the email (the attachments dialog lists them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,7 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
     school = session.get(School, t.school_id) if t.school_id else None
     assignee = session.get(Staff, t.assignee_id) if t.assignee_id else None
     merged = session.get(Ticket, t.merged_into_id) if t.merged_into_id else None
+    files = attachment_counts(session, ticket_id=ticket_id)
     messages = session.exec(
         select(TicketMessage)
         .where(col(TicketMessage.ticket_id) == ticket_id)
@@ -116,39 +120,7 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
         .where(col(TicketEvent.ticket_id) == ticket_id)
         .order_by(col(TicketEvent.at), col(TicketEvent.id))
     ).all()
-    if t.guardian_id is not None:
-        # What was done on the guardian while the ticket was open: verification, keys,
-        # unlocks... straight from the audit trail, so nothing has to be logged twice.
-        # Staff often verify and act first and open the ticket after: what the ticket's
-        # creator did for this guardian in the hour before counts as part of it.
-        until = t.closed_at or t.resolved_at or datetime.now(UTC)
-        since = t.created_at - CALL_LEAD_IN if t.created_by_id else t.created_at
-        actions = session.exec(
-            select(AuditEvent, Staff.full_name)
-            .join(Staff, col(Staff.id) == col(AuditEvent.staff_id), isouter=True)
-            .where(
-                col(AuditEvent.guardian_id) == t.guardian_id,
-                col(AuditEvent.at) >= since,
-                col(AuditEvent.at) <= until,
-                or_(
-                    col(AuditEvent.at) >= t.created_at,
-                    col(AuditEvent.staff_id) == t.created_by_id,
-                ),
-            )
-        ).all()
-        timeline = [
-            EventView(
-                e.at.astimezone(zone),
-                n or e.staff_username,
-                e.action,
-                AuditAction.label_of(e.action),
-                " · ".join(p for p in (e.detail, e.verification, e.reason) if p),
-                outcome=e.outcome,
-            )
-            for e, n in actions
-        ]
-    else:
-        timeline = []
+    timeline = _family_actions(session, t, zone)
     timeline += [
         EventView(
             e.at.astimezone(zone),
@@ -189,11 +161,62 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
         reply_count=t.reply_count,
         merged_into=ticket_label(merged.number) if merged else None,
         messages=tuple(
-            MessageView(MessageKind(m.kind), m.author_name, m.body, m.created_at.astimezone(zone))
+            MessageView(
+                MessageKind(m.kind),
+                m.author_name,
+                m.body,
+                m.created_at.astimezone(zone),
+                attachments=files.get(m.id or 0, 0),
+            )
             for m in messages
         ),
         events=tuple(timeline),
     )
+
+
+# What was done for the guardian that a closing note names.
+CLOSING_ACTIONS = (AuditAction.VERIFICATION, *RECOVERY_ACTIONS)
+
+
+def closing_note(d: TicketDetail) -> str:
+    """The closing note a ticket suggests: how it came, what it was about and what was
+    done for the family during it, in words ("Resolved (phone, lost key): caller
+    verified, key reissued.")."""
+    done = [e.what for e in d.events if e.kind in CLOSING_ACTIONS and not e.came_to_nothing]
+    what = ", ".join(dict.fromkeys(done)) or "question answered"
+    return f"Resolved ({d.channel.label}, {d.category.label}): {what}."
+
+
+def _family_actions(session: Session, t: Ticket, zone: tzinfo) -> list[EventView]:
+    """What was done on the guardian while the ticket was open, by anyone (a supervisor
+    clearing a block, the parent on the portal): verification, keys, unlocks...
+    straight from the audit trail, so nothing has to be logged twice. Staff often verify
+    and act first and open the ticket after: the hour before a ticket opened at a desk
+    counts as part of it."""
+    if t.guardian_id is None:
+        return []
+    until = t.closed_at or t.resolved_at or datetime.now(UTC)
+    since = t.created_at - CALL_LEAD_IN if t.created_by_id else t.created_at
+    actions = session.exec(
+        select(AuditEvent, Staff.full_name)
+        .join(Staff, col(Staff.id) == col(AuditEvent.staff_id), isouter=True)
+        .where(
+            col(AuditEvent.guardian_id) == t.guardian_id,
+            col(AuditEvent.at) >= since,
+            col(AuditEvent.at) <= until,
+        )
+    ).all()
+    return [
+        EventView(
+            e.at.astimezone(zone),
+            n or e.staff_username,
+            e.action,
+            AuditAction.label_of(e.action),
+            " · ".join(p for p in (e.detail, e.verification, e.reason) if p),
+            outcome=e.outcome,
+        )
+        for e, n in actions
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,13 +224,18 @@ class CannedText:
     key: str
     title: str
     body: str
+    # What the answer tells the family was done ("key reissued"), and whether the
+    # ticket's timeline shows it: a reply claiming what was not done warns first.
+    claims: str = ""
+    done: bool = True
 
 
 def canned_for(
     session: Session, *, actor: StaffMember, ticket_id: int, lang: str
 ) -> list[CannedText]:
     """The ticket's canned replies in ``lang``, variables filled in (the family's name),
-    ready to preview; only for a ticket the actor may see."""
+    ready to preview; only for a ticket the actor may see. The answers for what the
+    timeline shows was done come first, then the category's, then the general ones."""
     t = session.get(Ticket, ticket_id)
     if t is None:
         raise NotFound(f"Ticket #{ticket_id} does not exist.")
@@ -215,17 +243,21 @@ def canned_for(
     guardian = session.get(Guardian, t.guardian_id) if t.guardian_id else None
     name = f"{guardian.first_name} {guardian.last_name}" if guardian else (t.caller_name or "")
     district = get_district(session)
-    return [
-        CannedText(
-            c.key,
-            c.title,
-            fill(
-                c,
-                lang=lang,
-                guardian=name or ("familia" if lang == "es" else "parent"),
-                ticket=ticket_label(t.number),
-                district=district,
-            ),
+    done = frozenset(
+        e.kind for e in _family_actions(session, t, district.zone) if not e.came_to_nothing
+    )
+    replies = []
+    for c in replies_for(t.category, lang, done):
+        claimed = CLAIMS.get(c.key, ())
+        body = fill(
+            c,
+            lang=lang,
+            guardian=name or ("familia" if lang == "es" else "parent"),
+            ticket=ticket_label(t.number),
+            district=district,
         )
-        for c in replies_for(t.category, lang)
-    ]
+        claims = " or ".join(a.label for a in claimed)
+        replies.append(
+            CannedText(c.key, c.title, body, claims, not claimed or bool(done & set(claimed)))
+        )
+    return replies

@@ -8,6 +8,10 @@ then moved to the "Helpdesk-Processed" folder; its Message-ID is kept, so a mess
 read again after a crash adds nothing. A message that cannot be imported is moved to
 "Helpdesk-Errors", where staff can see it: nothing is lost or silently skipped.
 
+The files that come with a message (screenshots of the portal's error, a scanned
+form) are kept with it when they are pictures, PDFs or plain text within the size
+limits; the message says which were not kept and why (email_parse.py, attachments.py).
+
 A parent replying to a key or code email quotes the secret back: the ticket keeps
 the message without it (email_parse.py), and the copy moved to either folder is a
 redacted rewrite of the original (email_redact.py), never the original in clear.
@@ -28,10 +32,12 @@ from helpdesk_tui.config import ConfigError, ImapSettings, require_secret
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import Guardian, OutboxMessage, Ticket, TicketMessage
 from helpdesk_tui.services.tickets import lifecycle as tickets
+from helpdesk_tui.services.tickets.attachments import keep_attachments
+from helpdesk_tui.services.tickets.category_rules import suggest_category
 from helpdesk_tui.services.tickets.email_parse import IncomingMail, parse_mail
 from helpdesk_tui.services.tickets.email_redact import redacted_raw
-from helpdesk_tui.services.tickets.records import ticket_label
-from helpdesk_tui.vocabulary import Category, Channel, MessageKind, TicketStatus
+from helpdesk_tui.services.tickets.records import add_event, ticket_label
+from helpdesk_tui.vocabulary import Channel, MessageKind, TicketEventKind, TicketStatus
 
 PROCESSED = "Helpdesk-Processed"
 ERRORS = "Helpdesk-Errors"
@@ -187,40 +193,46 @@ def _import(database: Database, raw: bytes, *, now: datetime) -> tuple[str, str]
         ticket = _existing_ticket(session, mail)
         author = mail.sender_name or mail.sender_email or "guardian"
         if ticket is not None and ticket.status != TicketStatus.CLOSED:
-            session.add(
-                TicketMessage(
-                    ticket_id=ticket.id or 0,
-                    kind=MessageKind.INCOMING,
-                    author_name=author,
-                    body=mail.body,
-                    created_at=now,
-                    email_message_id=mail.message_id,
-                )
-            )
-            if ticket.status in (TicketStatus.PENDING, TicketStatus.RESOLVED):
-                tickets.reopen(session, actor=None, ticket_id=ticket.id or 0, now=now)
-            ticket.updated_at = now
-            return "threaded", ticket_label(ticket.number)
-        guardian_id = _guardian_for(session, mail.sender_email)
-        ref = tickets.create_ticket(
-            session,
-            actor=None,
-            channel=Channel.EMAIL,
-            category=Category.OTHER,
-            subject=mail.subject,
-            guardian_id=guardian_id,
-            caller_name=None if guardian_id else (mail.sender_name or None),
-            caller_email=None if guardian_id else (mail.sender_email or "unknown sender"),
-            now=now,
-        )
-        session.add(
-            TicketMessage(
-                ticket_id=ref.id,
+            message = TicketMessage(
+                ticket_id=ticket.id or 0,
                 kind=MessageKind.INCOMING,
                 author_name=author,
                 body=mail.body,
                 created_at=now,
                 email_message_id=mail.message_id,
             )
+            session.add(message)
+            keep_attachments(session, message=message, files=mail.attachments)
+            if ticket.status in (TicketStatus.PENDING, TicketStatus.RESOLVED):
+                tickets.reopen(session, actor=None, ticket_id=ticket.id or 0, now=now)
+            ticket.updated_at = now
+            return "threaded", ticket_label(ticket.number)
+        guardian_id = _guardian_for(session, mail.sender_email)
+        suggestion = suggest_category(mail.subject, mail.body)
+        ref = tickets.create_ticket(
+            session,
+            actor=None,
+            channel=Channel.EMAIL,
+            category=suggestion.category,
+            priority=suggestion.priority,
+            subject=mail.subject,
+            guardian_id=guardian_id,
+            caller_name=None if guardian_id else (mail.sender_name or None),
+            caller_email=None if guardian_id else (mail.sender_email or "unknown sender"),
+            now=now,
         )
+        message = TicketMessage(
+            ticket_id=ref.id,
+            kind=MessageKind.INCOMING,
+            author_name=author,
+            body=mail.body,
+            created_at=now,
+            email_message_id=mail.message_id,
+        )
+        session.add(message)
+        keep_attachments(session, message=message, files=mail.attachments)
+        if suggestion.matched:  # why this category: staff correct it with e if wrong
+            created = session.get(Ticket, ref.id)
+            assert created is not None
+            add_event(session, created, None, TicketEventKind.SUGGESTED, suggestion.because, now)
         return "created", ref.label

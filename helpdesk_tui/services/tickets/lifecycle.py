@@ -1,5 +1,6 @@
 """A ticket's life: create, claim, assign, release, wait on the guardian, reopen,
-resolve, and close what waited too long (replies and notes: conversation.py).
+resolve (replies and notes: conversation.py; reminders and closing what waited too long
+on the guardian: reminders.py).
 
 Every change writes a timeline event in the same transaction. Due times are kept on
 the ticket (``due_at`` is the clock now running) so queue views are index scans; they
@@ -17,6 +18,7 @@ from helpdesk_tui.data.tables import (
     Staff,
     Student,
     Ticket,
+    TicketAttachment,
     TicketMessage,
 )
 from helpdesk_tui.services.kernel import audit
@@ -62,7 +64,7 @@ def _next_number(session: Session) -> int:
     return (highest or FIRST_NUMBER - 1) + 1
 
 
-def _school_of(session: Session, guardian_id: int) -> int | None:
+def school_of(session: Session, guardian_id: int) -> int | None:
     return session.exec(
         select(Student.school_id)
         .join(GuardianStudent, col(GuardianStudent.student_id) == col(Student.id))
@@ -140,7 +142,7 @@ def create_ticket(
         caller_name=caller_name,
         caller_phone=caller_phone,
         caller_email=caller_email,
-        school_id=_school_of(session, guardian_id) if guardian_id else None,
+        school_id=school_of(session, guardian_id) if guardian_id else None,
         created_by_id=actor.id if actor else None,
         created_at=now,
         updated_at=now,
@@ -282,49 +284,6 @@ def resolve(
     return ticket_ref(session, ticket)
 
 
-STALE_PENDING_DAYS = 5
-
-
-def close_stale_pending(
-    session: Session, *, days: int = STALE_PENDING_DAYS, now: datetime | None = None
-) -> list[str]:
-    """Close tickets that have waited on the guardian for ``days`` business days with
-    no answer, each with a note saying so; returns their labels."""
-    now = resolve_now(now)
-    calendar = load_calendar(session, now=now)
-    limit = days * calendar.day_seconds
-    closed = []
-    for ticket in session.exec(
-        select(Ticket).where(col(Ticket.status) == TicketStatus.PENDING)
-    ).all():
-        if ticket.pending_since and calendar.business_seconds(ticket.pending_since, now) >= limit:
-            session.add(
-                TicketMessage(
-                    ticket_id=ticket.id or 0,
-                    kind=MessageKind.NOTE,
-                    author_name="helpdesk",
-                    body=f"Closed automatically: no answer from the guardian in {days} business days.",
-                    created_at=now,
-                )
-            )
-            ticket.status, ticket.closed_at, ticket.updated_at, ticket.pending_since = (
-                TicketStatus.CLOSED,
-                now,
-                now,
-                None,
-            )
-            add_event(
-                session,
-                ticket,
-                None,
-                TicketEventKind.CLOSED,
-                f"no reply in {days} business days",
-                now,
-            )
-            closed.append(ticket_label(ticket.number))
-    return closed
-
-
 def merge_tickets(
     session: Session,
     *,
@@ -357,6 +316,11 @@ def merge_tickets(
     session.exec(
         update(TicketMessage)
         .where(col(TicketMessage.ticket_id) == duplicate_id)
+        .values(ticket_id=into_id)
+    )
+    session.exec(  # the files of those emails go with them
+        update(TicketAttachment)
+        .where(col(TicketAttachment.ticket_id) == duplicate_id)
         .values(ticket_id=into_id)
     )
     duplicate.status, duplicate.merged_into_id, duplicate.due_at = (

@@ -104,10 +104,13 @@ class VerificationView:
     def summary(self) -> str:
         """What an audit row says about this verification: method, proofs, and how
         many screening items matched; never the answers."""
-        proofs = ", ".join(self.proofs) or "no proof"
-        return (
-            f"{self.method.label}; {proofs}; screening {self.matches}/{len(self.screening)} matched"
+        proofs = ", ".join(Proof.label_of(p) for p in self.proofs) or "no proof"
+        screening = (
+            f"screening {self.matches}/{len(self.screening)} matched"
+            if self.screening or self.screening_required
+            else "no screening needed"
         )
+        return f"{self.method.label}; {proofs}; {screening}"
 
 
 def _lower_first(text: str) -> str:
@@ -123,7 +126,13 @@ def view_of(v: Verification, district: DistrictInfo, actor: StaffMember) -> Veri
         screening=json.loads(v.screening),
         proofs=json.loads(v.proofs),
         valid_until=v.valid_until,
-        screening_required=district.verify_screening_required,
+        # Face to face, the photo ID compared and the form signed in front of the clerk
+        # are the identity check: knowledge questions add nothing anyone with the
+        # family's details could not answer, so none are required (a wrong one given
+        # still fails the verification).
+        screening_required=0
+        if v.method == VerificationMethod.IN_PERSON
+        else district.verify_screening_required,
         allowed_proofs=allowed_proofs(district, actor),
     )
 
