@@ -64,7 +64,7 @@ async def test_clerk_verifies_in_person_and_unlocks(sqlite_seeded) -> None:  # t
         assert not verify.query_one("#proof-code").display, "clerks prove identity in person only"
         assert "f6" not in verify.active_bindings  # no emailed codes at the counter
         # The checklist opens on the photo ID: open the ID types, take driver's license
-        # (focus moves on to the comparison), tick "photo matches, form signed here":
+        # (focus moves on to the comparison), tick "photo matches, form signed":
         # recorded, and with no answers needed in person, passed.
         await pilot.press("enter", "down", "enter")
         await settle(pilot)

@@ -6,10 +6,10 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.tables import OutboxMessage
 from helpdesk_tui.screens.tickets.reply_composer import ReplyComposer
-from helpdesk_tui.screens.tickets.ticket_detail import TicketDetailScreen
 from helpdesk_tui.services import tickets as t
 from tests.recovery import pick_guardian, staff
-from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, make_app, settle, text_of
+from tests.ui.test_ticket_screen import _open_ticket
 
 
 async def test_an_untrue_answer_is_not_the_default_and_warns_before_it_goes(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
@@ -27,9 +27,7 @@ async def test_an_untrue_answer_is_not_the_default_and_warns_before_it_goes(sqli
         ).id
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
-        app.push_screen(TicketDetailScreen(ticket_id))
-        await settle(pilot)
+        await _open_ticket(app, pilot, ticket_id)
         await pilot.press("r")
         await settle(pilot)
         composer = app.screen

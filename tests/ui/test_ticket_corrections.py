@@ -2,19 +2,11 @@
 the family a caller turned out to be; each shows on the ticket and its timeline."""
 
 from helpdesk_tui.data.tables import Ticket
-from helpdesk_tui.screens.tickets.ticket_detail import TicketDetailScreen
 from helpdesk_tui.services import tickets as t
 from helpdesk_tui.vocabulary import Category
 from tests.recovery import pick_guardian, staff
-from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of
-
-
-async def _open(app, pilot, ticket_id: int) -> TicketDetailScreen:  # type: ignore[no-untyped-def]
-    await sign_in(pilot)
-    screen = TicketDetailScreen(ticket_id)
-    app.push_screen(screen)
-    await settle(pilot)
-    return screen
+from tests.ui.helpers import SIZE, make_app, settle, text_of
+from tests.ui.test_ticket_screen import _open_ticket
 
 
 async def test_category_and_priority_by_keyboard(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
@@ -23,7 +15,7 @@ async def test_category_and_priority_by_keyboard(sqlite_seeded) -> None:  # type
         call = t.open_call_ticket(s, actor=agent, guardian_id=pick_guardian(sqlite_seeded).id)
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(app, pilot, call.ticket.id)
+        screen = await _open_ticket(app, pilot, call.ticket.id)
         before = screen.detail.category
         await pilot.press("e")
         await settle(pilot)
@@ -60,7 +52,7 @@ async def test_link_the_family_of_a_caller_found_after_the_call(sqlite_seeded) -
         ref = t.open_caller_ticket(s, actor=agent, caller="Caller with no name on file")
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(app, pilot, ref.id)
+        screen = await _open_ticket(app, pilot, ref.id)
         assert screen.detail.guardian_id is None
         await pilot.press("l")
         await settle(pilot)

@@ -172,7 +172,7 @@ async def test_the_whole_phone_call_from_lookup_to_resolved_ticket(sqlite_seeded
                 col(TicketMessage.ticket_id) == saved.id, col(TicketMessage.kind) == "note"
             )
         ).all()
-    assert notes == ["Resolved (phone, key request): verification, key reissued."]
+    assert notes == ["Resolved (phone, key request): caller verified, key reissued."]
 
 
 async def test_a_reply_written_while_someone_else_answered_is_held_back_with_the_draft_kept(

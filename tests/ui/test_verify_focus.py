@@ -1,6 +1,7 @@
 """The checklist opens where the method starts (in person: the photo ID, not four
 Tabs through empty screening boxes), and F7 jumps between the answers and the proof."""
 
+from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.screens.guardian.verify_caller import VerifyCallerScreen
 from tests.recovery import pick_guardian, staff
 from tests.ui.helpers import SIZE, make_app, open_guardian, settle, sign_in
@@ -40,3 +41,21 @@ async def test_f7_jumps_between_answers_and_proof_on_the_phone(sqlite_seeded) ->
         assert screen.focused is not None and screen.focused.id == "code-to"
         await pilot.press("f7")  # back to the first answer still missing
         assert screen.focused is not None and screen.focused.id == "ans-address"
+
+
+async def test_v_pressed_while_the_record_loads_opens_the_checklist_when_it_is_in(
+    sqlite_seeded,
+) -> None:  # type: ignore[no-untyped-def]
+    """A quick agent presses v before the record has loaded: it used to do nothing, and
+    the answers typed next landed on the guardian screen's own keys (s, t, u...)."""
+    guardian = pick_guardian(sqlite_seeded)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        screen = GuardianDetailScreen(guardian.id)
+        app.push_screen(screen)
+        screen.action_verify()  # before the record's load has come back
+        assert screen.detail is None
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, VerifyCallerScreen)

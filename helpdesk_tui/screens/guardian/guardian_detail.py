@@ -66,6 +66,7 @@ class GuardianDetailScreen(LoginActions):
         self.detail: GuardianDetail | None = None
         self.loads = 0  # bumped when a load reaches the screen; tests wait on it
         self.reloaded_for_change = False
+        self.verify_when_loaded = False  # v pressed before the record was in
         # The audit row of a reveal made on this screen: its reloads stay unmasked until
         # the screen is left.
         self.reveal_id: int | None = None
@@ -144,6 +145,9 @@ class GuardianDetailScreen(LoginActions):
         family_tickets.show_in(self.record, self.guardian_id)
         self.refresh_bindings()
         self.loads += 1
+        if self.verify_when_loaded:
+            self.verify_when_loaded = False
+            self.action_verify()
 
     def check_pass(self) -> None:
         d = self.detail
@@ -171,7 +175,10 @@ class GuardianDetailScreen(LoginActions):
     # -- running an action ---------------------------------------------------------------
     # -- the actions -----------------------------------------------------------------------
     def action_verify(self) -> None:
-        if self.detail and self.allowed("verify"):
+        if self.detail is None:  # pressed while the record loads: opened when it is in
+            self.verify_when_loaded = True
+            return
+        if self.allowed("verify"):
             self.show(
                 VerifyCallerScreen(self.detail, clerk=self.staff.is_clerk),
                 callback=lambda _passed: self.action_refresh(),

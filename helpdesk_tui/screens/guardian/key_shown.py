@@ -81,6 +81,7 @@ class KeyShownModal(ModalScreen[str]):
                 yield Button("Done", variant="primary", id="key-done")
                 yield Button("Copy (c)", id="key-copy")
                 yield Button("Letter PDF (p)", id="key-letter")
+                yield Button("Done, resolve call (s)", id="key-resolve")
 
     def on_mount(self) -> None:
         self.query_one("#key-done", Button).focus()
@@ -122,6 +123,10 @@ class KeyShownModal(ModalScreen[str]):
         self.query_one("#letter-status", Static).update(
             markup("[red]Letter not saved: $error[/]", error=exc)
         )
+
+    @on(Button.Pressed, "#key-resolve")
+    def _resolve(self) -> None:
+        self.action_close("resolve")
 
     @on(Button.Pressed, "#key-done")
     def action_close(self, then: str | None = None) -> None:

@@ -4,7 +4,6 @@ in person a photo ID and the signed form. Finishing records passed or failed; so
 leaving it (Esc) once an answer or a proof failed. Emails and phones are offered masked
 ("mobile ending 4567"); the number to call back is shown once the agent dials it."""
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual import on
@@ -79,23 +78,6 @@ class VerifyCallerScreen(ProofSteps):
         for judge in self.query(".judge-row"):
             judge.display = False
         self._start(VerificationMethod.IN_PERSON if self.clerk else VerificationMethod.PHONE)
-
-    # -- service calls -------------------------------------------------------------
-    def _call(
-        self,
-        call: Callable[[Any], T],
-        done: Callable[[T], object],
-        *,
-        write: bool = True,
-        group: str = "verify",
-    ) -> None:
-        run_service(self, call, done=done, refused=self._failed, write=write, group=group)
-
-    def _failed(self, exc: DomainError) -> None:
-        self.notify(
-            clean_text(str(exc)), title="Verification", severity="error", timeout=8, markup=False
-        )
-        self.changes += 1
 
     def _start(self, method: VerificationMethod) -> None:
         actor, gid = signed_in(self), self.detail.guardian_id

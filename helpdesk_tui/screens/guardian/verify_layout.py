@@ -80,8 +80,8 @@ def checklist(d: GuardianDetail, *, clerk: bool) -> ComposeResult:
                 id="id-type",
                 compact=True,
             )
-            yield Checkbox("Photo matches, form signed here", id="id-matched", compact=True)
-            yield Button("Does not match", id="record-id", variant="error", compact=True)
+            yield Checkbox("Photo matches, form signed", id="id-matched", compact=True)
+            yield Button("No match", id="record-id", variant="error", compact=True)
         yield Static("", id="proof-status")
         yield CodeMailLine()
     # Where the call stands and how to end it stay in sight while the checklist

@@ -12,15 +12,19 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from helpdesk_tui.screens.base import DeskModal
 from helpdesk_tui.screens.guardian.code_mail_line import CodeMailLine
 from helpdesk_tui.services import verification as v
+from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.widgets.desk import desk_of, signed_in
 from helpdesk_tui.widgets.formatting import markup, plain_content
+from helpdesk_tui.widgets.service_call import run_service
 
 T = TypeVar("T")
 
 
 class ProofSteps(DeskModal[bool]):
-    """The checklist's base: it keeps ``view``, calls services with ``_call``, shows a
-    new state with ``_show`` and reads it again with ``_reload``."""
+    """The checklist's base: services are called with ``_call`` (a refusal is told);
+    the checklist keeps ``view``, shows a new state with ``_show`` and reads it again
+    with ``_reload``."""
 
     view: v.VerificationView | None
     changes: int
@@ -33,7 +37,13 @@ class ProofSteps(DeskModal[bool]):
         write: bool = True,
         group: str = "verify",
     ) -> None:
-        raise NotImplementedError
+        run_service(self, call, done=done, refused=self._failed, write=write, group=group)
+
+    def _failed(self, exc: DomainError) -> None:
+        self.notify(
+            clean_text(str(exc)), title="Verification", severity="error", timeout=8, markup=False
+        )
+        self.changes += 1
 
     def _show(self, view: v.VerificationView) -> None:
         raise NotImplementedError
@@ -136,7 +146,7 @@ class ProofSteps(DeskModal[bool]):
     @on(Checkbox.Changed, "#id-matched")
     def _id_checked(self, event: Checkbox.Changed) -> None:
         """Ticking "matches and signed" records the proof at once (one key at the
-        counter); "Does not match" records the opposite."""
+        counter); "No match" records the opposite."""
         if event.value:
             self._record_id(matched=True)
 

@@ -181,8 +181,12 @@ CLOSING_ACTIONS = (AuditAction.VERIFICATION, *RECOVERY_ACTIONS)
 def closing_note(d: TicketDetail) -> str:
     """The closing note a ticket suggests: how it came, what it was about and what was
     done for the family during it, in words ("Resolved (phone, lost key): caller
-    verified, key reissued.")."""
-    done = [e.what for e in d.events if e.kind in CLOSING_ACTIONS and not e.came_to_nothing]
+    verified, key reissued."). A verification that failed is not "done"."""
+    done = [
+        "caller verified" if e.kind == AuditAction.VERIFICATION else e.what
+        for e in d.events
+        if e.kind in CLOSING_ACTIONS and not e.came_to_nothing
+    ]
     what = ", ".join(dict.fromkeys(done)) or "question answered"
     return f"Resolved ({d.channel.label}, {d.category.label}): {what}."
 

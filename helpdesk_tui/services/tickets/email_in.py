@@ -191,18 +191,8 @@ def _import(database: Database, raw: bytes, *, now: datetime) -> tuple[str, str]
         if seen is not None:
             return "duplicate", ""
         ticket = _existing_ticket(session, mail)
-        author = mail.sender_name or mail.sender_email or "guardian"
         if ticket is not None and ticket.status != TicketStatus.CLOSED:
-            message = TicketMessage(
-                ticket_id=ticket.id or 0,
-                kind=MessageKind.INCOMING,
-                author_name=author,
-                body=mail.body,
-                created_at=now,
-                email_message_id=mail.message_id,
-            )
-            session.add(message)
-            keep_attachments(session, message=message, files=mail.attachments)
+            _add_message(session, ticket.id or 0, mail, now)
             if ticket.status in (TicketStatus.PENDING, TicketStatus.RESOLVED):
                 tickets.reopen(session, actor=None, ticket_id=ticket.id or 0, now=now)
             ticket.updated_at = now
@@ -221,18 +211,23 @@ def _import(database: Database, raw: bytes, *, now: datetime) -> tuple[str, str]
             caller_email=None if guardian_id else (mail.sender_email or "unknown sender"),
             now=now,
         )
-        message = TicketMessage(
-            ticket_id=ref.id,
-            kind=MessageKind.INCOMING,
-            author_name=author,
-            body=mail.body,
-            created_at=now,
-            email_message_id=mail.message_id,
-        )
-        session.add(message)
-        keep_attachments(session, message=message, files=mail.attachments)
+        _add_message(session, ref.id, mail, now)
         if suggestion.matched:  # why this category: staff correct it with e if wrong
             created = session.get(Ticket, ref.id)
             assert created is not None
             add_event(session, created, None, TicketEventKind.SUGGESTED, suggestion.because, now)
         return "created", ref.label
+
+
+def _add_message(session: Session, ticket_id: int, mail: IncomingMail, now: datetime) -> None:
+    """The email on its ticket, with the files kept from it."""
+    message = TicketMessage(
+        ticket_id=ticket_id,
+        kind=MessageKind.INCOMING,
+        author_name=mail.sender_name or mail.sender_email or "unknown sender",
+        body=mail.body,
+        created_at=now,
+        email_message_id=mail.message_id,
+    )
+    session.add(message)
+    keep_attachments(session, message=message, files=mail.attachments)
