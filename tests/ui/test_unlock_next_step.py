@@ -57,6 +57,7 @@ async def test_no_security_email_at_all_leads_to_a_reset_with_a_printed_letter(
         await open_guardian(pilot, guardian.email)
         await pilot.press("u")
         await settle(pilot)
+        assert str(app.screen.query_one("#unlock-confirm").label) == "Reset account"
         await pilot.press("tab", *"No email on file", "enter")  # "reset instead" is chosen
         await settle(pilot)
         reset = app.screen

@@ -182,6 +182,7 @@ CASES: dict[str, Case] = {
         SCOPED, lambda c: {"attachment_id": attached(c.s, c.ticket())}
     ),
     "tickets.attachments_of": Case(SCOPED, _ticket()),
+    "tickets.call_note": Case(SCOPED, lambda c: {"guardian_id": c.gid}),
     "tickets.calls_today": Case(EVERYONE, {}),
     "tickets.canned_for": Case(SCOPED, _ticket(lang="en")),
     "tickets.change_ticket": Case(SCOPED, _ticket(category="key_already_used", priority="high")),
@@ -207,6 +208,7 @@ CASES: dict[str, Case] = {
     "tickets.reopen": Case(SCOPED, _ticket()),
     "tickets.reply": Case(SCOPED, _ticket(subject="", body="Done.", seen_replies=0)),
     "tickets.resolve": Case(SCOPED, _ticket(note="Key reissued.")),
+    "tickets.resolve_call": Case(SCOPED, lambda c: {"guardian_id": c.gid, "note": "Done."}),
     "tickets.set_pending": Case(SCOPED, _ticket()),
     "tickets.search_tickets": Case(  # the newest "lost my key": the call's own ticket
         EVERYONE,

@@ -375,3 +375,17 @@ def test_a_file_from_an_unknown_sender_is_district_work(action_db, tmp_path):
             .order_by(col(AuditEvent.id).desc())
         ).first()
     assert (last.action, last.outcome, last.guardian_id) == ("attachment_opened", "done", None)
+
+
+def test_markup_that_mentions_pdf_is_not_kept_as_a_pdf() -> None:
+    """Review of issue 12: "%PDF-" anywhere in the first KB made an SVG or a web page
+    with a script pass as a PDF document."""
+    from helpdesk_tui.services.tickets.email_parse import sniff
+
+    svg = b"<!-- %PDF- --><svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
+    page = b"<html><!-- %PDF-1.4 --><script>location='x'</script></html>"
+    assert sniff(svg, declared="image/svg+xml", name="pic.svg") is None
+    assert sniff(page, declared="text/html", name="page.html") is None
+    assert sniff(b"\xef\xbb\xbf%PDF-1.7\n...", declared="application/pdf", name="a.pdf") == (
+        "application/pdf"
+    )

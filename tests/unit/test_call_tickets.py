@@ -113,3 +113,29 @@ def test_calls_today_counts_the_actors_own_calls_since_midnight(action_db) -> No
         t.open_call_ticket(s, actor=supervisor, guardian_id=other.id)
     with action_db.read() as s:
         assert t.calls_today(s, actor=agent) == before + 1
+
+
+def test_s_writes_nothing_until_the_note_is_confirmed_and_old_calls_are_not_reused(
+    action_db,
+) -> None:  # type: ignore[no-untyped-def]
+    """Review of issue 12: S opened (and committed) a ticket before its prompt, and
+    resolved whatever phone ticket of the guardian was open, however old."""
+    from datetime import timedelta
+
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    now = datetime.now(UTC)
+    with action_db.write() as s:  # last week's call, left open
+        old = t.open_call_ticket(
+            s, actor=agent, guardian_id=guardian.id, now=now - timedelta(days=7)
+        )
+    before = _tickets_of(action_db, guardian.id)
+    with action_db.read() as s:
+        note = t.call_note(s, actor=agent, guardian_id=guardian.id)
+    assert note.startswith("Resolved (phone, ") and _tickets_of(action_db, guardian.id) == before
+    with action_db.write() as s:
+        ref = t.resolve_call(s, actor=agent, guardian_id=guardian.id, note=note)
+    assert ref.id != old.ticket.id and ref.status == "resolved"
+    assert _tickets_of(action_db, guardian.id) == before + 1
+    with action_db.read() as s:
+        assert s.get(Ticket, old.ticket.id).status == "open"  # last week's is left alone

@@ -127,3 +127,57 @@ def test_the_timeline_shows_a_supervisor_clearing_a_block_during_the_call(action
     cleared = [e for e in detail.events if e.kind == AuditAction.VERIFICATION_BLOCK_CLEARED]
     assert len(cleared) == 1
     assert cleared[0].staff != detail.assignee and "called back" in cleared[0].detail
+
+
+def test_the_closing_note_names_only_what_this_call_did(action_db):  # type: ignore[no-untyped-def]
+    """An abandoned verification is not "caller verified", and another desk's action in
+    the hour before the call is on the timeline but not credited to it (review)."""
+    from helpdesk_tui.services import verification as v
+    from helpdesk_tui.services.kernel import audit
+
+    agent, supervisor = staff(action_db, "demo-agent"), staff(action_db, "demo-supervisor")
+    guardian = pick_guardian(action_db)
+    start = FRIDAY_EVENING + timedelta(minutes=30)
+    with action_db.write() as s:  # another desk, twenty minutes before the call
+        audit.record(
+            s,
+            actor=supervisor,
+            action=AuditAction.KEY_REISSUED,
+            guardian_id=guardian.id,
+            now=start - timedelta(minutes=20),
+        )
+    with action_db.write() as s:
+        call = t.open_call_ticket(s, actor=agent, guardian_id=guardian.id, now=start)
+    with action_db.write() as s:
+        vid = v.start_verification(s, actor=agent, guardian_id=guardian.id, method="phone").id
+    with action_db.write() as s:
+        v.abandon_verification(s, actor=agent, verification_id=vid)
+    with action_db.read() as s:
+        detail = t.get_ticket_detail(s, actor=agent, ticket_id=call.ticket.id)
+    kinds = {e.kind for e in detail.events}
+    assert {"key_reissued", "verification"} <= kinds  # both on the timeline
+    assert t.closing_note(detail).endswith(": question answered.")
+
+
+def test_a_ticket_moved_to_another_family_is_in_both_audit_trails(action_db):  # type: ignore[no-untyped-def]
+    agent = staff(action_db, "demo-agent")
+    first, second = pick_guardian(action_db), None
+    ref = new_ticket(action_db, agent, first)
+    second = pick_guardian(action_db)
+    with action_db.write() as s:
+        t.link_guardian(s, actor=agent, ticket_id=ref.id, guardian_id=second.id)
+
+    def trail(gid: int) -> list[str]:
+        with action_db.read() as s:
+            rows = s.exec(
+                select(AuditEvent).where(
+                    col(AuditEvent.guardian_id) == gid,
+                    col(AuditEvent.action) == AuditAction.TICKET_CHANGED,
+                )
+            ).all()
+            return [r.detail for r in rows]
+
+    assert trail(first.id) == [f"{ref.label} moved to another family"]
+    assert trail(second.id) == [
+        f"{ref.label} linked to this family, was {first.first_name} {first.last_name}"
+    ]

@@ -221,3 +221,32 @@ def test_a_supervisor_clearing_a_block_is_audited_as_cleared(action_db):
             )
         ).all()
     assert len(blocks) == 3
+
+
+def test_in_person_waives_the_screening_only_for_the_photo_id(action_db) -> None:  # type: ignore[no-untyped-def]
+    """Choosing "in person" must not skip the district's screening answers with a
+    remote proof (review of issue 12: an agent passed on a callback alone)."""
+    agent = staff(action_db, "demo-agent")
+    guardian = pick_guardian(action_db)
+    with action_db.write() as s:
+        vid = v.start_verification(s, actor=agent, guardian_id=guardian.id, method="in_person").id
+    phone = guardian.mobile_phone or guardian.home_phone or guardian.work_phone
+    with action_db.write() as s:
+        view = proofs.record_callback(s, actor=agent, verification_id=vid, phone=phone)
+    assert not view.ready and view.screening_required == 2
+    with action_db.write() as s:
+        done = v.finish_verification(s, actor=agent, verification_id=vid)
+    assert done.outcome != "passed"
+    # The photo ID compared at the counter is the whole check in person.
+    with action_db.write() as s:
+        vid = v.start_verification(s, actor=agent, guardian_id=guardian.id, method="in_person").id
+    with action_db.write() as s:
+        view = proofs.record_in_person(
+            s,
+            actor=agent,
+            verification_id=vid,
+            id_type="passport",
+            id_matched=True,
+            form_signed=True,
+        )
+    assert view.ready and view.screening_required == 0

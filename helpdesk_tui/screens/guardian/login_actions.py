@@ -76,36 +76,34 @@ class LoginActions(DeskScreen[None]):
 
     def action_resolve_call(self, typed: str | None = None) -> None:
         """S: the call is done. Its ticket (the one T started, or a new one, the agent's
-        own and answered) is resolved with a closing note written from what its
-        timeline shows was done; Enter accepts it."""
+        own and answered) is resolved with a closing note written from what was done;
+        Enter accepts it. Nothing is written until then."""
         staff, gid = self.staff, self.guardian_id
 
-        def open_it(session: Any) -> tickets.TicketDetail:
-            call = tickets.open_call_ticket(session, actor=staff, guardian_id=gid)
-            return tickets.get_ticket_detail(session, actor=staff, ticket_id=call.ticket.id)
-
-        def ask(d: tickets.TicketDetail) -> None:
+        def ask(note: str) -> None:
             prompt = Prompt(
-                f"Resolve {d.label}",
-                "The closing note says what was done during this call; Enter resolves with "
-                "it, or edit it first.",
+                "Resolve this call",
+                "The closing note says what was done during the call; Enter resolves its "
+                "ticket with it, or edit it first.",
                 placeholder="What was done",
                 confirm="Resolve",
                 required=False,
                 max_length=2000,
-                initial=tickets.closing_note(d) if typed is None else typed,
+                initial=note if typed is None else typed,
             )
             ask_for_line(
                 self,
                 prompt,
-                lambda note: self._act(
-                    lambda s: tickets.resolve(s, actor=staff, ticket_id=d.id, note=note),
+                lambda text: self._act(
+                    lambda s: tickets.resolve_call(s, actor=staff, guardian_id=gid, note=text),
                     lambda ref: self.tell(f"{ref.label} resolved.", timeout=4),
-                    again=lambda: self.action_resolve_call(note),
+                    again=lambda: self.action_resolve_call(text),
                 ),
             )
 
-        self.call(open_it, done=ask)
+        self.call(
+            lambda s: tickets.call_note(s, actor=staff, guardian_id=gid), done=ask, write=False
+        )
 
     def action_reissue(self, typed: ReissueChoice | None = None) -> None:
         if self.detail and self.allowed("reissue"):

@@ -81,10 +81,16 @@ class UnlockModal(DeskModal[UnlockChoice]):
     def on_mount(self) -> None:
         choices = self.query("#unlock-next")
         (choices.first() if choices else self.query_one("#unlock-note")).focus()
+        if choices:
+            self._label_for(choices.first(RadioSet).pressed_button)
 
     @on(RadioSet.Changed, "#unlock-next")
     def _next_changed(self, event: RadioSet.Changed) -> None:
-        reset = event.pressed.id == "next-reset"
+        self._label_for(event.pressed)
+
+    def _label_for(self, pressed: RadioButton | None) -> None:
+        """The button says what Enter will do: unlock, or reset the account instead."""
+        reset = pressed is not None and pressed.id == "next-reset"
         self.query_one("#unlock-confirm", Button).label = "Reset account" if reset else "Unlock"
 
     @on(Input.Submitted, "#unlock-note")

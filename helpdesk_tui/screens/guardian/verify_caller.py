@@ -118,9 +118,11 @@ class VerifyCallerScreen(ProofSteps):
             )
         )
         self.changes += 1
-        if view.ready and view.outcome == VerificationOutcome.OPEN:
+        judging = any(row.display for row in self.query(".judge-row"))
+        if view.ready and view.outcome == VerificationOutcome.OPEN and not judging:
             # Enough answers, a proof and nothing failed: passing is the only step left,
-            # so it is taken (one key less on every call).
+            # so it is taken (one key less on every call). Not while an answer waits
+            # for the staff member's match / does-not (that could still fail it).
             self.action_finish()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

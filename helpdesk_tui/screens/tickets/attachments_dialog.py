@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, Static
 from helpdesk_tui.screens.base import DeskModal
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.tickets import (
+    AttachmentFile,
     AttachmentView,
     attachment_content,
     attachments_of,
@@ -104,12 +105,24 @@ class AttachmentsDialog(DeskModal[None]):
         self.query_one("#attachments-status", Static).update(
             plain_content(f"Saving {chosen.filename}…")
         )
+
+        def to_disk(file: AttachmentFile) -> None:
+            # Written once the "attachment saved" audit row is committed, outside the
+            # write transaction (a slow or network Downloads folder holds no lock).
+            run_service(
+                self,
+                lambda _session: write_attachment(file, folder),
+                done=self._saved,
+                refused=self._not_saved,
+                failed=lambda: self._not_saved(None),
+                write=False,
+                group="save",
+            )
+
         run_service(
             self,
-            lambda s: write_attachment(
-                attachment_content(s, actor=staff, attachment_id=file_id), folder
-            ),
-            done=self._saved,
+            lambda s: attachment_content(s, actor=staff, attachment_id=file_id),
+            done=to_disk,
             refused=self._not_saved,
             failed=lambda: self._not_saved(None),
             group="save",

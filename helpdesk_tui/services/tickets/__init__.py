@@ -11,9 +11,11 @@ from helpdesk_tui.services.tickets.attachments import (
 )
 from helpdesk_tui.services.tickets.calls import (
     CallTicket,
+    call_note,
     calls_today,
     open_call_ticket,
     open_caller_ticket,
+    resolve_call,
 )
 from helpdesk_tui.services.tickets.category_rules import (
     RULES,
@@ -93,6 +95,7 @@ __all__ = [
     "attachment_content",
     "attachments_folder",
     "attachments_of",
+    "call_note",
     "calls_today",
     "canned_for",
     "change_ticket",
@@ -110,6 +113,7 @@ __all__ = [
     "remind_stale_pending",
     "reopen",
     "reply",
+    "resolve_call",
     "resolve",
     "rules_markdown",
     "search_tickets",

@@ -6,7 +6,7 @@ runs), and pressing T again during the same call comes back to it instead of ope
 second one. The category is guessed from the guardian's portal state."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -20,7 +20,8 @@ from helpdesk_tui.services.kernel.errors import NotFound
 from helpdesk_tui.services.kernel.locks import lock_guardian
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
 from helpdesk_tui.services.sla import set_clocks
-from helpdesk_tui.services.tickets.lifecycle import create_ticket
+from helpdesk_tui.services.tickets.detail import closing_words, family_actions
+from helpdesk_tui.services.tickets.lifecycle import create_ticket, resolve
 from helpdesk_tui.services.tickets.records import (
     TicketError,
     TicketRef,
@@ -38,6 +39,8 @@ from helpdesk_tui.vocabulary import (
     TicketEventKind,
     TicketStatus,
 )
+
+CALL_LENGTH = timedelta(hours=2)  # T or S within this of the call's ticket: the same call
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,20 +64,8 @@ def open_call_ticket(
     require_visible_guardian(
         session, actor=actor, guardian_id=guardian_id, action=AuditAction.TICKET_CREATED, now=now
     )
-    channel, what = (
-        (Channel.WALK_IN, "Counter visit") if actor.is_clerk else (Channel.PHONE, "Phone call")
-    )
-    current = session.exec(
-        select(Ticket)
-        .where(
-            col(Ticket.guardian_id) == guardian_id,
-            col(Ticket.created_by_id) == actor.id,
-            col(Ticket.channel) == channel,
-            col(Ticket.status).in_(RUNNING),
-        )
-        .order_by(col(Ticket.id).desc())
-        .limit(1)
-    ).first()
+    channel, what = _channel_for(actor)
+    current = _current_call(session, actor, guardian_id, channel, now)
     if current is not None:
         return CallTicket(ticket_ref(session, current), reused=True)
     category = _likely_category(session, guardian_id)
@@ -88,6 +79,69 @@ def open_call_ticket(
         now=now,
     )
     return CallTicket(_taken(session, actor, ref, what.lower(), now))
+
+
+def _current_call(
+    session: Session, actor: StaffMember, guardian_id: int, channel: Channel, now: datetime
+) -> Ticket | None:
+    """The actor's open ticket for this call: theirs, for this guardian, still running,
+    and started within the call's time (a ticket left open last week is not this call)."""
+    return session.exec(
+        select(Ticket)
+        .where(
+            col(Ticket.guardian_id) == guardian_id,
+            col(Ticket.created_by_id) == actor.id,
+            col(Ticket.channel) == channel,
+            col(Ticket.status).in_(RUNNING),
+            col(Ticket.created_at) >= now - CALL_LENGTH,
+        )
+        .order_by(col(Ticket.id).desc())
+        .limit(1)
+    ).first()
+
+
+def _channel_for(actor: StaffMember) -> tuple[Channel, str]:
+    return (Channel.WALK_IN, "Counter visit") if actor.is_clerk else (Channel.PHONE, "Phone call")
+
+
+def call_note(
+    session: Session, *, actor: StaffMember, guardian_id: int, now: datetime | None = None
+) -> str:
+    """The closing note this call would be resolved with (S on the guardian screen),
+    written from what its ticket's timeline shows, or, before there is a ticket, from
+    what the actor did for the guardian in the last hour. Reads only: nothing is
+    opened until the note is confirmed (``resolve_call``)."""
+    now = resolve_now(now)
+    require_visible_guardian(
+        session, actor=actor, guardian_id=guardian_id, action=AuditAction.TICKET_VIEWED, now=now
+    )
+    channel, _ = _channel_for(actor)
+    ticket = _current_call(session, actor, guardian_id, channel, now) or Ticket(
+        number=0,
+        channel=channel,
+        category=_likely_category(session, guardian_id),
+        subject="",
+        guardian_id=guardian_id,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    events = family_actions(session, ticket, get_district(session).zone)
+    return closing_words(Channel(ticket.channel), Category(ticket.category), events)
+
+
+def resolve_call(
+    session: Session,
+    *,
+    actor: StaffMember,
+    guardian_id: int,
+    note: str,
+    now: datetime | None = None,
+) -> TicketRef:
+    """The call is done: its ticket (T's, or a new one, the actor's own and answered)
+    is resolved with ``note``, in one transaction."""
+    call = open_call_ticket(session, actor=actor, guardian_id=guardian_id, now=now)
+    return resolve(session, actor=actor, ticket_id=call.ticket.id, note=note, now=now)
 
 
 def open_caller_ticket(

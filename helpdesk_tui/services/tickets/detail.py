@@ -1,6 +1,7 @@
 """One ticket as staff read it (conversation, timeline, running clock), and the canned
 replies for it in a language."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
@@ -57,10 +58,21 @@ class EventView:
     what: str  # its label
     detail: str
     outcome: str = ""
+    # False for someone else's action in the hour before a desk opened the ticket: it
+    # shows on the timeline (what state the family was in) but was not this call's work.
+    this_call: bool = True
 
     @property
     def refused(self) -> bool:
         return self.outcome == AuditOutcome.DENIED
+
+    @property
+    def done_for_the_family(self) -> bool:
+        """Part of this call's work and came to something: a verification that passed
+        (not one abandoned or ended), an action that was carried out."""
+        if not self.this_call or self.came_to_nothing:
+            return False
+        return self.kind != AuditAction.VERIFICATION or self.outcome == AuditOutcome.PASSED
 
     @property
     def came_to_nothing(self) -> bool:
@@ -120,7 +132,7 @@ def get_ticket_detail(session: Session, *, actor: StaffMember, ticket_id: int) -
         .where(col(TicketEvent.ticket_id) == ticket_id)
         .order_by(col(TicketEvent.at), col(TicketEvent.id))
     ).all()
-    timeline = _family_actions(session, t, zone)
+    timeline = family_actions(session, t, zone)
     timeline += [
         EventView(
             e.at.astimezone(zone),
@@ -181,17 +193,21 @@ CLOSING_ACTIONS = (AuditAction.VERIFICATION, *RECOVERY_ACTIONS)
 def closing_note(d: TicketDetail) -> str:
     """The closing note a ticket suggests: how it came, what it was about and what was
     done for the family during it, in words ("Resolved (phone, lost key): caller
-    verified, key reissued."). A verification that failed is not "done"."""
+    verified, key reissued."). A verification that did not pass is not "done"."""
+    return closing_words(d.channel, d.category, d.events)
+
+
+def closing_words(channel: Channel, category: Category, events: Sequence[EventView]) -> str:
     done = [
         "caller verified" if e.kind == AuditAction.VERIFICATION else e.what
-        for e in d.events
-        if e.kind in CLOSING_ACTIONS and not e.came_to_nothing
+        for e in events
+        if e.kind in CLOSING_ACTIONS and e.done_for_the_family
     ]
     what = ", ".join(dict.fromkeys(done)) or "question answered"
-    return f"Resolved ({d.channel.label}, {d.category.label}): {what}."
+    return f"Resolved ({channel.label}, {category.label}): {what}."
 
 
-def _family_actions(session: Session, t: Ticket, zone: tzinfo) -> list[EventView]:
+def family_actions(session: Session, t: Ticket, zone: tzinfo) -> list[EventView]:
     """What was done on the guardian while the ticket was open, by anyone (a supervisor
     clearing a block, the parent on the portal): verification, keys, unlocks...
     straight from the audit trail, so nothing has to be logged twice. Staff often verify
@@ -218,6 +234,7 @@ def _family_actions(session: Session, t: Ticket, zone: tzinfo) -> list[EventView
             AuditAction.label_of(e.action),
             " · ".join(p for p in (e.detail, e.verification, e.reason) if p),
             outcome=e.outcome,
+            this_call=e.at >= t.created_at or e.staff_id == t.created_by_id,
         )
         for e, n in actions
     ]
@@ -248,7 +265,7 @@ def canned_for(
     name = f"{guardian.first_name} {guardian.last_name}" if guardian else (t.caller_name or "")
     district = get_district(session)
     done = frozenset(
-        e.kind for e in _family_actions(session, t, district.zone) if not e.came_to_nothing
+        e.kind for e in family_actions(session, t, district.zone) if e.done_for_the_family
     )
     replies = []
     for c in replies_for(t.category, lang, done):

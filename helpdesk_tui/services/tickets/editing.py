@@ -12,7 +12,7 @@ from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import NotFound
-from helpdesk_tui.services.kernel.locks import lock_guardian
+from helpdesk_tui.services.kernel.locks import lock_guardians
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
 from helpdesk_tui.services.sla import set_clocks
 from helpdesk_tui.services.tickets.lifecycle import school_of
@@ -78,7 +78,11 @@ def link_guardian(
     ticket from now on. Only a family the actor may see, on a ticket they may see; what
     the caller gave (name, phone, email) stays on the ticket."""
     now = resolve_now(now)
-    lock_guardian(session, guardian_id)  # the family first (kernel/locks.py)
+    # Both families first, in id order (kernel/locks.py): the ticket leaves one record
+    # and joins the other, and each says so in its audit trail.
+    seen = session.get(Ticket, ticket_id)
+    was = seen.guardian_id if seen is not None else None
+    lock_guardians(session, [guardian_id, *([was] if was is not None else [])])
     guardian = session.get(Guardian, guardian_id)
     if guardian is None:
         raise NotFound(f"Guardian #{guardian_id} is not in the database.")
@@ -86,6 +90,8 @@ def link_guardian(
         session, actor=actor, guardian_id=guardian_id, action=_CHANGED, now=now
     )
     ticket = lock_open_ticket(session, ticket_id, actor=actor, action=_CHANGED, now=now)
+    if ticket.guardian_id != was:
+        raise TicketError(f"{ticket_label(ticket.number)} changed meanwhile; open it again.")
     if ticket.guardian_id == guardian_id:
         raise TicketError(f"{ticket_label(ticket.number)} is already for this family.")
     name = f"{guardian.first_name} {guardian.last_name}"
@@ -93,17 +99,17 @@ def link_guardian(
     ticket.guardian_id = guardian_id
     ticket.school_id = school_of(session, guardian_id)
     ticket.updated_at = now
+    label = ticket_label(ticket.number)
     detail = f"to {name}" + (f" (was {before})" if before else "")
     add_event(session, ticket, actor, TicketEventKind.LINKED, detail, now)
-    audit.record(
-        session,
-        actor=actor,
-        action=_CHANGED,
-        guardian_id=guardian_id,
-        detail=f"{ticket_label(ticket.number)} linked to this family"
-        + (f", was {before}" if before else ""),
-        now=now,
-    )
+    for family, said in (
+        (guardian_id, f"{label} linked to this family" + (f", was {before}" if before else "")),
+        (was, f"{label} moved to another family"),  # not whose: not theirs to read
+    ):
+        if family is not None:
+            audit.record(
+                session, actor=actor, action=_CHANGED, guardian_id=family, detail=said, now=now
+            )
     return ticket_ref(session, ticket)
 
 

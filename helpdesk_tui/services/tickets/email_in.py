@@ -143,11 +143,14 @@ def _fallback_id(raw: bytes) -> str:
 
 
 def _existing_ticket(session: Session, mail: IncomingMail) -> Ticket | None:
+    """The ticket an email answers: by its "HD-n" only when it comes from the ticket's
+    own requester (anyone can type a number; a stranger's mail, and its files, must not
+    land on a family's ticket), or by the message it replies to."""
     if mail.ticket_number is not None:
         ticket = session.exec(
             select(Ticket).where(col(Ticket.number) == mail.ticket_number)
         ).first()
-        if ticket is not None:
+        if ticket is not None and mail.sender_email in _requester_addresses(session, ticket):
             return ticket
     if mail.in_reply_to:
         return session.exec(
@@ -167,6 +170,14 @@ def _existing_ticket(session: Session, mail: IncomingMail) -> Ticket | None:
             .limit(1)
         ).first()
     return None
+
+
+def _requester_addresses(session: Session, ticket: Ticket) -> set[str]:
+    found = {ticket.caller_email or ""}
+    guardian = session.get(Guardian, ticket.guardian_id) if ticket.guardian_id else None
+    if guardian is not None:
+        found |= {guardian.email or "", guardian.alt_email or ""}
+    return {a.lower() for a in found if a}
 
 
 def _guardian_for(session: Session, address: str) -> int | None:

@@ -264,7 +264,7 @@ def sniff(content: bytes, *, declared: str = "", name: str = "") -> str | None:
         return "image/webp"
     if head[4:8] == b"ftyp" and _is_heic(content[: min(int.from_bytes(head[:4], "big"), 256)]):
         return "image/heic"
-    if b"%PDF-" in content[:1024]:
+    if content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):  # a BOM or blanks at most
         return "application/pdf"
     if declared == "text/plain" or name.lower().endswith(_TEXT_NAMES):
         return "text/plain" if _is_plain_text(content) else None

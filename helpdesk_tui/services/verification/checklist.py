@@ -118,6 +118,14 @@ def _lower_first(text: str) -> str:
 
 
 def view_of(v: Verification, district: DistrictInfo, actor: StaffMember) -> VerificationView:
+    """In person the proof is the photo ID (a code or a callback is a remote proof, for
+    a remote method). Once the photo ID was compared and the form signed in front of
+    the clerk, that is the identity check: knowledge questions add nothing anyone with
+    the family's details could not answer, so none are required then (a wrong one
+    given still fails the verification)."""
+    proofs_allowed = allowed_proofs(district, actor)
+    in_person = v.method == VerificationMethod.IN_PERSON
+    face_to_face = in_person and Proof.PHOTO_ID in json.loads(v.proofs)
     return VerificationView(
         id=v.id or 0,
         guardian_id=v.guardian_id,
@@ -126,14 +134,10 @@ def view_of(v: Verification, district: DistrictInfo, actor: StaffMember) -> Veri
         screening=json.loads(v.screening),
         proofs=json.loads(v.proofs),
         valid_until=v.valid_until,
-        # Face to face, the photo ID compared and the form signed in front of the clerk
-        # are the identity check: knowledge questions add nothing anyone with the
-        # family's details could not answer, so none are required (a wrong one given
-        # still fails the verification).
-        screening_required=0
-        if v.method == VerificationMethod.IN_PERSON
-        else district.verify_screening_required,
-        allowed_proofs=allowed_proofs(district, actor),
+        screening_required=0 if face_to_face else district.verify_screening_required,
+        allowed_proofs=tuple(p for p in proofs_allowed if p == Proof.PHOTO_ID)
+        if in_person
+        else proofs_allowed,
     )
 
 
