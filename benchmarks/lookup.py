@@ -1,12 +1,18 @@
-"""Lookup speed: the search service at 10k / 100k / 1M guardians on SQLite and PostgreSQL,
-beside a naive LIKE '%q%' query over the guardian table, plus keystroke-to-results in the
-running app (Pilot) and start-up to the sign-in screen.
+"""Lookup speed and relevance: the search service at 10k / 100k / 1M guardians on SQLite
+and PostgreSQL, p50/p95 per query type, beside a naive LIKE '%q%' query over the guardian
+table; at the largest size, whether full-name queries put the guardian meant on page 1
+(and fill it with exact own-name matches for common names); keystroke-to-results in the
+running app (Pilot) and start-up to the sign-in screen. Key-to-painted is
+benchmarks/lookup_paint.py.
 
     .venv/bin/python benchmarks/lookup.py                       # everything (seeds on first run)
     .venv/bin/python benchmarks/lookup.py --sizes 10000 --backends sqlite
+    .venv/bin/python benchmarks/lookup.py --use sqlite:////work/bench-data/lookup-1m.sqlite3 \
+        --use postgresql+psycopg://postgres@127.0.0.1/bench_lookup_1m   # districts seeded already
 
 Districts are generated once (seed 1) and reused: SQLite files under benchmarks/.data/,
-PostgreSQL databases helpdesk_bench_<size> on --pg-url's server.
+PostgreSQL databases helpdesk_bench_<size> on --pg-url's server; --use takes a district
+as it is (e.g. one made by `helpdesk db seed-demo --guardians 1000000`).
 """
 
 import argparse
@@ -27,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import district_guardian_count, seed_demo_district  # noqa: E402
 from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
-from helpdesk_tui.data.normalize import fold  # noqa: E402
+from helpdesk_tui.data.normalize import fold, name_words  # noqa: E402
 from helpdesk_tui.data.tables import Guardian, GuardianStudent, Student  # noqa: E402
 from helpdesk_tui.services.guardians import search_guardians  # noqa: E402
 from helpdesk_tui.services.kernel.actors import StaffMember  # noqa: E402
@@ -76,13 +82,14 @@ def district(backend: str, size: int, pg_url: str) -> Database:
     return database
 
 
-def query_mix(database: Database, count: int = 30) -> list[tuple[str, str]]:
+def query_mix(database: Database, actor: StaffMember, count: int = 30) -> list[tuple[str, str]]:
     """(kind, query) pairs a helpdesk types, drawn from real rows of this district."""
     rng = random.Random(42)
     with database.read() as session:
         top = session.exec(select(Guardian.id).order_by(Guardian.id.desc()).limit(1)).one()[0]
         mix: list[tuple[str, str]] = []
-        while len(mix) < count * 6:
+        people: list[tuple[str, str]] = []
+        while len(mix) < count * 7:
             g = session.get(Guardian, rng.randint(1, top))
             number = session.exec(
                 select(Student.student_number)
@@ -91,15 +98,70 @@ def query_mix(database: Database, count: int = 30) -> list[tuple[str, str]]:
             ).first()
             if not (g.email and g.mobile_phone and number):
                 continue
+            people.append((g.first_name, g.last_name))
             mix += [
                 ("name as written", g.last_name[:4]),
                 ("name unaccented", fold(g.last_name)[:6]),
                 ("first + last", f"{fold(g.first_name)[:3]} {fold(g.last_name)[:4]}"),
+                ("first last", f"{g.first_name} {g.last_name}"),
                 ("email prefix", g.email[:7]),
                 ("phone digits", g.mobile_phone),
                 ("student number", number[0]),
             ]
-    return mix
+        # A first name and a surname of two families that no family has together (an
+        # English first name with a Spanish surname): the most the search can scan.
+        apart: list[tuple[str, str]] = []
+        while len(apart) < count:
+            first, last = rng.choice(people)[0], rng.choice(people)[1]
+            query = f"{fold(first)} {fold(last)}"
+            if not search_guardians(session, actor=actor, query=query, limit=PAGE).hits:
+                apart.append(("words that match no family", query))
+    return mix + apart
+
+
+def relevance(
+    database: Database, actor: StaffMember, samples: int, rare: int
+) -> tuple[dict[str, list[int]], list[float]]:
+    """Full-name queries ("Emily Moore") for guardians drawn at random, and for guardians
+    whose name few others share: whether page 1 has the guardian meant (<= 50 namesakes)
+    or is all exact own-name matches (more than 50). Namesakes are counted here from the
+    guardian table, apart from the search. Returns tallies and the search times."""
+    rng = random.Random(7)
+    namesakes: dict[tuple[str, ...], list[int]] = {}
+    people: dict[int, str] = {}
+    with database.read() as session:
+        rows = session.connection().execute(text("SELECT id, first_name, last_name FROM guardian"))
+        for gid, first, last in rows:
+            name = f"{first} {last}"
+            people[gid] = name
+            namesakes.setdefault(tuple(sorted(set(fold(name).split()))), []).append(gid)
+    few = [ids for ids in namesakes.values() if len(ids) <= PAGE]
+    picked = rng.sample(sorted(people), min(samples, len(people)))
+    picked += [rng.choice(ids) for ids in rng.sample(few, min(rare, len(few)))]
+    tally: dict[str, list[int]] = {"few": [0, 0], "many": [0, 0], "count agrees": [0, 0]}
+    timings: list[float] = []
+    with database.read() as session:
+        for gid in picked:
+            query = people[gid]
+            words = tuple(dict.fromkeys(fold(query).split()))
+            expected = len(namesakes[tuple(sorted(set(words)))])
+            started = time.perf_counter()
+            result = search_guardians(session, actor=actor, query=query, limit=PAGE)
+            timings.append((time.perf_counter() - started) * 1000)
+            if expected <= PAGE:
+                ok = gid in {h.guardian_id for h in result.hits}
+                tally["few"][0] += ok
+                tally["few"][1] += 1
+            if expected >= PAGE:
+                ok = len(result.hits) == PAGE and all(
+                    set(words) <= set(name_words(h.name)) for h in result.hits
+                )
+                tally["many"][0] += ok
+                tally["many"][1] += 1
+            if not getattr(result, "exact_at_least", True):  # (the code before had no count)
+                tally["count agrees"][0] += result.exact >= expected
+                tally["count agrees"][1] += 1
+    return tally, timings
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -213,6 +275,49 @@ def time_startup(url: str, runs: int = 5) -> list[float]:
     return timings
 
 
+def districts(args: argparse.Namespace) -> list[tuple[str, int, Database]]:
+    """(backend, size, database) to measure: --use as they are, else generated."""
+    if args.use:
+        found = []
+        for url in args.use:
+            database = Database(build_engine(url))
+            found.append(
+                (database.engine.dialect.name, district_guardian_count(database), database)
+            )
+        return found
+    return [
+        (backend, size, district(backend, size, args.pg_url))
+        for backend in args.backends.split(",")
+        for size in (int(s) for s in args.sizes.split(","))
+    ]
+
+
+def report_service(
+    backend: str, size: int, database: Database, actor: StaffMember, args: argparse.Namespace
+) -> None:
+    mix = query_mix(database, actor)
+    service = time_service(database, actor, mix, args.rounds)
+    naive = time_naive(database, mix, args.naive_sample)
+    by_kind: dict[str, list[float]] = {}
+    for (kind, _), ms in zip(mix * args.rounds, service, strict=True):
+        by_kind.setdefault(kind, []).append(ms)
+    headline = [ms for kind in HEADLINE_KINDS for ms in by_kind[kind]]
+    naive_p95 = percentile(naive, 95)
+    print(
+        f"{backend:<11}{size:>10,}{len(headline):>9}{percentile(headline, 50):>9.2f}"
+        f"{percentile(headline, 95):>9.2f}{max(headline):>9.2f}"
+        f"{percentile(naive, 50):>11.1f}{naive_p95:>11.1f}"
+        f"{naive_p95 / percentile(headline, 95):>13.0f}x",
+        flush=True,
+    )
+    for kind, timings in by_kind.items():
+        print(
+            f"{'':21}{kind:<28}{len(timings):>5} queries  p50 {percentile(timings, 50):6.2f}"
+            f"  p95 {percentile(timings, 95):6.2f}  max {max(timings):6.2f} ms",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -220,60 +325,58 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default=PG_DEFAULT)
+    parser.add_argument("--use", action="append", help="a district's URL, measured as it is")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--naive-sample", type=int, default=24)
+    parser.add_argument("--relevance", type=int, default=700, help="random full-name queries")
+    parser.add_argument("--rare", type=int, default=200, help="names <= 50 guardians share")
+    parser.add_argument("--skip-app", action="store_true", help="no Pilot or start-up timing")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    backends = args.backends.split(",")
 
     print(
         f"{'backend':<11}{'guardians':>10}{'queries':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
         f"{'naive p50':>11}{'naive p95':>11}{'x faster p95':>14}"
     )
-    keystroke_dbs: dict[str, Database] = {}
-    for backend in backends:
-        for size in sizes:
-            database = district(backend, size, args.pg_url)
-            actor = authenticate(database, username="demo-agent", password="demo-password")
-            mix = query_mix(database)
-            service = time_service(database, actor, mix, args.rounds)
-            naive = time_naive(database, mix, args.naive_sample)
-            by_kind: dict[str, list[float]] = {}
-            for (kind, _), ms in zip(mix * args.rounds, service, strict=True):
-                by_kind.setdefault(kind, []).append(ms)
-            headline = [ms for kind in HEADLINE_KINDS for ms in by_kind[kind]]
-            naive_p95 = percentile(naive, 95)
-            print(
-                f"{backend:<11}{size:>10,}{len(headline):>9}{percentile(headline, 50):>9.2f}"
-                f"{percentile(headline, 95):>9.2f}{max(headline):>9.2f}"
-                f"{percentile(naive, 50):>11.1f}{naive_p95:>11.1f}"
-                f"{naive_p95 / percentile(headline, 95):>13.0f}x",
-                flush=True,
-            )
-            pair = by_kind["first + last"]
-            print(
-                f"{'':21}p95 by kind: "
-                + ", ".join(f"{k} {percentile(by_kind[k], 95):.2f}" for k in HEADLINE_KINDS)
-                + f"; two words (first + last, {len(pair)}): p50 {percentile(pair, 50):.2f}"
-                f" p95 {percentile(pair, 95):.2f} max {max(pair):.2f}",
-                flush=True,
-            )
-            keystroke_dbs[backend] = database
+    largest: dict[str, tuple[int, Database]] = {}
+    for backend, size, database in districts(args):
+        actor = authenticate(database, username="demo-agent", password="demo-password")
+        report_service(backend, size, database, actor, args)
+        if size >= largest.get(backend, (0, database))[0]:
+            largest[backend] = (size, database)
 
     print()
-    for backend, database in keystroke_dbs.items():
-        timings = asyncio.run(time_keystrokes(database, query_mix(database, 8)))
+    for backend, (size, database) in largest.items():
+        actor = authenticate(database, username="demo-agent", password="demo-password")
+        tally, timings = relevance(database, actor, args.relevance, args.rare)
+        few, many, agree = tally["few"], tally["many"], tally["count agrees"]
         print(
-            f"keystroke to refreshed results, {backend} at {max(sizes):,} guardians (Pilot): "
+            f"relevance, {backend} at {size:,} guardians ({len(timings)} full-name queries, "
+            f"p50 {percentile(timings, 50):.2f} ms, p95 {percentile(timings, 95):.2f} ms):\n"
+            f"  <= {PAGE} exact own-name matches: the guardian meant is on page 1 in "
+            f"{few[0]} of {few[1]} ({100 * few[0] / max(1, few[1]):.1f}%)\n"
+            f"  >= {PAGE}: page 1 is all exact own-name matches in {many[0]} of {many[1]} "
+            f"({100 * many[0] / max(1, many[1]):.1f}%)\n"
+            f"  the exact count covers every namesake in {agree[0]} of {agree[1]}",
+            flush=True,
+        )
+    if args.skip_app:
+        return
+    print()
+    for backend, (size, database) in largest.items():
+        actor = authenticate(database, username="demo-agent", password="demo-password")
+        timings = asyncio.run(time_keystrokes(database, query_mix(database, actor, 8)))
+        print(
+            f"keystroke to refreshed results, {backend} at {size:,} guardians (Pilot): "
             f"p50 {percentile(timings, 50):.1f} ms, p95 {percentile(timings, 95):.1f} ms, "
             f"max {max(timings):.1f} ms over {len(timings)} keystrokes",
             flush=True,
         )
-    if "sqlite" in keystroke_dbs:
-        url = keystroke_dbs["sqlite"].engine.url.render_as_string(hide_password=False)
+    if "sqlite" in largest:
+        size, database = largest["sqlite"]
+        url = database.engine.url.render_as_string(hide_password=False)
         startup = time_startup(url)
         print(
-            f"start-up to the sign-in screen (new process, SQLite {max(sizes):,}): "
+            f"start-up to the sign-in screen (new process, SQLite {size:,}): "
             f"median {statistics.median(startup):.0f} ms, max {max(startup):.0f} ms over {len(startup)} runs"
         )
 

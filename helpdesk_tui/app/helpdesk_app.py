@@ -6,6 +6,7 @@ everything until the password is typed again. The app provides the Desk protocol
 screens are typed against."""
 
 import contextlib
+import gc
 import logging
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -158,6 +159,9 @@ class HelpdeskApp(App[None]):
         self.folders.remove_temp()
 
     def on_mount(self) -> None:
+        # What start-up made lives as long as the app: out of the collector's way, so a
+        # full collection while typing in the lookup does not hold a frame back.
+        gc.freeze()
         self._show_sign_in()
         if self.timers_enabled:
             self.jobs.start()

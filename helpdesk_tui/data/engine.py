@@ -89,7 +89,9 @@ def build_engine(
             hide_parameters=True,  # errors (and so the log) never show a row's values
             pool_size=5,
             connect_args={
-                "options": "-c max_parallel_workers_per_gather=0",
+                # Short indexed statements on every keystroke: no parallel workers, and
+                # no JIT compiling a generic plan each time (measured on the lookup).
+                "options": "-c max_parallel_workers_per_gather=0 -c jit=off",
                 "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
             },
         )
@@ -122,6 +124,9 @@ def _sqlite_engine(url: str, *, echo: bool, busy_timeout_ms: int) -> Engine:
         # Deleted or overwritten content (a key erased from a sent message) is zeroed
         # on disk instead of lingering in free space.
         cursor.execute("PRAGMA secure_delete=ON")
+        # Index pages read through memory mapping (the lookup at 1M guardians: a
+        # 1,000-entry probe 3.5 -> 1.7 ms); writes still go through SQLite's pager.
+        cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
     @event.listens_for(engine, "begin")

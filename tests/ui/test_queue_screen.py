@@ -60,7 +60,7 @@ async def test_sort_newest_first_and_filter_by_school(sqlite_seeded) -> None:  #
         app.screen.query_one("#filter-school").value = school_id
         await settle(pilot)
         await settle(pilot)
-        schools = {r[4] for r in rows(pilot, "#queue")}
+        schools = {r[6] for r in rows(pilot, "#queue")}
         assert schools == {short_school(school_name)[:11] + "…"} or schools == {
             short_school(school_name)
         }

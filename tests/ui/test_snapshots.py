@@ -1,45 +1,79 @@
-"""Snapshots of the main screens on the fixed demo district (Textual is pinned exactly).
+"""Snapshots of the main screens on the fixed demo district (Textual is pinned exactly),
+each at a common default terminal (80x24) and at 120x40: what staff decide with must
+be on screen at both (lookup: name, students, portal status; verify: the verdict and
+Finish; queue: ticket, time left, subject, status, assignee).
 
 Update after an intended change with: pytest tests/ui/test_snapshots.py --snapshot-update
 """
 
+import pytest
+from sqlmodel import col, select
 from textual.pilot import Pilot
 
+from helpdesk_tui.data.tables import Ticket
+from helpdesk_tui.services.tickets import seed_tickets
+from tests.conftest import SEED_NOW
 from tests.ui.helpers import SIZE, make_app, search, settle, sign_in
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param(SIZE, id="120x40")]
 
 
 def test_sign_in_screen(snap_compare, sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=settle)
 
 
-def test_lookup_screen_with_results(snap_compare, sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
-    async def type_query(pilot: Pilot) -> None:
-        await settle(pilot)
-        await sign_in(pilot)
-        await search(pilot, "nunez")
-
-    assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=type_query)
+async def _lookup(pilot: Pilot) -> None:
+    await settle(pilot)
+    await sign_in(pilot)
+    await search(pilot, "nunez")
 
 
-def test_guardian_detail_screen(snap_compare, sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
-    async def open_guardian(pilot: Pilot) -> None:
-        await settle(pilot)
-        await sign_in(pilot)
-        await search(pilot, "nunez")
-        await pilot.press("down", "enter")
-        await settle(pilot)
-
-    assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=open_guardian)
+async def _guardian(pilot: Pilot) -> None:
+    await _lookup(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
 
 
-def test_verify_caller_screen(snap_compare, sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
-    async def start_verifying(pilot: Pilot) -> None:
-        await settle(pilot)
-        await sign_in(pilot)
-        await search(pilot, "nunez")
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        await pilot.press("v")
-        await settle(pilot)
+async def _verify(pilot: Pilot) -> None:
+    await _guardian(pilot)
+    await pilot.press("v")
+    await settle(pilot)
 
-    assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=start_verifying)
+
+async def _pending_queue(pilot: Pilot) -> None:
+    """The tickets waiting on the guardian: their clocks are paused, so nothing on the
+    screen moves with the real clock (the tickets came in on the demo's fixed day)."""
+    await settle(pilot)
+    await sign_in(pilot)
+    await pilot.press("f3")
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+
+
+async def _pending_ticket(pilot: Pilot) -> None:
+    await _pending_queue(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        pytest.param(_lookup, id="lookup"),
+        pytest.param(_guardian, id="guardian"),
+        pytest.param(_verify, id="verify"),
+        pytest.param(_pending_queue, id="queue"),
+        pytest.param(_pending_ticket, id="ticket"),
+    ],
+)
+def test_main_screens(snap_compare, sqlite_seeded, scenario, size) -> None:  # type: ignore[no-untyped-def]
+    seed_tickets(sqlite_seeded, count=120, seed=9, now=SEED_NOW)
+    with sqlite_seeded.write() as s:  # a few waiting on the guardian since the demo's day
+        for ticket in s.exec(
+            select(Ticket).where(col(Ticket.due_at).is_not(None)).order_by(col(Ticket.id)).limit(8)
+        ):
+            ticket.status, ticket.pending_since, ticket.due_at = "pending", SEED_NOW, None
+    assert snap_compare(make_app(sqlite_seeded), terminal_size=size, run_before=scenario)

@@ -67,7 +67,7 @@ async def test_a_ticket_from_outside_reads_as_typed(sqlite_seeded) -> None:  # t
         table = app.screen.query_one("#queue", DataTable)
         row = table.get_row(str(ticket_id))
         assert str(row[2]).startswith("[link=https://evil.") and not styled_words(row[2])
-        assert str(row[3]).startswith("[blink]Eve[/]") and "\x1b" not in str(row[3])
+        assert str(row[5]).startswith("[blink]Eve[/]") and "\x1b" not in str(row[5])
 
 
 async def test_the_key_check_shows_the_owners_name_as_typed(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]

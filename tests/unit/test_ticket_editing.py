@@ -181,3 +181,17 @@ def test_a_ticket_moved_to_another_family_is_in_both_audit_trails(action_db):  #
     assert trail(second.id) == [
         f"{ref.label} linked to this family, was {first.first_name} {first.last_name}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "parts"),
+    [
+        ("Ana Núñez 630 555 0142", ("Ana Núñez", "630 555 0142")),
+        ("Ana Núñez, (630) 555-0142", ("Ana Núñez", "(630) 555-0142")),
+        ("+52 55 1234 5678", ("", "+52 55 1234 5678")),
+        ("Grade 5 parent", ("Grade 5 parent", "")),
+        ("  Ana  ", ("Ana", "")),
+    ],
+)
+def test_a_callers_name_and_number_typed_on_one_line(said: str, parts: tuple[str, str]) -> None:
+    assert t.caller_and_phone(said) == parts

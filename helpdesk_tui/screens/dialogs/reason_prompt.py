@@ -43,6 +43,9 @@ class ReasonPrompt(ModalScreen[str | None]):
                 placeholder=self.prompt.placeholder,
                 id="prompt-value",
                 max_length=self.prompt.max_length,
+                # What is offered (a closing note, the name typed in the lookup) is
+                # added to, not replaced by the first key.
+                select_on_focus=False,
             )
             yield Static("", id="prompt-error", classes="error")
             with Horizontal(classes="dialog-buttons"):

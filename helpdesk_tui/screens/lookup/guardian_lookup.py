@@ -1,13 +1,25 @@
 """Find a guardian: one box, results as you type, Enter opens the guardian."""
 
+from dataclasses import replace
+
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 
-from helpdesk_tui.messages import OpenGuardian
+from helpdesk_tui.messages import OpenGuardian, OpenTicket
 from helpdesk_tui.screens.base import DeskScreen
-from helpdesk_tui.services.guardians import MAX_QUERY_LENGTH, SearchResult, search_guardians
+from helpdesk_tui.screens.dialogs import Prompt, ask_for_line
+from helpdesk_tui.services import tickets
+from helpdesk_tui.services.guardians import (
+    MAX_QUERY_LENGTH,
+    SearchResult,
+    parse_query,
+    search_guardians,
+)
+from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.widgets.formatting import plain, short_school
 from helpdesk_tui.widgets.search_box import SearchBox
 
@@ -30,6 +42,13 @@ class GuardianLookupScreen(DeskScreen[None]):
             "Open guardian",
             id="lookup.open",
             tooltip="Open the highlighted guardian (Enter in the list does the same)",
+        ),
+        Binding(
+            "ctrl+t",
+            "caller_ticket",
+            "Ticket, not found",
+            id="lookup.caller-ticket",
+            tooltip="A phone ticket for a caller the lookup does not find (link the family later)",
         ),
         # The other areas, shown here; the app's own keys reach them from anywhere.
         Binding(
@@ -55,15 +74,19 @@ class GuardianLookupScreen(DeskScreen[None]):
         self.waiting_for_database = False  # a search to run again once the database is back
         # Bumped each time results reach the screen; benchmarks and tests wait on it.
         self.results_shown = 0
+        self._rows: list[tuple[Text, ...]] = []  # what the table shows, cell by cell
+        self._status = "Start typing to find a guardian."  # what the status line says
 
     def compose_body(self) -> ComposeResult:
         yield SearchBox(placeholder=PLACEHOLDER, id="search", max_length=MAX_QUERY_LENGTH)
         yield Static("Start typing to find a guardian.", id="search-status", classes="hint")
         table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        # What staff decide with first, so 80 columns show it: the name, the portal
+        # state, and as much of the students as fits (the rest scrolls).
         table.add_column("Guardian", key="name", width=26)
+        table.add_column("Portal", key="account", width=15)
         table.add_column("Students (grade, school)", key="students", width=44)
         table.add_column("City", key="city", width=12)
-        table.add_column("Portal", key="account", width=15)
         table.add_column("Found by", key="matched", width=9)
         yield table
 
@@ -74,7 +97,19 @@ class GuardianLookupScreen(DeskScreen[None]):
     # -- searching -----------------------------------------------------------------
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+        if self.result is not None and self._same_search(event.value):
+            self._show(replace(self.result, query=event.value), "")  # a space, a letter's case
+        else:
+            self.run_search(event.value)
+
+    def _same_search(self, query: str) -> bool:
+        """Whether ``query`` reads as the same words as the results shown."""
+        if self.result is None or self.waiting_for_database:
+            return False
+        try:
+            return parse_query(query) == parse_query(self.result.query)
+        except DomainError:  # the search itself says why (InvalidSearch)
+            return False
 
     def run_search(self, query: str) -> None:
         staff = self.staff
@@ -89,11 +124,10 @@ class GuardianLookupScreen(DeskScreen[None]):
 
     def _not_searched(self) -> None:
         self.waiting_for_database = True
-        status = self.query_one("#search-status", Static)
-        status.set_class(True, "error")
-        status.update(
+        self._set_status(
             "Not searched: the database is unavailable. The search runs again by itself "
-            "once it is back."
+            "once it is back.",
+            error=True,
         )
 
     def _database_changed(self, problem: str) -> None:
@@ -104,42 +138,75 @@ class GuardianLookupScreen(DeskScreen[None]):
     def _show(self, result: SearchResult, error: str) -> None:
         if result.query != self.query_one("#search", Input).value:
             return  # stale: the box changed while this query ran
-        unchanged = self.result is not None and self.result.hits == result.hits
-        self.result = result
-        if not unchanged:  # another letter often leaves the page as it was: keep it, and the cursor
+        before, self.result = self.result, result
+        if before is None or before.hits != result.hits:  # else keep the page, and the cursor
             self._fill_table(result)
-        status = self.query_one("#search-status", Static)
-        status.set_class(bool(error), "error")
-        status.set_class(not error, "hint")
-        status.update(plain(error or self._summary(result)))
-        self.refresh_bindings()
+        self._set_status(error or self._summary(result), error=bool(error))
+        if before is None or bool(before.hits) != bool(result.hits):
+            self.refresh_bindings()  # Open greyed out or not (the footer is rebuilt: not per key)
         self.results_shown += 1
 
+    def _set_status(self, text: str, *, error: bool) -> None:
+        """The line under the box; laid out again only when its height changes."""
+        status = self.query_one("#search-status", Static)
+        status.set_class(error, "error")
+        status.set_class(not error, "hint")
+        if text == self._status:
+            return
+        width = status.content_size.width
+        lines = [
+            len(plain(t).wrap(self.app.console, width)) if width else 0
+            for t in (text, self._status)
+        ]
+        self._status = text
+        status.update(plain(text), layout=lines[0] != lines[1] or not width)
+
     def _fill_table(self, result: SearchResult) -> None:
+        """Update the table in place: only the cells that differ, rows added or removed
+        at the end (clearing and rebuilding it made each keystroke repaint slowly)."""
         table = self.query_one("#results", DataTable)
-        table.clear()
-        for hit in result.hits:  # names come from the SIS: never read as markup
-            table.add_row(
+        rows: list[tuple[Text, ...]] = [
+            (  # names come from the SIS: never read as markup
                 plain(hit.name),
+                plain(hit.account, style=ACCOUNT_STYLES.get(hit.account, "")),
                 plain(hit.students_label(short_school)),
                 plain(hit.city),
-                plain(hit.account, style=ACCOUNT_STYLES.get(hit.account, "")),
                 plain(hit.matched),
-                key=str(hit.guardian_id),
             )
+            for hit in result.hits
+        ]
+        shown = self._rows
+        for index, (old, new) in enumerate(zip(shown, rows, strict=False)):
+            for column, (was, cell) in enumerate(zip(old, new, strict=True)):
+                if was != cell:
+                    table.update_cell_at(Coordinate(index, column), cell)
+        for row in table.ordered_rows[len(rows) :]:
+            table.remove_row(row.key)
+        if len(rows) > len(shown):
+            table.add_rows(rows[len(shown) :])
+        self._rows = rows
+        if table.row_count:
+            table.move_cursor(row=0, column=0, animate=False)
 
     @staticmethod
     def _summary(result: SearchResult) -> str:
         if not result.query.strip():
             return "Start typing to find a guardian."
         count = len(result.hits)
-        found = (
-            f"{count}+ guardians (first {count}; type more to narrow)"
-            if result.more
-            else f"{count} guardian{'s' if count != 1 else ''}"
-        )
         parts = [result.note] if result.note else []
-        parts.append(found if count else "No guardian matches.")
+        if result.exact_not_shown:
+            total = f"{result.exact:,}{'+' if result.exact_at_least else ''}"
+            parts.append(
+                f"{count} of {total} exact name matches shown, "
+                f"{result.exact_not_shown:,}{' or more' if result.exact_at_least else ''} more: "
+                "add a student's name, a phone number or an email to narrow."
+            )
+        elif result.more:
+            parts.append(f"{count}+ guardians (first {count}; type more to narrow)")
+        elif count:
+            parts.append(f"{count} guardian{'s' if count != 1 else ''}")
+        else:
+            parts.append("No guardian matches.")
         if count:
             parts.append("↓ to choose, Enter to open")
         return "  ".join(parts)
@@ -168,16 +235,50 @@ class GuardianLookupScreen(DeskScreen[None]):
         self._open_row(event.cursor_row)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Open is shown greyed out while there is nothing to open. (The app decides
-        which areas this staff member may go to: the usage report is for supervisors.)"""
+        """Open is shown greyed out while there is nothing to open; a ticket for a caller
+        not found is district work, not a clerk's. (The app decides which areas this
+        staff member may go to: the usage report is for supervisors.)"""
         if action == "open":
             return True if self.result and self.result.hits else None
+        if action == "caller_ticket":  # clerks open tickets from a family's record
+            return not self.staff.is_clerk
         return True
 
     def action_open(self) -> None:
         table = self.query_one("#results", DataTable)
         if table.row_count:
             self._open_row(table.cursor_row)
+
+    def action_caller_ticket(self) -> None:
+        """A caller not found (yet): their ticket all the same, the agent's own and
+        answered; l on the ticket links the family once found."""
+        staff, typed = self.staff, self.query_one("#search", Input).value
+
+        def opened(ref: tickets.TicketRef) -> None:
+            self.notify(f"{ref.label} started for the caller, assigned to you.", timeout=4)
+            self.post_message(OpenTicket(ref.id, area=self.area))
+
+        def create(said: str) -> None:
+            name, phone = tickets.caller_and_phone(said)
+            self.call(
+                lambda s: tickets.open_caller_ticket(s, actor=staff, caller=name, phone=phone),
+                done=opened,
+                failed=lambda: create(said),
+            )
+
+        ask_for_line(
+            self,
+            Prompt(
+                "Phone ticket for a caller not found",
+                "Their name and phone number as they give them (Ana Núñez 630 555 0142). "
+                "Once the family is found, l on the ticket links it.",
+                placeholder="Name and phone",
+                confirm="Start ticket",
+                max_length=160,
+                initial=typed,
+            ),
+            create,
+        )
 
     def _open_row(self, row: int) -> None:
         if self.result is None or not (0 <= row < len(self.result.hits)):

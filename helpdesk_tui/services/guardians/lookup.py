@@ -1,37 +1,37 @@
 """Guardian lookup: one box for names, emails, phones, student numbers, usernames and keys.
 
-Every word of the query must be the start of some indexed word of the guardian (their
-or a student's name, an email, phone digits, a student number, the portal username),
-compared after folding (accents stripped, casefolded), so word order, case and
-accents do not matter. Words are matched as literal text: %, _ and \\ are ordinary
-characters. A query of phone punctuation and digits is read as one run of digits;
-a query that is an activation key in any format finds the key's guardian.
+Every word of the query must start some indexed word of the family (names, emails, phone
+digits, student numbers, the portal username), folded (no accents, casefolded): order,
+case and accents do not matter; %, _ and \\ are ordinary. Phone punctuation and digits
+are one run of digits; an activation key in any format finds the key's guardian.
 
-Each word is a range scan on the (term, guardian_id) index; further words and a
-clerk's school are checked per candidate with index lookups, so the cost grows with
-log(n) and the page size, not with the number of guardians. Two or more words first
-try whole-name pairs ("maria smith" is one indexed term); words spread over a family
-are then looked for within a fixed budget, and the result says when that was partial.
-
-What may be typed is read in lookup_query.py; the statements are in lookup_sql.py.
-"""
+Ranked before the page is cut: guardians whose own name is exactly the query ("emily
+moore": everyone called Emily Moore, however many families have a child so named), then
+those whose own name starts so, then the rest (a student's name, an email...), each in
+index order; exact own-name matches are counted (within a budget) so the screen can say
+how many are not on the page. Each is a range scan on the (term, guardian_id) index (a
+whole-name pair term for two words or more: "maria smith"); further words and a clerk's
+school are checked per candidate by index lookups: the cost grows with log(n) and the
+page. Words spread over a family are looked for within a budget, said when partial."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection, Row, func
+from sqlalchemy.sql import Select
 from sqlmodel import Session
 
 from helpdesk_tui.data.key_codec import key_digest
-from helpdesk_tui.data.normalize import name_words, prefix_upper_bound
+from helpdesk_tui.data.normalize import MAX_PAIR_WORDS, name_words, prefix_upper_bound
 from helpdesk_tui.services.guardians.lookup_query import parse_query
 from helpdesk_tui.services.guardians.lookup_sql import (
     BUDGET_BOUNDARY,
     COUNT_RANGE,
+    OWN_NAME,
     PEOPLE,
     STUDENTS,
     key_statement,
-    match_statement,
+    scan_statement,
 )
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.district import grade_label
@@ -39,11 +39,13 @@ from helpdesk_tui.services.kernel.permissions import may_see_guardian
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-SCAN_BUDGET = 2000
+SCAN_BUDGET = 1000
+OWN_BUDGET = 200  # index entries of a range looked through for own names that start so
 PARTIAL_NOTE = (
     "Showing whole-name matches and part of the rest: these words are common apart. "
     "Add more of the name, or search by phone, email or student number."
 )
+_EXACT = "\x01"  # term + this bounds a range holding just the term (no term holds controls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,106 +79,192 @@ class SearchResult:
     hits: tuple[GuardianHit, ...] = ()
     more: bool = False
     note: str = ""  # e.g. what a key query found, or why nothing could match
+    # Own name exactly the query (the page's first rows); at least: counting stopped.
+    exact: int = 0
+    exact_at_least: bool = False
+
+    @property
+    def exact_not_shown(self) -> int:  # exact own-name matches not on this page
+        return max(0, self.exact - len(self.hits))
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:  # guardian_id -> kind of the term that led to them, ranked; the exact count
+    kinds: dict[int, str]
+    exact: int = 0
+    exact_at_least: bool = False
+    partial: bool = False
 
 
 def search_guardians(
     session: Session, *, actor: StaffMember, query: str, limit: int = DEFAULT_LIMIT
 ) -> SearchResult:
-    """Guardians matching ``query``: whole-name matches first, then by matched word.
-
-    Clerks see only guardians linked to a student at their own school."""
+    """Guardians matching ``query``: own name exactly, own name starting with the words,
+    then the rest (a student, an email ...), ranked before the page is cut. Clerks see
+    only guardians linked to a student at their own school."""
     limit = max(1, min(limit, MAX_LIMIT))
     parsed = parse_query(query)
     if parsed.key_hex:
         return _search_by_key(session, actor=actor, query=query, key_hex=parsed.key_hex)
     if not parsed.words:
         return SearchResult(query=query)
-    matches, partial = _matching_guardians(session, actor=actor, words=parsed.words, want=limit + 1)
-    ids = list(matches)[:limit]
-    hits = sorted(_hydrate(session, ids, matches), key=lambda hit: _rank(hit, parsed.words))
-    note = PARTIAL_NOTE if partial and len(matches) <= limit else ""
+    found = _matching_guardians(session, actor=actor, words=parsed.words, want=limit + 1)
+    ids = list(found.kinds)[:limit]
+    hits = sorted(_hydrate(session, ids, found.kinds), key=lambda hit: _rank(hit, parsed.words))
     return SearchResult(
-        query=query, hits=tuple(hits), more=len(matches) > limit or partial, note=note
+        query=query,
+        hits=tuple(hits),
+        more=len(found.kinds) > limit or found.partial,
+        note=PARTIAL_NOTE if found.partial and len(found.kinds) <= limit else "",
+        exact=found.exact,
+        exact_at_least=found.exact_at_least,
     )
 
 
 def _rank(hit: GuardianHit, words: tuple[str, ...]) -> int:
-    """Within a page: the guardian's own name matching every word first, then one of
-    their students' names, then the rest (emails, phones, mixed), each in index order."""
+    """Within a page (in tier order already, but for the driver phase's finds): own
+    name's whole words, own name's starts, one student's name, the rest."""
 
-    def whole_name_matches(name: str) -> bool:
-        terms = name_words(name)
-        return all(any(term.startswith(word) for term in terms) for word in words)
+    def starts(name: str) -> bool:
+        return all(any(term.startswith(word) for term in name_words(name)) for word in words)
 
-    if whole_name_matches(hit.name):
+    if set(words) <= set(name_words(hit.name)):
         return 0
-    if any(whole_name_matches(student.name) for student in hit.students):
-        return 1
-    return 2
+    return 1 if starts(hit.name) else 2 if any(starts(k.name) for k in hit.students) else 3
 
 
 def _matching_guardians(
     session: Session, *, actor: StaffMember, words: tuple[str, ...], want: int
-) -> tuple[dict[int, str], bool]:
-    """guardian_id -> kind of the word that led to them, in result order; and whether
-    the search stopped at its budget before it was complete.
-
-    One word: a walk along its range, always complete. Several words: first the
-    whole-name pairs ("maria smi" within one person's name), complete and cheap; then
-    the words anywhere in the family (a guardian's first name, a child's surname),
-    scanning at most SCAN_BUDGET index entries of the rarest word."""
+) -> _Found:
+    """Up to ``want`` guardians ranked, and the exact own-name count: the lead term's range,
+    then words anywhere in the family within SCAN_BUDGET entries of the rarest word."""
     conn = session.connection()
-    if len(words) == 1:
-        return _walk(conn, actor, words[0], (), want), False
-    found = _walk(conn, actor, f"{words[0]} {words[1]}", words[2:], want)
-    if len(found) >= want:
-        return found, False
+    lead = _lead_pair(conn, words)
+    found = _lead_range(conn, actor, " ".join(lead), tuple(w for w in words if w not in lead), want)
+    if len(found.kinds) >= want or len(words) == 1:
+        return found
     driver = _pick_driver(conn, words)
-    others = tuple(w for w in words if w != driver)
-    # The walk below stops early when matches are dense; where they are sparse it stops
-    # at the SCAN_BUDGET-th entry of the driver's range, found with one index-only scan.
-    bounds = {"lo0": driver, "hi0": prefix_upper_bound(driver), "skip": SCAN_BUDGET}
-    boundary = conn.execute(BUDGET_BOUNDARY, bounds).first()
-    found = _walk(conn, actor, driver, others, want, found=found, until=boundary)
-    return found, boundary is not None and len(found) < want
+    others = tuple(_prefix(w) for w in words if w != driver)
+    boundary = _boundary(conn, driver)  # where the walk stops if matches are sparse
+    kinds = _walk(conn, actor, _Scan(_prefix(driver), others, until=boundary), want, found.kinds)
+    partial = boundary is not None and len(kinds) < want
+    return _Found(kinds, found.exact, found.exact_at_least, partial)
 
 
-def _params(actor: StaffMember, driver: str, others: tuple[str, ...]) -> dict[str, object]:
-    params: dict[str, object] = {"lo0": driver, "hi0": prefix_upper_bound(driver)}
-    for n, word in enumerate(others, start=1):
-        params[f"lo{n}"], params[f"hi{n}"] = word, prefix_upper_bound(word)
-    if actor.is_clerk:
-        params["school"] = actor.school_id
-    return params
+def _lead_pair(conn: Connection, words: tuple[str, ...]) -> tuple[str, ...]:
+    """The word, or two side by side among the first four (as the index pairs them) whose
+    pair has the fewest entries but some: "castaneda cruz" in "maria jose castaneda cruz"."""
+    pairs = [words[i : i + 2] for i in range(max(1, min(len(words), MAX_PAIR_WORDS) - 1))]
+    sizes = [(_range_size(conn, " ".join(p)) or 10**9) if len(pairs) > 1 else 0 for p in pairs]
+    return pairs[sizes.index(min(sizes))]
+
+
+def _lead_range(
+    conn: Connection, actor: StaffMember, lead: str, rest: tuple[str, ...], want: int
+) -> _Found:
+    """The lead term's range, own name exactly first (within SCAN_BUDGET entries). Words
+    with a digit or an @ are no one's name: their range is walked as it comes."""
+    prefixes = tuple(_prefix(w) for w in rest)
+    if any(ch.isdigit() or ch == "@" for ch in lead + "".join(rest)):
+        return _Found(_walk(conn, actor, _Scan(_prefix(lead), prefixes), want))
+    if not rest:
+        return _one_term(conn, actor, lead, want)
+    near = _boundary(conn, lead, OWN_BUDGET)
+    far = _boundary(conn, lead) if near is not None else None
+    exact_scan = _Scan((lead, lead + _EXACT), tuple((w, w) for w in rest), "exact", far)
+    kinds = _walk(conn, actor, exact_scan, want)
+    if len(kinds) >= want:  # a page of them: count them
+        return _Found(kinds, *_count(conn, actor, exact_scan))
+    exact = (len(kinds), exact_scan.bounded)  # then the rest (the page is ranked after)
+    kinds = _walk(conn, actor, _Scan(_prefix(lead), prefixes, until=near), want, kinds)
+    if near is not None and len(kinds) < want:  # the driver phase goes on past ``far``
+        kinds = _walk(
+            conn, actor, _Scan(_prefix(lead), prefixes, "any", far, (near[0], near[1])), want, kinds
+        )
+    return _Found(kinds, *exact)
+
+
+def _one_term(conn: Connection, actor: StaffMember, lead: str, want: int) -> _Found:
+    """One word or pair: its first OWN_BUDGET entries ranked here (own name exactly, own
+    name starting so, the rest), more namesakes within SCAN_BUDGET, the rest of the range."""
+    window = _Scan(_prefix(lead))
+    params = {**window.params(actor), "n": OWN_BUDGET}
+    rows = conn.execute(window.statement(conn, actor.is_clerk, False), params).all()
+    kinds: dict[int, str] = {}
+    for gid, _term, kind in sorted(rows, key=lambda r: (r[2] != OWN_NAME, r[1] != lead)):
+        kinds.setdefault(gid, kind)
+    exact = len({gid for gid, term, kind in rows if kind == OWN_NAME and term == lead})
+    counted = (exact, False)
+    on = (rows[-1][0] + 1, rows[-1][1]) if len(rows) == OWN_BUDGET else None  # the range goes on
+    if on is not None and on[1] == lead:  # and so does the exact term
+        exact_scan = _Scan((lead, lead + _EXACT), (), "exact", _boundary(conn, lead))
+        if exact < want:  # namesakes further on, before the window's others
+            more = _walk(conn, actor, replace(exact_scan, after=on), want - exact)
+            ranked = list(kinds.items())
+            kinds = dict(ranked[:exact] + list(more.items()) + ranked[exact:])
+        counted = _count(conn, actor, exact_scan) if " " in lead or exact < want else (exact, True)
+    if on is not None and len(kinds) < want:
+        kinds = _walk(conn, actor, _Scan(_prefix(lead), after=on), want, kinds)
+    return _Found(dict(list(kinds.items())[:want]), *counted)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """A walk along the driver's [lo, hi) range, with the other words' ranges a guardian
+    must also have ("exact": those words, whole, in the guardian's own name), stopping
+    before the entry ``until`` or starting at the entry ``after``."""
+
+    driver: tuple[str, str]
+    others: tuple[tuple[str, str], ...] = ()
+    tier: str = "any"
+    until: Row[int, str] | None = None
+    after: tuple[int, str] | None = None
+
+    @property
+    def bounded(self) -> bool:  # whether ``until`` falls inside the range
+        return self.until is not None and self.until[1] < self.driver[1]
+
+    def params(self, actor: StaffMember) -> dict[str, object]:
+        params: dict[str, object] = {"lo0": self.driver[0], "hi0": self.driver[1]}
+        for n, (lo, hi) in enumerate(self.others, start=1):
+            params[f"lo{n}"], params[f"hi{n}"] = lo, hi
+        if actor.is_clerk:
+            params["school"] = actor.school_id
+        if self.until is not None and self.bounded:
+            params["until_id"], params["until_term"] = self.until[0], self.until[1]
+        if self.after is not None:  # from the entry ``after`` on
+            params["after_term"], params["after_id"] = self.after[1], self.after[0] - 1
+        return params
+
+    def statement(self, conn: Connection, clerk: bool, resume: bool) -> Select[int, str, str]:
+        resume = resume or self.after is not None
+        postgresql = conn.dialect.name == "postgresql"
+        return scan_statement(len(self.others), self.tier, clerk, resume, self.bounded, postgresql)
+
+
+def _prefix(word: str) -> tuple[str, str]:  # the range of terms starting with word
+    return word, prefix_upper_bound(word)
+
+
+def _boundary(conn: Connection, word: str, skip: int | None = None) -> Row[int, str] | None:
+    """The entry ``skip`` (SCAN_BUDGET) entries into the word's range, if any: index only."""
+    bounds = {"lo0": word, "hi0": prefix_upper_bound(word), "skip": skip or SCAN_BUDGET}
+    return conn.execute(BUDGET_BOUNDARY, bounds).first()
 
 
 def _walk(
     conn: Connection,
     actor: StaffMember,
-    driver: str,
-    others: tuple[str, ...],
+    scan: _Scan,
     want: int,
-    *,
     found: dict[int, str] | None = None,
-    until: Row[int, str] | None = None,
 ) -> dict[int, str]:
-    """Matches along the driver's range, added to ``found``, until ``want`` guardians
-    are found, the range ends, or the (term, guardian_id) entry ``until`` is reached."""
+    """Matches along the scan, after ``found``, until ``want`` or the scan's end."""
     found = dict(found or {})
-    params = _params(actor, driver, others)
-    if until is not None:
-        params["until_id"], params["until_term"] = until[0], until[1]
-    params["n"] = fetch = want * 2
+    params = {**scan.params(actor), "n": (fetch := want * 2)}
     resume = False
     while len(found) < want:
-        statement = match_statement(
-            len(others),
-            actor.is_clerk,
-            resume,
-            until is not None,
-            conn.dialect.name == "postgresql",
-        )
-        rows = conn.execute(statement, params).all()
+        rows = conn.execute(scan.statement(conn, actor.is_clerk, resume), params).all()
         for guardian_id, _term, kind in rows:
             found.setdefault(guardian_id, kind)
         if len(rows) < fetch:
@@ -186,16 +274,23 @@ def _walk(
     return dict(list(found.items())[:want])
 
 
+def _count(conn: Connection, actor: StaffMember, scan: _Scan) -> tuple[int, bool]:
+    """How many guardians the scan finds (up to SCAN_BUDGET); and whether it stopped."""
+    found = scan.statement(conn, actor.is_clerk, False).subquery()
+    count = conn.execute(
+        func.count().select().select_from(found), {**scan.params(actor), "n": SCAN_BUDGET}
+    )
+    return int(count.scalar_one()), scan.bounded
+
+
 def _pick_driver(conn: Connection, words: tuple[str, ...]) -> str:
-    """The word whose prefix range is smallest (counted up to a cap), longest on a tie:
-    the scan walks that range and checks the other words per candidate."""
-    if len(words) == 1:
-        return words[0]
-    counts = {
-        word: conn.execute(COUNT_RANGE, {"lo": word, "hi": prefix_upper_bound(word)}).scalar_one()
-        for word in words
-    }
+    """The word whose range is smallest (counted up to a cap), longest on a tie."""
+    counts = {word: _range_size(conn, word) for word in words}
     return min(words, key=lambda w: (counts[w], -len(w)))
+
+
+def _range_size(conn: Connection, word: str) -> int:  # up to a cap, index only
+    return int(conn.execute(COUNT_RANGE, {"lo": word, "hi": prefix_upper_bound(word)}).scalar_one())
 
 
 def _search_by_key(

@@ -31,6 +31,7 @@ accounts = core_table(PortalAccount)
 keys = core_table(ActivationKey)
 
 _ESTIMATE_CAP = 2000
+OWN_NAME = "name"  # the kind of a guardian's own name words in the index
 
 # How many index entries a word's prefix range holds, counted up to a cap.
 COUNT_RANGE = select(func.count()).select_from(
@@ -41,20 +42,28 @@ COUNT_RANGE = select(func.count()).select_from(
 )
 
 
-@lru_cache(maxsize=64)
-def match_statement(
-    other_words: int, clerk: bool, resume: bool, bounded: bool, row_probe: bool
+@lru_cache(maxsize=128)
+def scan_statement(
+    other_words: int, tier: str, clerk: bool, resume: bool, bounded: bool, row_probe: bool
 ) -> Select[int, str, str]:
-    """One prepared shape per (words, clerk, page, budget): SQLAlchemy compiles it once."""
-    statement = select(terms.c.guardian_id, terms.c.term, terms.c.kind).where(
-        terms.c.term >= bindparam("lo0"), terms.c.term < bindparam("hi0")
-    )
+    """One prepared shape per (words, tier, clerk, page, budget): compiled once."""
+    statement = select(terms.c.guardian_id, terms.c.term, terms.c.kind)
+    statement = statement.where(terms.c.term >= bindparam("lo0"))
+    if not bounded or row_probe:  # given both, SQLite scans to hi0 and filters: ``until``
+        statement = statement.where(terms.c.term < bindparam("hi0"))  # alone ends its scan
+    if tier == "exact":
+        statement = statement.where(terms.c.kind == OWN_NAME)
     for n in range(1, other_words + 1):
         other = terms.alias(f"w{n}")
+        if tier == "exact":  # the word in the guardian's own name: one lookup a candidate
+            own_word = and_(other.c.term == bindparam(f"lo{n}"), other.c.kind == OWN_NAME)
+            probe = and_(own_word, other.c.guardian_id == terms.c.guardian_id)
+            # OFFSET 0 keeps PostgreSQL from making it a join of the words' whole lists.
+            statement = statement.where(select(1).where(probe).offset(0).exists())
+            continue
         if row_probe:
-            # PostgreSQL: (guardian_id, term) row bounds can only be served by the
-            # guardian index, so the probe stays a per-candidate seek even when the
-            # planner underestimates the word's range (which it does for short prefixes).
+            # PostgreSQL: row bounds only the guardian index serves keep the probe a
+            # per-candidate seek when the planner underestimates a short prefix's range.
             own = tuple_(other.c.guardian_id, other.c.term)
             probe = and_(
                 own >= tuple_(terms.c.guardian_id, bindparam(f"lo{n}")),
@@ -75,16 +84,11 @@ def match_statement(
                 students.c.school_id == bindparam("school"),
             )
         )
+    entry = tuple_(terms.c.term, terms.c.guardian_id)
     if resume:
-        statement = statement.where(
-            tuple_(terms.c.term, terms.c.guardian_id)
-            > tuple_(bindparam("after_term"), bindparam("after_id"))
-        )
+        statement = statement.where(entry > tuple_(bindparam("after_term"), bindparam("after_id")))
     if bounded:
-        statement = statement.where(
-            tuple_(terms.c.term, terms.c.guardian_id)
-            < tuple_(bindparam("until_term"), bindparam("until_id"))
-        )
+        statement = statement.where(entry < tuple_(bindparam("until_term"), bindparam("until_id")))
     return statement.order_by(terms.c.term, terms.c.guardian_id).limit(bindparam("n"))
 
 

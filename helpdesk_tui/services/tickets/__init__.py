@@ -12,6 +12,7 @@ from helpdesk_tui.services.tickets.attachments import (
 from helpdesk_tui.services.tickets.calls import (
     CallTicket,
     call_note,
+    caller_and_phone,
     calls_today,
     open_call_ticket,
     open_caller_ticket,
@@ -96,6 +97,7 @@ __all__ = [
     "attachments_folder",
     "attachments_of",
     "call_note",
+    "caller_and_phone",
     "calls_today",
     "canned_for",
     "change_ticket",

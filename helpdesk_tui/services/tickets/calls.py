@@ -5,6 +5,7 @@ response, so it never waits in Unassigned for someone else to claim while its cl
 runs), and pressing T again during the same call comes back to it instead of opening a
 second one. The category is guessed from the guardian's portal state."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -218,3 +219,15 @@ def calls_today(session: Session, *, actor: StaffMember, now: datetime | None = 
             col(Ticket.created_at) >= midnight,
         )
     ).one()
+
+
+_TRAILING_PHONE = re.compile(r"[\s,;]*(\+?[\d()][\d\s().\-]{5,}\d)\s*$")
+
+
+def caller_and_phone(said: str) -> tuple[str, str]:
+    """A caller's details typed on one line, "Ana Núñez 630 555 0142": the name, and
+    the number at the end if there is one (seven digits or more)."""
+    found = _TRAILING_PHONE.search(said)
+    if found and sum(ch.isdigit() for ch in found.group(1)) >= 7:
+        return said[: found.start()].strip(), found.group(1).strip()
+    return said.strip(), ""

@@ -1,0 +1,87 @@
+"""The lookup says how many guardians with exactly the name typed did not fit on the
+page, and narrowing (a student's name) brings the one meant up."""
+
+from datetime import date
+
+from sqlmodel import select
+
+from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.search_index import reindex_guardian
+from helpdesk_tui.data.tables import Guardian, GuardianStudent, School, Student
+from tests.ui.helpers import SIZE, make_app, rows, search, settle, sign_in, text_of
+
+NAMESAKES = 60
+
+
+def _namesakes(database: Database) -> None:
+    """60 guardians called Zelda Quorra (each with a child of her own name), created
+    after 5 families whose child is called Zelda Quorra."""
+    with database.write() as session:
+        school_id = session.exec(select(School.id)).first()
+        children = [("Zelda", "Quorra")] * 5 + [("Pim", "Quorra")] + [("Jo", "Quorra")] * 59
+        parents = [("Ana", f"Vey{i}") for i in range(5)] + [("Zelda", "Quorra")] * NAMESAKES
+        for (first, last), (kid_first, kid_last) in zip(parents, children, strict=True):
+            guardian = Guardian(first_name=first, last_name=last, city="Riverbend")
+            session.add(guardian)
+            session.flush()
+            kid = Student(
+                student_number=f"ZQ{guardian.id}",
+                first_name=kid_first,
+                last_name=kid_last,
+                birth_date=date(2016, 4, 1),
+                grade=3,
+                school_id=school_id,
+            )
+            session.add(kid)
+            session.flush()
+            session.add(
+                GuardianStudent(
+                    guardian_id=guardian.id,  # type: ignore[arg-type]
+                    student_id=kid.id,  # type: ignore[arg-type]
+                    relation="mother",
+                )
+            )
+            session.flush()
+            reindex_guardian(session, guardian.id)  # type: ignore[arg-type]
+
+
+async def test_the_status_says_how_many_namesakes_are_not_shown(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    _namesakes(sqlite_seeded)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await search(pilot, "zelda quorra")
+        found = rows(pilot)
+        assert len(found) == 50
+        assert {row[0] for row in found} == {"Zelda Quorra"}, "only exact own-name matches"
+        status = text_of(pilot, "#search-status")
+        assert "50 of 60 exact name matches shown, 10 more" in status
+        assert "add a student's name" in status
+
+        await search(pilot, " pim")  # the caller names her child
+        assert [(row[0], row[2].split(" (")[0]) for row in rows(pilot)] == [
+            ("Zelda Quorra", "Pim Quorra")
+        ]
+        status = text_of(pilot, "#search-status")
+        assert "more" not in status and status.startswith("1 guardian")
+
+        for _ in range(4):  # back to the name alone: the count comes back
+            await pilot.press("backspace")
+        await settle(pilot)
+        assert "50 of 60 exact name matches shown, 10 more" in text_of(pilot, "#search-status")
+        assert len(rows(pilot)) == 50
+
+
+async def test_a_name_with_a_child_s_name_gives_no_exact_count(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
+    _namesakes(sqlite_seeded)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await search(pilot, "quorra zelda jo")
+        found = rows(pilot)
+        assert len(found) == 50 and {row[0] for row in found} == {"Zelda Quorra"}
+        status = text_of(pilot, "#search-status")
+        assert "exact name matches" not in status, "nobody's own name is all three words"
+        assert "50+ guardians" in status
