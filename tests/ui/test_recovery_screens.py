@@ -96,7 +96,10 @@ async def test_clerk_verifies_in_person_and_unlocks(sqlite_seeded) -> None:  # t
         ("verification", "demo-clerk"),
         ("account_unlocked", "demo-clerk"),
     ]
-    assert "photo ID compared" in rows[0].verification and rows[1].reason == "ID checked at the counter"
+    assert (
+        "photo ID compared" in rows[0].verification
+        and rows[1].reason == "ID checked at the counter"
+    )
 
 
 async def test_supervisor_is_alerted_to_a_blocked_guardian_and_clears_it(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
