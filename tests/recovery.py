@@ -1,6 +1,7 @@
 """Helpers for tests that verify callers and act on guardians."""
 
 from sqlalchemy import exists, func
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from helpdesk_tui.data.engine import Database
@@ -33,6 +34,7 @@ def pick_guardian(
     restricted: bool = False,
     school_id: int | None = None,
     key_status: str | None = None,
+    own_name: bool = False,
 ) -> Guardian:
     """A guardian no test has touched yet (no verification, no audit row), with an email and a
     postal code, portal rights to an enrolled student, the account state asked for
@@ -69,6 +71,15 @@ def pick_guardian(
                 exists().where(
                     col(ActivationKey.guardian_id) == col(Guardian.id),
                     col(ActivationKey.status) == key_status,
+                )
+            )
+        if own_name:  # no other guardian shares the full name: the name alone finds them
+            other = aliased(Guardian)
+            query = query.where(
+                ~exists().where(
+                    col(other.first_name) == col(Guardian.first_name),
+                    col(other.last_name) == col(Guardian.last_name),
+                    col(other.id) != col(Guardian.id),
                 )
             )
         if account == "none":
