@@ -24,7 +24,11 @@ def _run(db, guardian_ids: list[int], *, processes: int, rounds: int, naive: boo
     url = db.engine.url.render_as_string(hide_password=False)
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(processes) as pool:
-        parts = pool.starmap(run_worker, [(url, guardian_ids, rounds, naive)] * processes)
+        # A worker that dies loses its task and starmap would wait forever: a bound
+        # turns that into a failure (it is no speed target).
+        parts = pool.starmap_async(
+            run_worker, [(url, guardian_ids, rounds, naive)] * processes
+        ).get(timeout=900)
     total = WorkerResult()
     for part in parts:
         total.errors += part.errors
