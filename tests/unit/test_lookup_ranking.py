@@ -8,9 +8,10 @@ import pytest
 
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.search_index import reindex_guardian
-from helpdesk_tui.data.tables import Guardian, GuardianStudent, School, Student
+from helpdesk_tui.data.tables import Guardian, GuardianStudent, Student
 from helpdesk_tui.services.guardians import SearchResult, search_guardians
 from helpdesk_tui.services.kernel.actors import StaffMember
+from tests.unit.test_lookup import _school
 
 PAGE = 50
 
@@ -37,18 +38,8 @@ def _world(
     more child-matched families."""
     made: dict[str, list[int]] = {"child": [], "prefix": [], "exact": [], "school": []}
     with db.write() as session:
-        school = School(
-            code="9",
-            name="Test Elementary School",
-            level="elementary",
-            low_grade=0,
-            high_grade=5,
-            city="Riverbend",
-            phone="1",
-        )
-        session.add(school)
-        session.flush()
-        made["school"].append(school.id)  # type: ignore[arg-type]
+        school_id = _school(session)
+        made["school"].append(school_id)
 
         def family(kind: str, first: str, last: str, child: tuple[str, str]) -> None:
             guardian = Guardian(first_name=first, last_name=last, city="Riverbend")
@@ -60,7 +51,7 @@ def _world(
                 last_name=child[1],
                 birth_date=date(2016, 4, 1),
                 grade=3,
-                school_id=school.id,
+                school_id=school_id,
             )
             session.add(kid)
             session.flush()
