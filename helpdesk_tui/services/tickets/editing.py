@@ -100,10 +100,12 @@ def link_guardian(
     ticket.school_id = school_of(session, guardian_id)
     ticket.updated_at = now
     label = ticket_label(ticket.number)
+    came_as = "another family" if was is not None else before
     detail = f"to {name}" + (f" (was {before})" if before else "")
     add_event(session, ticket, actor, TicketEventKind.LINKED, detail, now)
     for family, said in (
-        (guardian_id, f"{label} linked to this family" + (f", was {before}" if before else "")),
+        # A family's record names no other family; a caller not found, by what they gave.
+        (guardian_id, f"{label} linked to this family" + (f", was {came_as}" if came_as else "")),
         (was, f"{label} moved to another family"),  # not whose: not theirs to read
     ):
         if family is not None:
