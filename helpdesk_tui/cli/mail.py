@@ -15,6 +15,7 @@ from helpdesk_tui.cli._common import (
     json_option,
     run_service,
 )
+from helpdesk_tui.widgets.formatting import count_of
 
 
 @click.group()
@@ -73,7 +74,8 @@ def mail_fetch(ctx: click.Context, as_json: bool) -> None:
         fail(f"Cannot read the mailbox: {exc}", EXIT_UNREACHABLE)
     emit(
         report,
-        f"{len(report.created)} new ticket(s), {len(report.threaded)} reply(ies) threaded, "
+        f"{count_of(len(report.created), 'new ticket')}, "
+        f"{count_of(len(report.threaded), 'reply', 'replies')} threaded, "
         f"{report.duplicates} already imported, {len(report.errors)} moved to the error folder.",
         as_json=as_json,
     )
@@ -108,4 +110,4 @@ def mail_retry(ctx: click.Context, demo: bool) -> None:
 
     _, database = database_for(ctx, demo=demo)
     n = run_service(database, retry_failed)
-    click.echo(f"{n} failed message(s) queued again.")
+    click.echo(f"{count_of(n, 'failed message')} queued again.")

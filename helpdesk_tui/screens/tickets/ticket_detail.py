@@ -26,7 +26,7 @@ from helpdesk_tui.widgets.formatting import count_of, markup, plain, plain_conte
 from helpdesk_tui.widgets.presence_line import PresenceLine
 
 MESSAGE_COLOURS = {
-    MessageKind.INCOMING: "blue",
+    MessageKind.INCOMING: "dodgerblue",  # "blue" was hard to read on the dark theme
     MessageKind.REPLY: "green",
     MessageKind.NOTE: "yellow",
 }
