@@ -84,14 +84,13 @@ class BackgroundJobs:
             self._run("header", lambda: self._count_for_header(staff))
 
     def _count_for_header(self, staff: StaffMember) -> None:
-        from helpdesk_tui.services.mail import outbox_counts
+        from helpdesk_tui.services.mail import unsent_counts
         from helpdesk_tui.services.tickets import calls_today
 
-        counts = self.database.run(outbox_counts, write=False)
-        calls = self.database.run(lambda s: calls_today(s, actor=staff), write=False)
-        self.app.call_from_thread(
-            self._header_counts, counts.pending + counts.sending, counts.failed, calls, staff
+        (waiting, failed), calls = self.database.run(
+            lambda s: (unsent_counts(s), calls_today(s, actor=staff)), write=False
         )
+        self.app.call_from_thread(self._header_counts, waiting, failed, calls, staff)
 
     def _header_counts(self, waiting: int, failed: int, calls: int, staff: StaffMember) -> None:
         visits = "counter visit" if staff.is_clerk else "call"
@@ -120,7 +119,7 @@ class BackgroundJobs:
             self._run("mail-out", self._deliver_mail)
 
     def _deliver_mail(self) -> None:
-        from helpdesk_tui.services.mail import deliver_due, outbox_counts, sender_for, transport_for
+        from helpdesk_tui.services.mail import deliver_due, sender_for, transport_for, unsent_counts
 
         app, settings = self.app, self.settings
         assert settings is not None
@@ -143,8 +142,8 @@ class BackgroundJobs:
         except ConfigError as exc:
             error = str(exc)
             log.warning("mail-out: not configured: %s", exc)
-        counts = self.database.run(outbox_counts, write=False)
-        app.call_from_thread(self._mail_done, counts.pending + counts.sending, counts.failed, error)
+        waiting, failed = self.database.run(unsent_counts, write=False)
+        app.call_from_thread(self._mail_done, waiting, failed, error)
 
     def _secrets_erased(self, note: str) -> None:
         self.app.notify(

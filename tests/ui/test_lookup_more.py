@@ -1,14 +1,12 @@
 """The lookup says how many guardians with exactly the name typed did not fit on the
 page, and narrowing (a student's name) brings the one meant up."""
 
-from datetime import date
-
 from sqlmodel import select
 
 from helpdesk_tui.data.engine import Database
-from helpdesk_tui.data.search_index import reindex_guardian
-from helpdesk_tui.data.tables import Guardian, GuardianStudent, School, Student
+from helpdesk_tui.data.tables import School
 from tests.ui.helpers import SIZE, make_app, rows, search, settle, sign_in, text_of
+from tests.unit.test_lookup import _family
 
 NAMESAKES = 60
 
@@ -20,29 +18,8 @@ def _namesakes(database: Database) -> None:
         school_id = session.exec(select(School.id)).first()
         children = [("Zelda", "Quorra")] * 5 + [("Pim", "Quorra")] + [("Jo", "Quorra")] * 59
         parents = [("Ana", f"Vey{i}") for i in range(5)] + [("Zelda", "Quorra")] * NAMESAKES
-        for (first, last), (kid_first, kid_last) in zip(parents, children, strict=True):
-            guardian = Guardian(first_name=first, last_name=last, city="Riverbend")
-            session.add(guardian)
-            session.flush()
-            kid = Student(
-                student_number=f"ZQ{guardian.id}",
-                first_name=kid_first,
-                last_name=kid_last,
-                birth_date=date(2016, 4, 1),
-                grade=3,
-                school_id=school_id,
-            )
-            session.add(kid)
-            session.flush()
-            session.add(
-                GuardianStudent(
-                    guardian_id=guardian.id,  # type: ignore[arg-type]
-                    student_id=kid.id,  # type: ignore[arg-type]
-                    relation="mother",
-                )
-            )
-            session.flush()
-            reindex_guardian(session, guardian.id)  # type: ignore[arg-type]
+        for (first, last), child in zip(parents, children, strict=True):
+            _family(session, first, last, child, school_id)
 
 
 async def test_the_status_says_how_many_namesakes_are_not_shown(sqlite_seeded) -> None:  # type: ignore[no-untyped-def]

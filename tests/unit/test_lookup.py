@@ -284,8 +284,9 @@ def _school(session) -> int:  # type: ignore[no-untyped-def]
     return school.id  # type: ignore[return-value]
 
 
-def _family(session, first: str, last: str, child: tuple[str, str] | None, school_id: int) -> None:  # type: ignore[no-untyped-def]
-    guardian = Guardian(first_name=first, last_name=last)
+def _family(session, first: str, last: str, child: tuple[str, str] | None, school_id: int) -> int:  # type: ignore[no-untyped-def]
+    """A guardian (and a child at ``school_id``), indexed for the lookup; their id."""
+    guardian = Guardian(first_name=first, last_name=last, city="Riverbend")
     session.add(guardian)
     session.flush()
     if child:
@@ -302,6 +303,7 @@ def _family(session, first: str, last: str, child: tuple[str, str] | None, schoo
         session.add(GuardianStudent(guardian_id=guardian.id, student_id=kid.id, relation="mother"))
         session.flush()
     reindex_guardian(session, guardian.id)
+    return guardian.id
 
 
 def test_a_guardian_whose_own_name_matches_comes_before_one_matched_through_a_child(

@@ -2,16 +2,12 @@
 is never pushed off the first page by families found through a child's name, and the
 result says how many exact matches did not fit."""
 
-from datetime import date
-
 import pytest
 
 from helpdesk_tui.data.engine import Database
-from helpdesk_tui.data.search_index import reindex_guardian
-from helpdesk_tui.data.tables import Guardian, GuardianStudent, Student
 from helpdesk_tui.services.guardians import SearchResult, search_guardians
 from helpdesk_tui.services.kernel.actors import StaffMember
-from tests.unit.test_lookup import _school
+from tests.unit.test_lookup import _family, _school
 
 PAGE = 50
 
@@ -42,25 +38,7 @@ def _world(
         made["school"].append(school_id)
 
         def family(kind: str, first: str, last: str, child: tuple[str, str]) -> None:
-            guardian = Guardian(first_name=first, last_name=last, city="Riverbend")
-            session.add(guardian)
-            session.flush()
-            kid = Student(
-                student_number=f"S{guardian.id}",
-                first_name=child[0],
-                last_name=child[1],
-                birth_date=date(2016, 4, 1),
-                grade=3,
-                school_id=school_id,
-            )
-            session.add(kid)
-            session.flush()
-            session.add(
-                GuardianStudent(guardian_id=guardian.id, student_id=kid.id, relation="mother")
-            )
-            session.flush()
-            reindex_guardian(session, guardian.id)  # type: ignore[arg-type]
-            made[kind].append(guardian.id)  # type: ignore[arg-type]
+            made[kind].append(_family(session, first, last, child, school_id))
 
         half = through_child // 2
         for i in range(half):

@@ -26,6 +26,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_school_due", "school_id", "due_at", "id"),
         Index("ix_ticket_status_pending", "status", "pending_since", "id"),
         Index("ix_ticket_guardian", "guardian_id", "created_at"),
+        Index("ix_ticket_creator", "created_by_id", "created_at"),  # calls today
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,7 +6,6 @@ from helpdesk_tui.services.mail.delivery import (
     EmlFolderTransport,
     SmtpTransport,
     deliver_due,
-    outbox_counts,
     retry_failed,
     sender_for,
     transport_for,
@@ -15,8 +14,10 @@ from helpdesk_tui.services.mail.outbox import (
     addresses_on_file,
     notice_fields,
     notify_all,
+    outbox_counts,
     queue,
     send_to_all,
+    unsent_counts,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "send_to_all",
     "sender_for",
     "transport_for",
+    "unsent_counts",
 ]

@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import func, not_
+from sqlalchemy import not_
 from sqlmodel import Session, col, or_, select
 
 from helpdesk_tui.config import ConfigError, Settings, SmtpSettings, require_secret
@@ -325,28 +325,6 @@ def deliver_due(
     if erased:
         database.checkpoint()
     return report
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxCounts:
-    pending: int
-    sending: int
-    sent: int
-    failed: int
-
-
-def outbox_counts(session: Session) -> OutboxCounts:
-    rows = dict(
-        session.exec(
-            select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
-        ).all()
-    )
-    return OutboxCounts(
-        pending=rows.get(OutboxStatus.PENDING, 0),
-        sending=rows.get(OutboxStatus.SENDING, 0),
-        sent=rows.get(OutboxStatus.SENT, 0),
-        failed=rows.get(OutboxStatus.FAILED, 0),
-    )
 
 
 def retry_failed(session: Session) -> int:

@@ -2,14 +2,16 @@
 action sends to all addresses on file."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.tables import Guardian, OutboxMessage, PortalAccount
 from helpdesk_tui.services.kernel.district import DistrictInfo
 from helpdesk_tui.services.texts import Letter, language_of, notice
-from helpdesk_tui.vocabulary import AuditAction
+from helpdesk_tui.vocabulary import AuditAction, OutboxStatus
 
 MAIL_DOMAIN = "helpdesk.invalid"
 
@@ -100,3 +102,44 @@ def send_to_all(
             guardian_id=guardian.id,
         )
     return len(addresses)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    pending: int
+    sending: int
+    sent: int
+    failed: int
+
+
+def outbox_counts(session: Session) -> OutboxCounts:
+    rows = dict(
+        session.exec(
+            select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+        ).all()
+    )
+    return OutboxCounts(
+        pending=rows.get(OutboxStatus.PENDING, 0),
+        sending=rows.get(OutboxStatus.SENDING, 0),
+        sent=rows.get(OutboxStatus.SENT, 0),
+        failed=rows.get(OutboxStatus.FAILED, 0),
+    )
+
+
+def unsent_counts(session: Session) -> tuple[int, int]:
+    """Messages waiting to go (pending or sending) and failed: what a desk's header
+    shows every few seconds. Only those statuses are counted (the status index), never
+    the sent history that grows for ever."""
+    rows = dict(
+        session.exec(
+            select(OutboxMessage.status, func.count())
+            .where(
+                col(OutboxMessage.status).in_(
+                    (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED)
+                )
+            )
+            .group_by(col(OutboxMessage.status))
+        ).all()
+    )
+    waiting = rows.get(OutboxStatus.PENDING, 0) + rows.get(OutboxStatus.SENDING, 0)
+    return waiting, rows.get(OutboxStatus.FAILED, 0)

@@ -1,5 +1,6 @@
 """ticket attachments: pictures, PDFs and plain text that came with incoming email,
-stored in the database with their size and checksum
+stored in the database with their size and checksum; and an index on who opened a
+ticket when (each desk's header counts its staff member's calls today)
 
 Revision ID: 0006
 Revises: 0005
@@ -42,9 +43,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_ticket_attachment_ticket", ["ticket_id", "message_id"], unique=False
         )
+    with op.batch_alter_table("ticket", schema=None) as batch_op:
+        batch_op.create_index("ix_ticket_creator", ["created_by_id", "created_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ticket", schema=None) as batch_op:
+        batch_op.drop_index("ix_ticket_creator")
     with op.batch_alter_table("ticket_attachment", schema=None) as batch_op:
         batch_op.drop_index("ix_ticket_attachment_ticket")
         batch_op.drop_index("ix_ticket_attachment_message")
