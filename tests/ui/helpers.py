@@ -38,6 +38,15 @@ async def settle(pilot: Pilot) -> None:  # type: ignore[type-arg]
     await pilot.pause()
 
 
+async def steady(pilot: Pilot) -> None:  # type: ignore[type-arg]
+    """Settle, then show text cursors steadily: before a snapshot. A cursor blinks every
+    0.5 s, so on a loaded machine the snapshot could catch it off (a flaky snapshot)."""
+    await settle(pilot)
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
 async def sign_in(
     pilot: Pilot,  # type: ignore[type-arg]
     username: str = "demo-agent",

@@ -15,7 +15,7 @@ from helpdesk_tui.screens.guardian.guardian_detail import GuardianDetailScreen
 from helpdesk_tui.screens.sign_in import DeskLockedScreen, SignInScreen
 from helpdesk_tui.services.staff import SIGN_IN_FAILED
 from tests.recovery import pick_guardian
-from tests.ui.helpers import SIZE, make_app, open_guardian, settle, sign_in, text_of
+from tests.ui.helpers import SIZE, make_app, open_guardian, settle, sign_in, steady, text_of
 from tests.unit.staff_helpers import staff_row
 
 
@@ -132,6 +132,6 @@ def test_desk_locked_screen(snap_compare, sqlite_seeded) -> None:  # type: ignor
         await settle(pilot)
         await sign_in(pilot)
         await pilot.press("ctrl+l")
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=lock)

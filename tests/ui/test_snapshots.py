@@ -13,13 +13,13 @@ from textual.pilot import Pilot
 from helpdesk_tui.data.tables import Ticket
 from helpdesk_tui.services.tickets import seed_tickets
 from tests.conftest import SEED_NOW
-from tests.ui.helpers import SIZE, make_app, search, settle, sign_in
+from tests.ui.helpers import SIZE, make_app, search, settle, sign_in, steady
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param(SIZE, id="120x40")]
 
 
 def test_sign_in_screen(snap_compare, sqlite_seeded) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=settle)
+    assert snap_compare(make_app(sqlite_seeded), terminal_size=SIZE, run_before=steady)
 
 
 async def _lookup(pilot: Pilot) -> None:
@@ -76,4 +76,9 @@ def test_main_screens(snap_compare, sqlite_seeded, scenario, size) -> None:  # t
             select(Ticket).where(col(Ticket.due_at).is_not(None)).order_by(col(Ticket.id)).limit(8)
         ):
             ticket.status, ticket.pending_since, ticket.due_at = "pending", SEED_NOW, None
-    assert snap_compare(make_app(sqlite_seeded), terminal_size=size, run_before=scenario)
+
+    async def then_steady(pilot: Pilot) -> None:
+        await scenario(pilot)
+        await steady(pilot)
+
+    assert snap_compare(make_app(sqlite_seeded), terminal_size=size, run_before=then_steady)
