@@ -20,6 +20,7 @@ from helpdesk_tui.services.guardians import (
     search_guardians,
 )
 from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.widgets.fast_table import FastTable
 from helpdesk_tui.widgets.formatting import plain, short_school
 from helpdesk_tui.widgets.search_box import SearchBox
 
@@ -80,7 +81,7 @@ class GuardianLookupScreen(DeskScreen[None]):
     def compose_body(self) -> ComposeResult:
         yield SearchBox(placeholder=PLACEHOLDER, id="search", max_length=MAX_QUERY_LENGTH)
         yield Static("Start typing to find a guardian.", id="search-status", classes="hint")
-        table: DataTable[str] = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table = FastTable(id="results", cursor_type="row", zebra_stripes=True)
         # What staff decide with first, so 80 columns show it: the name, the portal
         # state, and as much of the students as fits (the rest scrolls).
         table.add_column("Guardian", key="name", width=26)
