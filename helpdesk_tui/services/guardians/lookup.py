@@ -26,12 +26,12 @@ from helpdesk_tui.data.normalize import MAX_PAIR_WORDS, name_words, prefix_upper
 from helpdesk_tui.services.guardians.lookup_query import parse_query
 from helpdesk_tui.services.guardians.lookup_sql import (
     BUDGET_BOUNDARY,
-    COUNT_RANGE,
     OWN_NAME,
-    PEOPLE,
-    STUDENTS,
+    count_ranges,
     key_statement,
+    people_statement,
     scan_statement,
+    students_statement,
 )
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.district import grade_label
@@ -155,7 +155,9 @@ def _lead_pair(conn: Connection, words: tuple[str, ...]) -> tuple[str, ...]:
     """The word, or two side by side among the first four (as the index pairs them) whose
     pair has the fewest entries but some: "castaneda cruz" in "maria jose castaneda cruz"."""
     pairs = [words[i : i + 2] for i in range(max(1, min(len(words), MAX_PAIR_WORDS) - 1))]
-    sizes = [(_range_size(conn, " ".join(p)) or 10**9) if len(pairs) > 1 else 0 for p in pairs]
+    if len(pairs) == 1:
+        return pairs[0]
+    sizes = [size or 10**9 for size in _range_sizes(conn, [" ".join(p) for p in pairs])]
     return pairs[sizes.index(min(sizes))]
 
 
@@ -285,12 +287,16 @@ def _count(conn: Connection, actor: StaffMember, scan: _Scan) -> tuple[int, bool
 
 def _pick_driver(conn: Connection, words: tuple[str, ...]) -> str:
     """The word whose range is smallest (counted up to a cap), longest on a tie."""
-    counts = {word: _range_size(conn, word) for word in words}
+    counts = dict(zip(words, _range_sizes(conn, list(words)), strict=True))
     return min(words, key=lambda w: (counts[w], -len(w)))
 
 
-def _range_size(conn: Connection, word: str) -> int:  # up to a cap, index only
-    return int(conn.execute(COUNT_RANGE, {"lo": word, "hi": prefix_upper_bound(word)}).scalar_one())
+def _range_sizes(conn: Connection, words: list[str]) -> list[int]:
+    """Each word's prefix range size (up to a cap, index only), in one statement."""
+    bounds: dict[str, str] = {}
+    for n, word in enumerate(words):
+        bounds[f"lo{n}"], bounds[f"hi{n}"] = word, prefix_upper_bound(word)
+    return [int(size) for size in conn.execute(count_ranges(len(words)), bounds).one()]
 
 
 def _search_by_key(
@@ -321,9 +327,11 @@ def _hydrate(session: Session, ids: list[int], kinds: dict[int, str]) -> tuple[G
     if not ids:
         return ()
     conn = session.connection()
-    people = {row.id: row for row in conn.execute(PEOPLE, {"ids": ids})}
+    postgresql = conn.dialect.name == "postgresql"
+    people = {row.id: row for row in conn.execute(people_statement(postgresql), {"ids": ids})}
     kids: dict[int, list[StudentBrief]] = {}
-    for guardian_id, first, last, grade, school in conn.execute(STUDENTS, {"ids": ids}):
+    rows = conn.execute(students_statement(postgresql), {"ids": ids})
+    for guardian_id, first, last, grade, school in rows:
         kids.setdefault(guardian_id, []).append(
             StudentBrief(f"{first} {last}", grade_label(grade), school)
         )

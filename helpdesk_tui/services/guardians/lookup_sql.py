@@ -6,9 +6,10 @@ the scan, when to stop) reads apart from how each step is asked of the database.
 """
 
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, select, tuple_
-from sqlalchemy.sql import Select
+from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, exists, func, select, tuple_
+from sqlalchemy.sql import ColumnElement, Select
 
 from helpdesk_tui.data.tables import (
     ActivationKey,
@@ -33,13 +34,22 @@ keys = core_table(ActivationKey)
 _ESTIMATE_CAP = 2000
 OWN_NAME = "name"  # the kind of a guardian's own name words in the index
 
-# How many index entries a word's prefix range holds, counted up to a cap.
-COUNT_RANGE = select(func.count()).select_from(
-    select(terms.c.guardian_id)
-    .where(terms.c.term >= bindparam("lo"), terms.c.term < bindparam("hi"))
-    .limit(_ESTIMATE_CAP)
-    .subquery()
-)
+
+@lru_cache(maxsize=16)
+def count_ranges(ranges: int) -> Select[Any]:
+    """How many index entries each of ``ranges`` prefix ranges ([lo0, hi0), [lo1, hi1)
+    ...) holds, each counted up to a cap, index only: one statement for all of them (a
+    round trip each cost more than the counting on PostgreSQL)."""
+    counts = []
+    for n in range(ranges):
+        entries = (
+            select(terms.c.guardian_id)
+            .where(terms.c.term >= bindparam(f"lo{n}"), terms.c.term < bindparam(f"hi{n}"))
+            .limit(_ESTIMATE_CAP)
+            .subquery()
+        )
+        counts.append(select(func.count()).select_from(entries).scalar_subquery())
+    return select(*counts)
 
 
 @lru_cache(maxsize=128)
@@ -108,38 +118,53 @@ def key_statement(digest: str) -> Select[int, str, str]:
     return select(keys.c.guardian_id, keys.c.status, keys.c.last4).where(keys.c.digest == digest)
 
 
+def _among(column: ColumnElement[int], postgresql: bool) -> ColumnElement[bool]:
+    """``column`` among the ids given as ``ids``: on PostgreSQL one array parameter, so
+    the statement reads the same for any page (psycopg prepares it after a few uses);
+    SQLite has no arrays: one parameter an id."""
+    if postgresql:
+        return column == any_(bindparam("ids", type_=ARRAY(Integer)))
+    return column.in_(bindparam("ids", expanding=True))
+
+
 # A page is two indexed queries: the guardians with account status and outstanding key,
 # then their students. (One six-table join was measured slower on PostgreSQL.)
-PEOPLE = (
-    select(
-        guardians.c.id,
-        guardians.c.first_name,
-        guardians.c.last_name,
-        guardians.c.city,
-        guardians.c.email,
-        accounts.c.status,
-        keys.c.id.label("key_id"),
-    )
-    .select_from(
-        guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id).outerjoin(
-            keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == KeyStatus.ACTIVE)
+@lru_cache(maxsize=2)
+def people_statement(postgresql: bool) -> Select[Any]:
+    return (
+        select(
+            guardians.c.id,
+            guardians.c.first_name,
+            guardians.c.last_name,
+            guardians.c.city,
+            guardians.c.email,
+            accounts.c.status,
+            keys.c.id.label("key_id"),
         )
-    )
-    .where(guardians.c.id.in_(bindparam("ids", expanding=True)))
-)
-STUDENTS = (
-    select(
-        links.c.guardian_id,
-        students.c.first_name,
-        students.c.last_name,
-        students.c.grade,
-        schools.c.name,
-    )
-    .select_from(
-        links.join(students, students.c.id == links.c.student_id).join(
-            schools, schools.c.id == students.c.school_id
+        .select_from(
+            guardians.outerjoin(accounts, accounts.c.guardian_id == guardians.c.id).outerjoin(
+                keys, and_(keys.c.guardian_id == guardians.c.id, keys.c.status == KeyStatus.ACTIVE)
+            )
         )
+        .where(_among(guardians.c.id, postgresql))
     )
-    .where(links.c.guardian_id.in_(bindparam("ids", expanding=True)))
-    .order_by(links.c.guardian_id, students.c.grade.desc(), students.c.id)
-)
+
+
+@lru_cache(maxsize=2)
+def students_statement(postgresql: bool) -> Select[Any]:
+    return (
+        select(
+            links.c.guardian_id,
+            students.c.first_name,
+            students.c.last_name,
+            students.c.grade,
+            schools.c.name,
+        )
+        .select_from(
+            links.join(students, students.c.id == links.c.student_id).join(
+                schools, schools.c.id == students.c.school_id
+            )
+        )
+        .where(_among(links.c.guardian_id, postgresql))
+        .order_by(links.c.guardian_id, students.c.grade.desc(), students.c.id)
+    )
