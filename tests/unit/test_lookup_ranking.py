@@ -5,7 +5,7 @@ result says how many exact matches did not fit."""
 import pytest
 
 from helpdesk_tui.data.engine import Database
-from helpdesk_tui.services.guardians import SearchResult, search_guardians
+from helpdesk_tui.services.guardians import SearchResult, lookup, lookup_sql, search_guardians
 from helpdesk_tui.services.kernel.actors import StaffMember
 from tests.unit.test_lookup import _family, _school
 
@@ -132,3 +132,32 @@ def test_a_clerk_gets_the_same_ranking_and_count_within_their_school(
         assert result.exact == expected
         assert {h.guardian_id for h in result.hits} <= set(made["exact"])
         assert len(result.hits) == min(expected, PAGE)
+
+
+def test_a_long_name_leads_with_its_rarest_pair_when_every_pair_is_common(
+    db: Database, memory_agent: StaffMember, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1M guardians "María José De la Cruz" filled only 29 rows: every pair's range
+    held more entries than the count stops at, so the first pair ("maria jose", 8,000
+    own names) led and the budget ran out before most namesakes. The pair whose whole
+    term is rarest ("jose de") leads instead. (Here with the cap and budget scaled down.)"""
+    monkeypatch.setattr(lookup_sql, "_ESTIMATE_CAP", 100)
+    monkeypatch.setattr(lookup, "SCAN_BUDGET", 80)
+    monkeypatch.setattr(lookup, "OWN_BUDGET", 40)
+    lookup_sql.count_ranges.cache_clear()
+    with db.write() as session:
+        school_id = _school(session)
+        for i in range(50):  # each pair's range over the cap, "jose de" only by its prefix
+            _family(session, "María José", f"Pérez{i:02}", None, school_id)
+            _family(session, "Ana", f"De la Torre{i:02}", None, school_id)
+            _family(session, "José", f"Delgado{i:02}", None, school_id)
+        namesakes = [
+            _family(session, "María José", "De la Cruz", None, school_id) for _ in range(60)
+        ]
+    try:
+        result = _search(db, memory_agent, "María José De la Cruz")
+    finally:
+        lookup_sql.count_ranges.cache_clear()
+    assert len(result.hits) == PAGE
+    assert {h.guardian_id for h in result.hits} < set(namesakes), "page 1: namesakes only"
+    assert (result.exact, result.exact_not_shown, result.note) == (60, 10, "")

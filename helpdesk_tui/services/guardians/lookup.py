@@ -153,12 +153,18 @@ def _matching_guardians(
 
 def _lead_pair(conn: Connection, words: tuple[str, ...]) -> tuple[str, ...]:
     """The word, or two side by side among the first four (as the index pairs them) whose
-    pair has the fewest entries but some: "castaneda cruz" in "maria jose castaneda cruz"."""
-    pairs = [words[i : i + 2] for i in range(max(1, min(len(words), MAX_PAIR_WORDS) - 1))]
+    pair has the fewest entries but some: "castaneda cruz" in "maria jose castaneda cruz".
+    Ranges counted past the cap tie; the pair whose whole term has fewest entries then
+    leads ("jose de" in "maria jose de la cruz", where every range is common)."""
+    pairs = [" ".join(words[i : i + 2]) for i in range(max(1, min(len(words), MAX_PAIR_WORDS) - 1))]
     if len(pairs) == 1:
-        return pairs[0]
-    sizes = [size or 10**9 for size in _range_sizes(conn, [" ".join(p) for p in pairs])]
-    return pairs[sizes.index(min(sizes))]
+        return tuple(pairs[0].split())
+    sizes = _range_sizes(conn, [_prefix(p) for p in pairs] + [(p, p + _EXACT) for p in pairs])
+    ranked = [
+        (prefix or 10**9, whole or 10**9)
+        for prefix, whole in zip(sizes[: len(pairs)], sizes[len(pairs) :], strict=True)
+    ]
+    return tuple(pairs[ranked.index(min(ranked))].split())
 
 
 def _lead_range(
@@ -287,16 +293,16 @@ def _count(conn: Connection, actor: StaffMember, scan: _Scan) -> tuple[int, bool
 
 def _pick_driver(conn: Connection, words: tuple[str, ...]) -> str:
     """The word whose range is smallest (counted up to a cap), longest on a tie."""
-    counts = dict(zip(words, _range_sizes(conn, list(words)), strict=True))
+    counts = dict(zip(words, _range_sizes(conn, [_prefix(w) for w in words]), strict=True))
     return min(words, key=lambda w: (counts[w], -len(w)))
 
 
-def _range_sizes(conn: Connection, words: list[str]) -> list[int]:
-    """Each word's prefix range size (up to a cap, index only), in one statement."""
+def _range_sizes(conn: Connection, ranges: list[tuple[str, str]]) -> list[int]:
+    """Each [lo, hi) term range's size (up to a cap, index only), in one statement."""
     bounds: dict[str, str] = {}
-    for n, word in enumerate(words):
-        bounds[f"lo{n}"], bounds[f"hi{n}"] = word, prefix_upper_bound(word)
-    return [int(size) for size in conn.execute(count_ranges(len(words)), bounds).one()]
+    for n, (lo, hi) in enumerate(ranges):
+        bounds[f"lo{n}"], bounds[f"hi{n}"] = lo, hi
+    return [int(size) for size in conn.execute(count_ranges(len(ranges)), bounds).one()]
 
 
 def _search_by_key(
