@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import School
+from helpdesk_tui.services.guardians import lookup
 from tests.ui.helpers import SIZE, make_app, rows, search, settle, sign_in, text_of
 from tests.unit.test_lookup import _family
 
@@ -62,3 +63,26 @@ async def test_a_name_with_a_child_s_name_gives_no_exact_count(sqlite_seeded) ->
         status = text_of(pilot, "#search-status")
         assert "exact name matches" not in status, "nobody's own name is all three words"
         assert "50+ guardians" in status
+
+
+async def test_a_partial_search_that_found_nobody_says_so_in_words(
+    sqlite_seeded, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Words common apart, searched within the budget, found together nowhere: the status
+    read "0+ guardians (first 0; type more to narrow)"."""
+    with sqlite_seeded.write() as session:
+        school_id = session.exec(select(School.id)).first()
+        for i in range(8):
+            _family(session, "Quill", f"Abara{i}", None, school_id)
+            _family(session, "Ana", f"Zorn{i}", None, school_id)
+    monkeypatch.setattr(lookup, "SCAN_BUDGET", 3)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot)
+        await search(pilot, "quill zorn")
+        assert rows(pilot) == []
+        status = text_of(pilot, "#search-status")
+        assert "0+" not in status and "first 0" not in status
+        assert "No guardian found in the part searched" in status
+        assert "Add more of the name" in status  # what to do next

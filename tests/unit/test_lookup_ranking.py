@@ -141,7 +141,8 @@ def test_a_long_name_leads_with_its_rarest_pair_when_every_pair_is_common(
     held more entries than the count stops at, so the first pair ("maria jose", 8,000
     own names) led and the budget ran out before most namesakes. The pair whose whole
     term is rarest ("jose de") leads instead. (Here with the cap and budget scaled down.)"""
-    monkeypatch.setattr(lookup_sql, "_ESTIMATE_CAP", 100)
+    monkeypatch.setattr(lookup_sql, "ESTIMATE_CAP", 100)
+    monkeypatch.setattr(lookup, "ESTIMATE_CAP", 100)
     monkeypatch.setattr(lookup, "SCAN_BUDGET", 80)
     monkeypatch.setattr(lookup, "OWN_BUDGET", 40)
     lookup_sql.count_ranges.cache_clear()

@@ -202,6 +202,8 @@ class GuardianLookupScreen(DeskScreen[None]):
                 f"{result.exact_not_shown:,}{' or more' if result.exact_at_least else ''} more: "
                 "add a student's name, a phone number or an email to narrow."
             )
+        elif result.more and not count:  # a partial search (the note says why)
+            parts.append("No guardian found in the part searched.")
         elif result.more:
             parts.append(f"{count}+ guardians (first {count}; type more to narrow)")
         elif count:

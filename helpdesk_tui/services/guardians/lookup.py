@@ -26,6 +26,7 @@ from helpdesk_tui.data.normalize import MAX_PAIR_WORDS, name_words, prefix_upper
 from helpdesk_tui.services.guardians.lookup_query import parse_query
 from helpdesk_tui.services.guardians.lookup_sql import (
     BUDGET_BOUNDARY,
+    ESTIMATE_CAP,
     OWN_NAME,
     count_ranges,
     key_statement,
@@ -154,17 +155,17 @@ def _matching_guardians(
 def _lead_pair(conn: Connection, words: tuple[str, ...]) -> tuple[str, ...]:
     """The word, or two side by side among the first four (as the index pairs them) whose
     pair has the fewest entries but some: "castaneda cruz" in "maria jose castaneda cruz".
-    Ranges counted past the cap tie; the pair whose whole term has fewest entries then
+    Ranges counted to the cap tie; the pair whose whole term has fewest entries then
     leads ("jose de" in "maria jose de la cruz", where every range is common)."""
     pairs = [" ".join(words[i : i + 2]) for i in range(max(1, min(len(words), MAX_PAIR_WORDS) - 1))]
     if len(pairs) == 1:
         return tuple(pairs[0].split())
-    sizes = _range_sizes(conn, [_prefix(p) for p in pairs] + [(p, p + _EXACT) for p in pairs])
-    ranked = [
-        (prefix or 10**9, whole or 10**9)
-        for prefix, whole in zip(sizes[: len(pairs)], sizes[len(pairs) :], strict=True)
-    ]
-    return tuple(pairs[ranked.index(min(ranked))].split())
+    sizes = [size or 10**9 for size in _range_sizes(conn, [_prefix(p) for p in pairs])]
+    tied = [p for p, size in zip(pairs, sizes, strict=True) if size == min(sizes)]
+    if len(tied) > 1 and ESTIMATE_CAP <= min(sizes) < 10**9:
+        whole = _range_sizes(conn, [(p, p + _EXACT) for p in tied])
+        return tuple(min(zip(whole, tied, strict=True), key=lambda t: t[0] or 10**9)[1].split())
+    return tuple(pairs[sizes.index(min(sizes))].split())
 
 
 def _lead_range(

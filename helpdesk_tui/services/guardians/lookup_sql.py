@@ -31,7 +31,7 @@ guardians = core_table(Guardian)
 accounts = core_table(PortalAccount)
 keys = core_table(ActivationKey)
 
-_ESTIMATE_CAP = 2000
+ESTIMATE_CAP = 2000
 OWN_NAME = "name"  # the kind of a guardian's own name words in the index
 
 
@@ -45,7 +45,7 @@ def count_ranges(ranges: int) -> Select[Any]:
         entries = (
             select(terms.c.guardian_id)
             .where(terms.c.term >= bindparam(f"lo{n}"), terms.c.term < bindparam(f"hi{n}"))
-            .limit(_ESTIMATE_CAP)
+            .limit(ESTIMATE_CAP)
             .subquery()
         )
         counts.append(select(func.count()).select_from(entries).scalar_subquery())
