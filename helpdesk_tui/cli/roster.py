@@ -11,6 +11,7 @@ import click
 from helpdesk_tui.cli._common import fail, json_option, open_database, print_json, settings
 from helpdesk_tui.cli._progress import PhaseProgress, progress_bar
 from helpdesk_tui.data.normalize import clean_text
+from helpdesk_tui.services.kernel.text import count_of
 
 if TYPE_CHECKING:
     from helpdesk_tui.services.roster import ImportReport
@@ -113,7 +114,7 @@ def _record(report: ImportReport) -> dict[str, Any]:
 
 def _problems(report: ImportReport) -> str:
     lines = [
-        f"\nNOT IMPORTED: {report.problem_count:,} problem(s), so nothing was changed. "
+        f"\nNOT IMPORTED: {count_of(report.problem_count, 'problem')}, so nothing was changed. "
         "Fix them in the SIS (or the files) and import again:",
         *(f"  {clean_text(problem)}" for problem in report.problems),
     ]
@@ -149,6 +150,6 @@ def _print_report(report: ImportReport) -> None:
         click.echo("\nDRY RUN: nothing was changed. Run again without --dry-run to apply.")
     else:
         click.echo(
-            f"\nDone in {report.seconds:.1f} s; {report.reindexed_guardians:,} guardian(s) "
+            f"\nDone in {report.seconds:.1f} s; {count_of(report.reindexed_guardians, 'guardian')} "
             "re-indexed for the lookup."
         )

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.content import Content
 
 from helpdesk_tui.services.kernel.text import clean_text
+from helpdesk_tui.services.kernel.text import count_of as count_of  # for the screens
 
 
 def when(moment: datetime | None, empty: str = "—") -> str:
@@ -40,11 +41,6 @@ def time_left(seconds: float) -> str:
     hours, mins = divmod(int(abs(seconds) // 60), 60)
     text = f"{hours} h" if hours >= 10 else f"{hours} h {mins:02d} min" if hours else f"{mins} min"
     return f"{text} late" if seconds < 0 else f"{text} left"
-
-
-def count_of(n: int, thing: str, things: str | None = None) -> str:
-    """ "1 notice", "3 notices": a number with its noun, singular or plural."""
-    return f"{n:,} {thing if n == 1 else things or thing + 's'}"
 
 
 def plain(value: object, *, style: str = "", multiline: bool = False) -> Text:

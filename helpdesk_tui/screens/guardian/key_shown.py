@@ -99,6 +99,16 @@ class KeyShownModal(ModalScreen[str]):
         issued = self.issued
         if issued is None:
             return
+        if self.letter_path is not None and self.letter_path.exists():
+            # One copy of the live key on disk at a time: a second would only linger.
+            self.query_one("#letter-status", Static).update(
+                markup(
+                    "The letter is already saved: $path\nPrint it, then delete the file "
+                    "(it holds the key); P saves it again after that.",
+                    path=self.letter_path,
+                )
+            )
+            return
 
         staff_name, folder = self.staff_name, self.letters_dir
         run_service(

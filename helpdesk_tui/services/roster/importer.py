@@ -34,6 +34,7 @@ from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import ROSTER_IMPORT
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.kernel.text import count_of
 from helpdesk_tui.vocabulary import AuditAction
 
 
@@ -158,8 +159,9 @@ def _run(
     report.problems = [str(p) for p in staged.problems]
     if staged.skipped_students:
         report.notes.append(
-            f"{staged.skipped_students:,} student(s) outside grades K-12 (pre-K, ungraded) "
-            "were left out: the portal serves K-12."
+            f"{count_of(staged.skipped_students, 'student')} outside grades K-12 (pre-K, "
+            f"ungraded) {'was' if staged.skipped_students == 1 else 'were'} left out: the "
+            "portal serves K-12."
         )
     if staged.ignored_roles:
         roles = ", ".join(f"{n:,} {role}" for role, n in sorted(staged.ignored_roles.items()))
