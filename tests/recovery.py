@@ -1,5 +1,7 @@
 """Helpers for tests that verify callers and act on guardians."""
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
@@ -167,15 +169,26 @@ def count(database: Database, model, *where) -> int:  # type: ignore[no-untyped-
 
 
 def demo_key_of(database: Database, guardian_id: int, status: str) -> str:
-    """The clear text of a demo guardian's key in ``status`` (demo keys are derivable)."""
+    """The clear text of a demo guardian's key in ``status`` (demo keys are derivable).
+
+    An active key is made good for 30 more days from today: the demo's keys were issued
+    in the 60 days before SEED_NOW and last 90, so by the calendar they expire (from
+    2026-12-02 on), and a test redeeming one would fail by the date, not the code."""
     from helpdesk_tui.data.demo.rows import demo_key
     from tests.conftest import SEED
 
-    with database.read() as session:
-        key_id = session.exec(
-            select(ActivationKey.id).where(
+    with database.write() as session:
+        key = session.exec(
+            select(ActivationKey).where(
                 col(ActivationKey.guardian_id) == guardian_id, col(ActivationKey.status) == status
             )
         ).first()
-    assert key_id is not None
-    return demo_key(SEED, key_id)
+        assert key is not None and key.id is not None
+        good_until = datetime.now(UTC) + timedelta(days=30)
+        if status == "active" and _aware(key.expires_at) < good_until:
+            key.expires_at = good_until
+        return demo_key(SEED, key.id)
+
+
+def _aware(moment: datetime) -> datetime:  # SQLite gives back naive UTC
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -250,6 +250,7 @@ def test_a_deactivated_relationship_makes_the_key_unusable(action_db):
 
 def test_an_expiry_passing_after_issue_is_enforced(action_db):
     guardian = pick_guardian(action_db, account="none", key_status="active")
+    key_text = demo_key_of(action_db, guardian.id, "active")
     key = first_row(
         action_db,
         select(ActivationKey).where(
@@ -257,9 +258,4 @@ def test_an_expiry_passing_after_issue_is_enforced(action_db):
         ),
     )
     with pytest.raises(PortalError, match="expired"):
-        redeem(
-            action_db,
-            demo_key_of(action_db, guardian.id, "active"),
-            "Late2026",
-            now=key.expires_at + timedelta(minutes=1),
-        )
+        redeem(action_db, key_text, "Late2026", now=key.expires_at + timedelta(minutes=1))
