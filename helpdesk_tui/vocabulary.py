@@ -267,6 +267,7 @@ class AuditAction(Vocabulary):
     ROSTER_IMPORTED = "roster_imported", "roster imported"
     AUDIT_GUARDS_RESTORED = "audit_guards_restored", "audit trail guards restored"
     PORTAL_REPORT = "portal_report", "portal usage report"
+    SLA_REPORT = "sla_report", "service-level report"
 
 
 # Actions on a guardian that change their portal access: each notifies every address

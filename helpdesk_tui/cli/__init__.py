@@ -15,6 +15,7 @@ import helpdesk_tui.cli.guardians as guardians
 import helpdesk_tui.cli.mail as mail
 import helpdesk_tui.cli.policy as policy
 import helpdesk_tui.cli.portal as portal
+import helpdesk_tui.cli.report as report
 import helpdesk_tui.cli.roster as roster
 import helpdesk_tui.cli.secrets as secrets
 import helpdesk_tui.cli.staff as staff
@@ -66,5 +67,6 @@ for group in (
     policy.policy,
     tickets.tickets,
     calendar.calendar_group,
+    report.report,
 ):
     main.add_command(group)

@@ -25,12 +25,13 @@ If the call needs a state the family does not have, add a helper to Ctx
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from helpdesk_tui.data.tables import Ticket
 from helpdesk_tui.services.guardians import SearchResult
 from helpdesk_tui.services.kernel.audit import ActionDenied
+from helpdesk_tui.services.reports import ServiceLevels
 from helpdesk_tui.services.tickets import QueueFilter, QueuePage
 from helpdesk_tui.services.verification import CodeReading, NewCode
 from helpdesk_tui.vocabulary import AuditAction, QueueView
@@ -76,6 +77,14 @@ def _queue_lists_the_ticket_only_to_who_sees_it(c: Ctx, page: QueuePage) -> None
 def _search_finds_the_family_only_for_who_sees_it(c: Ctx, result: SearchResult) -> None:
     found = c.gid in [h.guardian_id for h in result.hits]
     assert found == c.sees_family, f"the search {'missed' if c.sees_family else 'found'} it"
+
+
+def _sla_figures_are_the_team_only_for_supervisors(c: Ctx, figures: ServiceLevels) -> None:
+    if c.actor.role == "supervisor":
+        assert figures.team is not None, "a supervisor did not get the team's figures"
+    else:
+        assert figures.team is None, "an agent got the team's figures"
+        assert [a.staff_id for a in figures.agents] == [c.actor.id], "an agent saw others"
 
 
 def _queue(c: Ctx) -> dict[str, Any]:
@@ -144,6 +153,11 @@ CASES: dict[str, Case] = {
     # -- reports ------------------------------------------------------------------------
     "reports.export_usage_csv": Case(SUPERVISORS, lambda c: {"folder": c.world.folder}),
     "reports.portal_usage": Case(SUPERVISORS, {}),
+    "reports.service_levels": Case(
+        "YNNY",  # an agent gets their own figures, no team totals; clerks are refused
+        lambda c: {"first_day": c.now.date() - timedelta(days=30), "last_day": c.now.date()},
+        check=_sla_figures_are_the_team_only_for_supervisors,
+    ),
     "reports.usage_entries": Case(SUPERVISORS, {"limit": 5}),
     # -- sla ----------------------------------------------------------------------------
     "sla.add_busy_period": Case(

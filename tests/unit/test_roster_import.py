@@ -52,7 +52,9 @@ def test_every_record_of_the_hand_written_export(db, tmp_path, version):
     assert report.applied and report.problem_count == 0
     assert report.counts["student"] == {"added": 4}
     assert report.counts["guardian"] == {"added": 6}
-    assert any("1 student outside grades K-12 (pre-K, ungraded) was left out" in n for n in report.notes)
+    assert any(
+        "1 student outside grades K-12 (pre-K, ungraded) was left out" in n for n in report.notes
+    )
     assert any("1 teacher" in n for n in report.notes)
     district = first_row(db, select(DistrictSettings))
     assert district.name == "Valle Verde Unified School District"

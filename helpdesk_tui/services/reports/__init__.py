@@ -1,19 +1,50 @@
-"""Reports for supervisors: portal usage per school."""
+"""Reports for supervisors: portal usage per school; service-level figures (supervisors
+for the team, agents for themselves)."""
 
+from helpdesk_tui.services.reports.service_level_figures import (
+    AgeBand,
+    AgentFigures,
+    BacklogPoint,
+    ClockFigures,
+    Count,
+    LateTicket,
+    ServiceLevels,
+    TeamFigures,
+    TimeFigures,
+)
+from helpdesk_tui.services.reports.service_level_report import (
+    AGE_BANDS,
+    MAX_RANGE_DAYS,
+    service_levels,
+)
 from helpdesk_tui.services.reports.usage_report import (
     MAX_DAYS,
     SchoolUsage,
     UsageEntry,
     export_usage_csv,
     portal_usage,
+    spreadsheet_cell,
     usage_entries,
 )
 
 __all__ = [
+    "AGE_BANDS",
     "MAX_DAYS",
+    "MAX_RANGE_DAYS",
+    "AgeBand",
+    "AgentFigures",
+    "BacklogPoint",
+    "ClockFigures",
+    "Count",
+    "LateTicket",
     "SchoolUsage",
+    "ServiceLevels",
+    "TeamFigures",
+    "TimeFigures",
     "UsageEntry",
     "export_usage_csv",
     "portal_usage",
+    "service_levels",
+    "spreadsheet_cell",
     "usage_entries",
 ]
