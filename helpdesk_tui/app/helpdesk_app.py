@@ -68,12 +68,19 @@ def _reports() -> Screen[None]:
     return PortalUsageScreen()
 
 
+def _levels() -> Screen[None]:
+    from helpdesk_tui.screens.reports import ServiceLevelsScreen
+
+    return ServiceLevelsScreen()
+
+
 # The areas staff work in, each with its own stack of screens.
 AREAS: dict[str, Callable[[], Screen[None]]] = {
     "lookup": _lookup,
     "queue": _queue,
     "keys": _key_check,
     "reports": _reports,
+    "levels": _levels,
 }
 
 
@@ -112,6 +119,14 @@ class HelpdeskApp(App[None]):
             "Portal usage",
             id="area.reports",
             tooltip="Supervisors: accounts, keys and lockouts per school, with CSV export",
+            show=False,
+        ),
+        Binding(
+            "f8",
+            "area('levels')",
+            "Service levels",
+            id="area.levels",
+            tooltip="Service levels in business time: the team's (supervisors) or your own",
             show=False,
         ),
         Binding(
@@ -239,6 +254,8 @@ class HelpdeskApp(App[None]):
                 return False
             if parameters == ("reports",):
                 return self.staff.role == Role.SUPERVISOR
+            if parameters == ("levels",):
+                return self.staff.role in (Role.SUPERVISOR, Role.AGENT)
         return True
 
     def action_area(self, area: str) -> None:

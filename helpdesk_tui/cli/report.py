@@ -14,9 +14,15 @@ import click
 
 from helpdesk_tui.cli._common import print_json, run_as_staff, staff_option
 from helpdesk_tui.services.kernel.text import clean_text, count_of
+from helpdesk_tui.services.reports import (
+    business_time,
+    clock_line,
+    percent,
+    time_line,
+)
 
 if TYPE_CHECKING:
-    from helpdesk_tui.services.reports import ClockFigures, ServiceLevels, TimeFigures
+    from helpdesk_tui.services.reports import ServiceLevels
 
 MAX_DAYS = 366  # services.reports.MAX_RANGE_DAYS, checked here before anyone signs in
 
@@ -99,38 +105,6 @@ def report_sla(
         click.echo("\n".join(text_lines(figures)))
 
 
-# -- words ---------------------------------------------------------------------------------
-def business_time(seconds: float | None) -> str:
-    """ "7 h 05 min", "25 min", "0 min" (business hours, never days: a business day is
-    not 24 hours); "—" for none."""
-    if seconds is None:
-        return "—"
-    hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
-
-
-def _clock_line(what: str, c: ClockFigures) -> str:
-    if not c.due:
-        return f"{what} due in the range: none"
-    return (
-        f"{what} due in the range: {c.due:,} — {c.met:,} met, {c.breached:,} breached, "
-        f"{c.not_yet_due:,} not yet due ({_percent(c.met_percent)} met of those decided)"
-    )
-
-
-def _time_line(what: str, t: TimeFigures, after: str = "") -> str:
-    if not t.count:
-        return f"{what}: no tickets in the range"
-    return (
-        f"{what}: median {business_time(t.median_seconds)}, 90th percentile "
-        f"{business_time(t.p90_seconds)} ({count_of(t.count, 'ticket')}{after})"
-    )
-
-
 def text_lines(f: ServiceLevels) -> list[str]:
     lines = [
         f"Service levels, {f.first_day} to {f.last_day} (business time: "
@@ -155,10 +129,10 @@ def text_lines(f: ServiceLevels) -> list[str]:
             "  by channel: " + ", ".join(f"{c.label} {c.count:,}" for c in t.by_channel),
             "  by category: " + ", ".join(f"{c.label} {c.count:,}" for c in t.by_category),
             "",
-            _clock_line("First responses", t.first_response),
-            _clock_line("Resolutions", t.resolution),
-            _time_line("Time to first response", t.first_response_time),
-            _time_line(
+            clock_line("First responses", t.first_response),
+            clock_line("Resolutions", t.resolution),
+            time_line("Time to first response", t.first_response_time),
+            time_line(
                 "Time to resolution", t.resolution_time, "; time waiting on the guardian left out"
             ),
             "",
@@ -191,7 +165,7 @@ def _agent_lines(f: ServiceLevels) -> list[str]:
     met = {
         a.staff_id: f"{a.first_response.met:,} of "
         f"{a.first_response.met + a.first_response.breached:,} "
-        f"{_percent(a.first_response.met_percent):>6}"
+        f"{percent(a.first_response.met_percent):>6}"
         for a in f.agents
     }
     name_width = max(len(a.name) for a in f.agents)

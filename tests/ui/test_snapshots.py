@@ -82,3 +82,25 @@ def test_main_screens(snap_compare, sqlite_seeded, scenario, size) -> None:  # t
         await steady(pilot)
 
     assert snap_compare(make_app(sqlite_seeded), terminal_size=size, run_before=then_steady)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_service_levels_dashboard(snap_compare, sqlite_seeded, monkeypatch, size) -> None:  # type: ignore[no-untyped-def]
+    """A supervisor's last 30 days, as of two days after the demo's day (the dashboard's
+    clock is fixed, so nothing on it moves with the real one)."""
+    from datetime import timedelta
+
+    from helpdesk_tui.screens.reports import ServiceLevelsScreen
+
+    seed_tickets(sqlite_seeded, count=300, seed=9, now=SEED_NOW)
+    monkeypatch.setattr(ServiceLevelsScreen, "now", lambda self: SEED_NOW + timedelta(days=2))
+
+    async def dashboard(pilot: Pilot) -> None:
+        await settle(pilot)
+        await sign_in(pilot, "demo-supervisor")
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("m")
+        await steady(pilot)
+
+    assert snap_compare(make_app(sqlite_seeded), terminal_size=size, run_before=dashboard)

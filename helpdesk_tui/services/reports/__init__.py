@@ -17,6 +17,12 @@ from helpdesk_tui.services.reports.service_level_report import (
     MAX_RANGE_DAYS,
     service_levels,
 )
+from helpdesk_tui.services.reports.service_level_words import (
+    business_time,
+    clock_line,
+    percent,
+    time_line,
+)
 from helpdesk_tui.services.reports.usage_report import (
     MAX_DAYS,
     SchoolUsage,
@@ -42,9 +48,13 @@ __all__ = [
     "TeamFigures",
     "TimeFigures",
     "UsageEntry",
+    "business_time",
+    "clock_line",
     "export_usage_csv",
+    "percent",
     "portal_usage",
     "service_levels",
     "spreadsheet_cell",
+    "time_line",
     "usage_entries",
 ]
