@@ -14,7 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from helpdesk_tui.data.private_files import FOLDER_MODE, open_private, tighten, warn_tightened
+from helpdesk_tui.data.private_files import (
+    FOLDER_MODE,
+    open_private,
+    shared_folder,
+    tighten,
+    warn_shared,
+    warn_tightened,
+)
 
 LOG_FILE = "helpdesk.log"
 MAX_BYTES = 5_000_000
@@ -87,6 +94,8 @@ def configure_logging(data_dir: Path, *, stderr: bool = False, verbose: bool = F
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for loose_path, mode in tightened:
         warn_tightened(loose_path, mode)
+    if shared_folder(data_dir):
+        warn_shared(data_dir)
     return path
 
 

@@ -30,6 +30,12 @@ def tighten(path: Path, *, warn: bool = True) -> int | None:
         return None
     if not current & 0o077:
         return None
+    if shared_folder(path):
+        # A folder every user shares (/tmp): making it ours would break every other
+        # program using it. What we write inside is owner-only all the same.
+        if warn:
+            warn_shared(path)
+        return None
     try:
         os.chmod(path, current & 0o700)
     except PermissionError:
@@ -38,6 +44,22 @@ def tighten(path: Path, *, warn: bool = True) -> int | None:
     if warn:
         warn_tightened(path, current)
     return current
+
+
+def shared_folder(path: Path) -> bool:
+    """A folder every user may write to, each their own files (the sticky bit: /tmp)."""
+    info = os.stat(path)
+    return stat.S_ISDIR(info.st_mode) and bool(info.st_mode & stat.S_ISVTX)
+
+
+def warn_shared(path: Path) -> None:
+    """The warning, once per folder and process, that a shared folder was left as is."""
+    _warn_once(
+        path,
+        "%s is a folder all users share (mode %04o), so its permissions are left as they "
+        "are; set HELPDESK_DATA_DIR to a folder of your own",
+        stat.S_IMODE(os.stat(path).st_mode),
+    )
 
 
 def warn_tightened(path: Path, old_mode: int) -> None:

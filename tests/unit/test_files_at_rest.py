@@ -122,3 +122,21 @@ def test_demo_mail_holding_keys_is_owner_only(tmp_path: Path) -> None:
     EmlFolderTransport(folder).send(message)
     [eml] = folder.iterdir()
     assert (mode(folder), mode(eml)) == (0o700, 0o600)
+
+
+def test_a_data_folder_shared_by_all_users_is_never_tightened(tmp_path: Path) -> None:
+    """HELPDESK_DATA_DIR pointed at a folder every user shares, like /tmp (mode 1777):
+    the app made it 0700 and broke every other program using it (a mail server's
+    auth process, here, could no longer read its files). The folder stays as it is,
+    with a warning; what the app writes in it is still owner-only."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    result = CliRunner().invoke(
+        main, ["db", "upgrade"], env={"HELPDESK_DATA_DIR": str(shared), "HELPDESK_DATABASE_URL": ""}
+    )
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(os.stat(shared).st_mode) == 0o1777
+    assert mode(shared / "helpdesk.sqlite3") == 0o600
+    log = (shared / "logs" / "helpdesk.log").read_text()
+    assert f"{shared} is a folder all users share" in log
