@@ -20,8 +20,10 @@ from helpdesk_tui.data.tables import (
 )
 from helpdesk_tui.services import verification as v
 from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.recovery import IssuedKey
 from helpdesk_tui.services.staff import authenticate
 from helpdesk_tui.services.verification import answers, proofs
+from helpdesk_tui.vocabulary import Delivery
 
 
 def staff(database: Database, username: str) -> StaffMember:
@@ -192,3 +194,22 @@ def demo_key_of(database: Database, guardian_id: int, status: str) -> str:
 
 def _aware(moment: datetime) -> datetime:  # SQLite gives back naive UTC
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def letter_key(database: Database) -> IssuedKey:
+    """A key just issued for a demo guardian, to be delivered by printed letter (the
+    dialog that shows it saves the letter as it opens)."""
+    guardian = pick_guardian(database)
+    return IssuedKey(
+        key="ABCD-EFGH-JKLM-NPQR",
+        last4="NPQR",
+        expires_at=datetime.now(UTC) + timedelta(days=30),
+        guardian_id=guardian.id or 0,
+        guardian_name=f"{guardian.first_name} {guardian.last_name}",
+        language="en",
+        mailing_address=("12 Elm St", "Town"),
+        delivery=Delivery.LETTER,
+        emailed_to=None,
+        revoked_previous=0,
+        notices=0,
+    )

@@ -8,8 +8,7 @@ import stat
 import tempfile
 
 from helpdesk_tui.screens.guardian.key_shown import KeyShownModal
-from helpdesk_tui.services.recovery import IssuedKey
-from helpdesk_tui.vocabulary import Delivery
+from tests.recovery import letter_key
 from tests.ui.helpers import SIZE, make_app, settle, sign_in
 
 
@@ -38,24 +37,7 @@ async def test_a_key_letter_saved_without_settings_lands_in_that_folder(
     sqlite_seeded, tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    from datetime import UTC, datetime, timedelta
-
-    from tests.recovery import pick_guardian
-
-    guardian = pick_guardian(sqlite_seeded)
-    issued = IssuedKey(
-        key="ABCD-EFGH-JKLM-NPQR",
-        last4="NPQR",
-        expires_at=datetime.now(UTC) + timedelta(days=30),
-        guardian_id=guardian.id or 0,
-        guardian_name=f"{guardian.first_name} {guardian.last_name}",
-        language="en",
-        mailing_address=("12 Elm St", "Town"),
-        delivery=Delivery.LETTER,
-        emailed_to=None,
-        revoked_previous=0,
-        notices=0,
-    )
+    issued = letter_key(sqlite_seeded)
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)

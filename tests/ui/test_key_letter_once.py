@@ -2,32 +2,15 @@
 key on disk (it was written again each time); once the file is printed and deleted,
 P saves it again."""
 
-from datetime import UTC, datetime, timedelta
-
 from helpdesk_tui.screens.guardian.key_shown import KeyShownModal
-from helpdesk_tui.services.recovery import IssuedKey
-from helpdesk_tui.vocabulary import Delivery
-from tests.recovery import pick_guardian
+from tests.recovery import letter_key
 from tests.ui.helpers import SIZE, make_app, settle, sign_in, text_of
 
 
 async def test_p_after_the_letter_was_saved_points_to_it_instead_of_a_second_copy(
     sqlite_seeded,
 ) -> None:  # type: ignore[no-untyped-def]
-    guardian = pick_guardian(sqlite_seeded)
-    issued = IssuedKey(
-        key="ABCD-EFGH-JKLM-NPQR",
-        last4="NPQR",
-        expires_at=datetime.now(UTC) + timedelta(days=30),
-        guardian_id=guardian.id or 0,
-        guardian_name=f"{guardian.first_name} {guardian.last_name}",
-        language="en",
-        mailing_address=("12 Elm St", "Town"),
-        delivery=Delivery.LETTER,
-        emailed_to=None,
-        revoked_previous=0,
-        notices=0,
-    )
+    issued = letter_key(sqlite_seeded)
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
