@@ -74,6 +74,12 @@ def _levels() -> Screen[None]:
     return ServiceLevelsScreen()
 
 
+def _staff() -> Screen[None]:
+    from helpdesk_tui.screens.staff import StaffScreen
+
+    return StaffScreen()
+
+
 # The areas staff work in, each with its own stack of screens.
 AREAS: dict[str, Callable[[], Screen[None]]] = {
     "lookup": _lookup,
@@ -81,6 +87,7 @@ AREAS: dict[str, Callable[[], Screen[None]]] = {
     "keys": _key_check,
     "reports": _reports,
     "levels": _levels,
+    "staff": _staff,
 }
 
 
@@ -128,6 +135,9 @@ class HelpdeskApp(App[None]):
             id="area.levels",
             tooltip="Service levels in business time: the team's (supervisors) or your own",
             show=False,
+        ),
+        Binding(
+            "f9", "area('staff')", "Staff", id="area.staff", tooltip="Staff accounts", show=False
         ),
         Binding(
             "ctrl+l",
@@ -252,7 +262,7 @@ class HelpdeskApp(App[None]):
         if action == "area":
             if self.staff is None:
                 return False
-            if parameters == ("reports",):
+            if parameters in (("reports",), ("staff",)):
                 return self.staff.role == Role.SUPERVISOR
             if parameters == ("levels",):
                 return self.staff.role in (Role.SUPERVISOR, Role.AGENT)

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from helpdesk_tui.data.tables import Ticket
+from helpdesk_tui.data.tables import Staff, Ticket
 from helpdesk_tui.services.guardians import SearchResult
 from helpdesk_tui.services.kernel.audit import ActionDenied
 from helpdesk_tui.services.reports import ServiceLevels
+from helpdesk_tui.services.staff import TemporaryPassword
 from helpdesk_tui.services.tickets import QueueFilter, QueuePage
 from helpdesk_tui.services.verification import CodeReading, NewCode
 from helpdesk_tui.vocabulary import AuditAction, QueueView
@@ -57,6 +58,22 @@ class Case:
 
     def kwargs(self, ctx: Ctx) -> dict[str, Any]:
         return dict(self.build) if isinstance(self.build, dict) else self.build(ctx)
+
+
+def _agent(c: Ctx, *, active: bool = True) -> str:
+    """A staff account of its own for a staff administration call; returns its username."""
+    name = c.unique("matrix-agent-")
+    c.s.add(
+        Staff(
+            username=name,
+            full_name="Matrix Agent",
+            role="agent",
+            password_hash="not-a-hash",
+            active=active,
+            created_at=c.now,
+        )
+    )
+    return name
 
 
 def _with_pass(extra: Callable[[Ctx], dict[str, Any]] | None = None) -> Callable[[Ctx], Any]:
@@ -184,9 +201,25 @@ CASES: dict[str, Case] = {
             "password": "Matrix-password-1",
         },
     ),
+    "staff.disable_staff": Case(SUPERVISORS, lambda c: {"username": _agent(c), "reason": "Left"}),
+    "staff.enable_staff": Case(
+        SUPERVISORS, lambda c: {"username": _agent(c, active=False), "reason": "Back"}
+    ),
     "staff.list_staff": Case(SUPERVISORS, {}),
     "staff.record_desk_locked": Case(EVERYONE, {"idle_minutes": 10}),
+    "staff.reset_staff_password": Case(
+        SUPERVISORS,
+        lambda c: {
+            "username": _agent(c),
+            "reason": "Called, ID checked",
+            "temporary": TemporaryPassword("Temp-1234-abcd", "not-a-hash"),
+        },
+    ),
     "staff.set_desk_policy": Case(SUPERVISORS, {"idle_lock_minutes": 10}),
+    "staff.set_staff_role": Case(
+        SUPERVISORS,
+        lambda c: {"username": _agent(c), "role": "clerk", "school_code": "101"},
+    ),
     "staff.unlock_staff": Case(
         SUPERVISORS, lambda c: {"username": c.locked_staff(), "reason": "Called them back"}
     ),

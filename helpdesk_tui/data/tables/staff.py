@@ -29,3 +29,6 @@ class Staff(SQLModel, table=True):
     failed_sign_ins: int = Field(default=0, ge=0)
     last_failed_sign_in_at: datetime | None = None
     locked_at: datetime | None = None
+    # Set when a supervisor resets the password: the temporary one only lets the person
+    # choose a new one at their next sign-in.
+    must_change_password: bool = False

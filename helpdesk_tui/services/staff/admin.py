@@ -1,4 +1,4 @@
-"""Staff accounts: adding one, listing them, unlocking one. A new database (say, one
+"""Staff accounts: adding one, listing them (with their last sign-in), unlocking one. A new database (say, one
 just filled by a roster import) has none: its first account must be a supervisor and
 needs no sign-in; after that only a signed-in supervisor adds staff, lists them (with
 their locks) and unlocks an account locked after repeated failed sign-ins."""
@@ -6,10 +6,11 @@ their locks) and unlocks an account locked after repeated failed sign-ins."""
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.passwords import hash_password
-from helpdesk_tui.data.tables import School, Staff
+from helpdesk_tui.data.tables import AuditEvent, School, Staff
 from helpdesk_tui.services.accounts import password_problem
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember, SystemActor
@@ -100,23 +101,47 @@ class StaffAccount:
     failed_sign_ins: int  # in a row, since the last sign-in or unlock
     last_failed_sign_in_at: datetime | None
     locked_at: datetime | None
+    school_code: str | None = None
+    must_change_password: bool = False  # reset: a new password at the next sign-in
+    last_signed_in_at: datetime | None = None
 
     @property
     def status(self) -> str:
         if self.locked_at is not None:
-            return f"LOCKED since {self.locked_at:%Y-%m-%d %H:%M} UTC"
-        state = "active" if self.active else "inactive"
+            state = f"LOCKED since {self.locked_at:%Y-%m-%d %H:%M} UTC"
+            return state if self.active else f"disabled, {state}"
+        state = "active" if self.active else "disabled"
+        if self.must_change_password:
+            state += ", password reset (a new one at the next sign-in)"
         if self.failed_sign_ins:
             s = "" if self.failed_sign_ins == 1 else "s"
             return f"{state}, {self.failed_sign_ins} failed sign-in{s} in a row"
         return state
 
+    @property
+    def last_sign_in(self) -> str:
+        """When they last signed in, as a person reads it."""
+        if self.last_signed_in_at is None:
+            return "never"
+        return f"{self.last_signed_in_at:%Y-%m-%d %H:%M} UTC"
+
 
 def list_staff(session: Session, *, actor: StaffMember) -> list[StaffAccount]:
-    """Every staff account, by username, with its lock (supervisors only)."""
+    """Every staff account, by username, with its lock and last sign-in (supervisors
+    only)."""
     require_supervisor(session, actor=actor, action=AuditAction.STAFF_LISTED)
+    last = dict(
+        session.exec(
+            select(col(AuditEvent.staff_id), func.max(col(AuditEvent.at)))
+            .where(
+                col(AuditEvent.action) == AuditAction.STAFF_SIGNED_IN,
+                col(AuditEvent.staff_id).is_not(None),
+            )
+            .group_by(col(AuditEvent.staff_id))
+        ).all()
+    )
     rows = session.exec(
-        select(Staff, School.name)
+        select(Staff, School.name, School.code)
         .join(School, col(School.id) == col(Staff.school_id), isouter=True)
         .order_by(col(Staff.username))
     ).all()
@@ -130,8 +155,11 @@ def list_staff(session: Session, *, actor: StaffMember) -> list[StaffAccount]:
             failed_sign_ins=staff.failed_sign_ins,
             last_failed_sign_in_at=_utc(staff.last_failed_sign_in_at),
             locked_at=_utc(staff.locked_at),
+            school_code=school_code,
+            must_change_password=staff.must_change_password,
+            last_signed_in_at=_utc(last.get(staff.id)),
         )
-        for staff, school_name in rows
+        for staff, school_name, school_code in rows
     ]
 
 

@@ -5,6 +5,10 @@ holds the write lock: a read (the account, its failures), the check outside any
 transaction, then a short write that looks again at what may have changed meanwhile
 (a failure from another desk, a lock, an unlock) and records the outcome. Every attempt
 leaves an audit row; the throttle and lockout rules are in ``throttle``.
+
+After a supervisor reset the password (``reset_staff_password``), the temporary one
+signs nobody in: ``authenticate`` refuses with PasswordChangeRequired, and only
+``set_own_password`` (the temporary password and a new one) takes the person in.
 """
 
 from collections.abc import Callable
@@ -16,12 +20,13 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.data.engine import CommitThenRaise
-from helpdesk_tui.data.passwords import verify_password
+from helpdesk_tui.data.passwords import hash_password, verify_password
 from helpdesk_tui.data.tables import School, Staff
+from helpdesk_tui.services.accounts import password_problem
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember, SystemActor
 from helpdesk_tui.services.kernel.clock import resolve_now
-from helpdesk_tui.services.kernel.errors import SignInFailed
+from helpdesk_tui.services.kernel.errors import DomainError, SignInFailed
 from helpdesk_tui.services.staff.desk import desk_policy
 from helpdesk_tui.services.staff.throttle import (
     INACTIVE,
@@ -43,6 +48,12 @@ SIGN_IN_FAILED = (
     "That username and password do not match an active staff account. Check both and try "
     "again; after several wrong passwords the account locks, and a supervisor must unlock it."
 )
+NEW_PASSWORD_NEEDED = (
+    "A supervisor reset your password: sign in to the helpdesk app with the temporary "
+    "password and choose a new one there first."
+)
+MUST_CHANGE = "temporary password: a new one must be chosen first"  # the audit row's detail
+NOTHING_TO_CHANGE = "Your password was not reset: sign in with it as usual."
 
 
 class Transactions(Protocol):
@@ -53,6 +64,11 @@ class Transactions(Protocol):
 
 class SignInRefused(SignInFailed, CommitThenRaise):
     """A refused sign-in: its audit row and counters are committed, then this is raised."""
+
+
+class PasswordChangeRequired(SignInRefused):
+    """The right temporary password after a reset: the person must choose a new one
+    (``set_own_password``) before anything else."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +91,39 @@ def authenticate(
     """The staff member for these credentials. Anything else raises SignInFailed with
     the same words (an unknown name, a wrong password, an inactive or locked account;
     an unknown name costs the same argon2 check), or says how long to wait after
-    repeated failures. It runs its own transactions: never call it inside one."""
+    repeated failures. The temporary password of a reset account raises
+    PasswordChangeRequired. It runs its own transactions: never call it inside one."""
+    return _sign_in(database, username, password, new_hash=None, now=now)
+
+
+def set_own_password(
+    database: Transactions,
+    *,
+    username: str,
+    temporary_password: str,
+    new_password: str,
+    now: datetime | None = None,
+) -> StaffMember:
+    """After a reset: the temporary password checked like a sign-in (the same throttle,
+    lockout and audit), then the new password (the staff password rules) replaces it and
+    the person is signed in. It runs its own transactions: never call it inside one."""
+    problem = password_problem(new_password)
+    if problem:
+        raise DomainError(problem)
+    if new_password == temporary_password:
+        raise DomainError("Choose a new password, not the temporary one.")
+    new_hash = hash_password(new_password)  # slow: before any transaction
+    return _sign_in(database, username, temporary_password, new_hash=new_hash, now=now)
+
+
+def _sign_in(
+    database: Transactions,
+    username: str,
+    password: str,
+    *,
+    new_hash: str | None,
+    now: datetime | None,
+) -> StaffMember:
     now = resolve_now(now)
     full = clean_name(username)
     name = full[:MAX_NAME]
@@ -87,7 +135,7 @@ def authenticate(
             verify_password(None, password[:MAX_CREDENTIAL_LENGTH])
         else:
             ok = verify_password(seen.password_hash, password)
-    return database.run(lambda s: _record(s, name, seen, ok=ok, now=now))
+    return database.run(lambda s: _record(s, name, seen, ok=ok, new_hash=new_hash, now=now))
 
 
 def _failures(staff: Staff) -> Failures:
@@ -116,7 +164,9 @@ def _look(session: Session, name: str, *, known: bool, now: datetime) -> _Seen:
     )
 
 
-def _record(session: Session, name: str, seen: _Seen, *, ok: bool, now: datetime) -> StaffMember:
+def _record(
+    session: Session, name: str, seen: _Seen, *, ok: bool, new_hash: str | None, now: datetime
+) -> StaffMember:
     """The write: the outcome on fresh state, with its audit rows. A refusal raises
     SignInRefused after the counters and audit rows are written."""
     threshold = desk_policy(session).lockout_threshold
@@ -135,6 +185,7 @@ def _record(session: Session, name: str, seen: _Seen, *, ok: bool, now: datetime
         raise SignInRefused(refused.message)
     if ok and staff.active and staff.password_hash == seen.password_hash:
         staff.failed_sign_ins = 0
+        _change_password(session, staff, actor, new_hash, now)
         audit.record(
             session, actor=actor, action=AuditAction.STAFF_SIGNED_IN, guardian_id=None, now=now
         )
@@ -154,6 +205,31 @@ def _record(session: Session, name: str, seen: _Seen, *, ok: bool, now: datetime
             now=now,
         )
     raise SignInRefused(SIGN_IN_FAILED)
+
+
+def _change_password(
+    session: Session, staff: Staff, actor: StaffMember, new_hash: str | None, now: datetime
+) -> None:
+    """A reset account's temporary password takes nobody in; with a new password it is
+    replaced. Without a reset there is nothing to change."""
+    if not staff.must_change_password:
+        if new_hash is not None:
+            _failed(session, actor, "no reset to complete", now)
+            raise SignInRefused(NOTHING_TO_CHANGE)
+        return
+    if new_hash is None:
+        _failed(session, actor, MUST_CHANGE, now)
+        raise PasswordChangeRequired(NEW_PASSWORD_NEEDED)
+    staff.password_hash = new_hash
+    staff.must_change_password = False
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.STAFF_PASSWORD_CHANGED,
+        guardian_id=None,
+        detail="a new password in place of the temporary one",
+        now=now,
+    )
 
 
 def _failed(session: Session, actor: StaffMember | SystemActor, detail: str, now: datetime) -> None:
