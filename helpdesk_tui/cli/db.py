@@ -3,6 +3,7 @@ district out as a OneRoster export."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from helpdesk_tui.cli._progress import (
     seed_with_progress,
 )
 
+log = logging.getLogger(__name__)
+
 
 @click.group()
 def db() -> None:
@@ -26,16 +29,30 @@ def db() -> None:
 @click.pass_context
 def upgrade(ctx: click.Context) -> None:
     """Apply the schema migrations shipped with this version."""
+    from sqlalchemy.exc import DBAPIError
+
     from helpdesk_tui.config import with_database_password
     from helpdesk_tui.data import migrate
-    from helpdesk_tui.data.engine import build_engine
+    from helpdesk_tui.data.engine import build_engine, transient_problem
 
     try:
         engine = build_engine(with_database_password(settings(ctx).database_url))
     except ValueError as exc:
         fail(str(exc))
     before = migrate.current_revision(engine)
-    migrate.upgrade(engine)
+    try:
+        migrate.upgrade(engine)
+    except DBAPIError as exc:
+        if transient_problem(exc) is not None:
+            raise  # the database went away or is locked: said as such, exit 3
+        # Every migration runs in the one transaction: it rolled back whole.
+        log.exception("the upgrade from %s failed", before)
+        first = str(exc.orig if exc.orig is not None else exc).splitlines()[0]
+        fail(
+            f"The upgrade from {before or 'an empty database'} to {migrate.head_revision()} "
+            f"failed, and nothing was changed: {first}. Keep using the version that ran "
+            "before, and send the log in the data folder to the district's IT."
+        )
     after = migrate.current_revision(engine)
     click.echo(f"Schema at {after} (was {before or 'empty'}).")
 

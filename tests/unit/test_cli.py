@@ -294,3 +294,23 @@ def test_verbose_logs_to_stderr_and_the_log_file_never_a_password(
     log_file = tmp_path / "logs" / "helpdesk.log"
     assert log_file.exists() and "signing in as demo-agent" in log_file.read_text()
     assert "demo-password" not in log_file.read_text() + loud.stderr
+
+
+def test_an_upgrade_that_fails_says_so_and_changes_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A migration refused by the database (here, a column someone added by hand) ended
+    `helpdesk db upgrade` with a traceback; it says what failed and that nothing changed."""
+    from sqlalchemy import text
+
+    from helpdesk_tui.data import migrate
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = build_engine(url)
+    migrate.upgrade(engine, "0006")
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE staff ADD COLUMN must_change_password BOOLEAN"))
+    result = CliRunner().invoke(main, ["--database-url", url, "db", "upgrade"])
+    assert result.exit_code == 1, result.output
+    assert "The upgrade from 0006 to" in result.output
+    assert "failed, and nothing was changed: duplicate column name" in result.output
+    assert "Traceback" not in result.output
+    assert migrate.current_revision(engine) == "0006"
