@@ -83,6 +83,18 @@ class DeskLock:
         staff = self._staff()
         if self.over is None or staff is None or who.id != staff.id:
             return
+        if (who.role, who.school_id) != (staff.role, staff.school_id):
+            # Another supervisor changed the account while the desk was locked: the
+            # rights of the first sign-in no longer hold, so sign in afresh.
+            log.info("desk unlocked by %s, whose role or school changed: signed out", who.username)
+            self.app.notify(
+                "Your role or school was changed while the desk was locked: sign in again.",
+                title="Signed out",
+                severity="warning",
+                timeout=15,
+            )
+            self._sign_out()
+            return
         log.info("desk unlocked: %s", who.username)
         self.last_input_at = time.monotonic()
         self.app.switch_mode(self.over)

@@ -42,7 +42,7 @@ def test_refusals_exit_1_and_usage_errors_exit_2(fresh_db: Database) -> None:
     myself = _run(fresh_db, "staff", "disable", "demo-supervisor", "--reason", "x", env=SUPERVISOR)
     assert myself.exit_code == 1 and "cannot disable your own account" in myself.stderr
     last = _run(fresh_db, "staff", "set-role", "demo-supervisor", "--role", "agent", env=SUPERVISOR)
-    assert last.exit_code == 1 and "last active supervisor" in last.stderr
+    assert last.exit_code == 1 and "last supervisor who can sign in" in last.stderr
     nobody = _run(fresh_db, "staff", "enable", "no-such-person", "--reason", "x", env=SUPERVISOR)
     assert nobody.exit_code == 1 and "No staff account is named no-such-person" in nobody.stderr
     no_reason = _run(fresh_db, "staff", "disable", "demo-agent", env=SUPERVISOR)

@@ -105,7 +105,10 @@ def test_nobody_disables_themselves_and_the_last_supervisor_stays(fresh_db: Data
     boss = who(fresh_db, "demo-supervisor")
     with fresh_db.write() as session, pytest.raises(DomainError, match="your own account"):
         disable_staff(session, actor=boss, username="demo-supervisor", reason="Leaving")
-    with fresh_db.write() as session, pytest.raises(DomainError, match="last active supervisor"):
+    with (
+        fresh_db.write() as session,
+        pytest.raises(DomainError, match="last supervisor who can sign in"),
+    ):
         set_staff_role(session, actor=boss, username="demo-supervisor", role="agent")
     assert staff_row(fresh_db, "demo-supervisor").role == "supervisor"
     assert staff_row(fresh_db, "demo-supervisor").active is True
@@ -115,7 +118,10 @@ def test_nobody_disables_themselves_and_the_last_supervisor_stays(fresh_db: Data
         said = set_staff_role(session, actor=boss2, username="demo-supervisor", role="agent")
     assert said == "demo-supervisor is now an agent."
     # boss2 is now the last one: demoting them is refused, even by themselves.
-    with fresh_db.write() as session, pytest.raises(DomainError, match="last active supervisor"):
+    with (
+        fresh_db.write() as session,
+        pytest.raises(DomainError, match="last supervisor who can sign in"),
+    ):
         set_staff_role(session, actor=boss2, username="boss2", role="agent")
     # The demoted supervisor's open session can change nothing more (audited).
     with fresh_db.write() as session, pytest.raises(ActionDenied, match="no longer"):
@@ -130,7 +136,10 @@ def test_a_disabled_supervisor_no_longer_counts_as_active(fresh_db: Database) ->
     boss2 = second_supervisor(fresh_db, boss)
     with fresh_db.write() as session:
         disable_staff(session, actor=boss, username="boss2", reason="Left")
-    with fresh_db.write() as session, pytest.raises(DomainError, match="last active supervisor"):
+    with (
+        fresh_db.write() as session,
+        pytest.raises(DomainError, match="last supervisor who can sign in"),
+    ):
         set_staff_role(session, actor=boss, username="demo-supervisor", role="agent")
     with fresh_db.write() as session, pytest.raises(ActionDenied, match="no longer"):
         enable_staff(session, actor=boss2, username="boss2", reason="I am back")
@@ -203,7 +212,7 @@ def test_a_reset_password_takes_nobody_in_until_a_new_one_is_chosen(fresh_db: Da
     with pytest.raises(PasswordChangeRequired) as refused:
         authenticate(fresh_db, username="demo-agent", password="Temp-1234-abcd", now=at)
     assert str(refused.value) == NEW_PASSWORD_NEEDED
-    assert "sign in to the helpdesk app" in NEW_PASSWORD_NEEDED
+    assert "Sign in to the helpdesk app" in NEW_PASSWORD_NEEDED
 
     def choose(temp: str, new: str) -> str:
         try:
@@ -231,7 +240,7 @@ def test_a_reset_password_takes_nobody_in_until_a_new_one_is_chosen(fresh_db: Da
     )
     assert sign_in_rows(fresh_db)[6:] == [  # after 5 failures and the lock
         ("staff_sign_in_failed", "failed", "wrong password"),  # the old password
-        ("staff_sign_in_failed", "failed", "temporary password: a new one must be chosen first"),
+        ("staff_sign_in_failed", "failed", "temporary password, a new one to be chosen first"),
         ("staff_sign_in_failed", "failed", "wrong password"),  # the wrong temporary one
         ("staff_password_changed", "done", "a new password in place of the temporary one"),
         ("staff_signed_in", "done", ""),

@@ -17,6 +17,7 @@ are missing.
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +49,10 @@ def clean_reason(reason: str, *, required: bool) -> str:
     """A reason as the audit row keeps it: one line, trimmed; refused when required
     and empty or when too long, with what to do instead."""
     text = " ".join(reason.split())
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        # A NUL or a terminal control (pasted from elsewhere): PostgreSQL refuses a NUL,
+        # and a control would act on the terminal of whoever reads the trail later.
+        raise DomainError("The reason holds a control character (pasted?); type it again.")
     if required and not text:
         raise DomainError("Give a reason; it is kept in the audit trail.")
     if len(text) > MAX_REASON:

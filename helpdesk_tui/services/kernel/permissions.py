@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from helpdesk_tui.data.tables import GuardianStudent, Student, core_table
+from helpdesk_tui.data.tables import GuardianStudent, Staff, Student, core_table
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.vocabulary import AuditAction, Role
@@ -33,6 +33,11 @@ def may_see_guardian(session: Session, *, actor: StaffMember, guardian_id: int) 
 
 
 SUPERVISORS_ONLY = "Only a supervisor can do this; ask one to review it."
+RIGHTS_CHANGED = (
+    "Your account is no longer an active supervisor's (another supervisor changed it "
+    "after you signed in): sign out, and ask a supervisor if this is a mistake."
+)
+_staff = core_table(Staff)
 
 
 def require_supervisor(
@@ -44,10 +49,26 @@ def require_supervisor(
     message: str = SUPERVISORS_ONLY,
     now: datetime | None = None,
 ) -> None:
-    """Supervisors only; anyone else leaves a "denied" audit row and gets ``message``."""
+    """Supervisors only; anyone else leaves a "denied" audit row and gets ``message``.
+    The role is read again from the database, not trusted from the sign-in: a session
+    opened before another supervisor disabled or demoted this one has no rights left."""
     if actor.role != Role.SUPERVISOR:
         raise audit.deny(
             session, actor=actor, action=action, guardian_id=guardian_id, message=message, now=now
+        )
+    now_held = (
+        session.connection()
+        .execute(select(_staff.c.active, _staff.c.role).where(_staff.c.id == actor.id))
+        .first()
+    )
+    if now_held is None or not now_held.active or now_held.role != Role.SUPERVISOR:
+        raise audit.deny(
+            session,
+            actor=actor,
+            action=action,
+            guardian_id=guardian_id,
+            message=RIGHTS_CHANGED,
+            now=now,
         )
 
 

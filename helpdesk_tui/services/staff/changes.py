@@ -27,14 +27,15 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.permissions import require_supervisor
+from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.services.staff.throttle import MAX_NAME, clean_name
 from helpdesk_tui.vocabulary import AuditAction, AuditOutcome, Role
 
 # No 0/O, 1/l/I: read out over the phone or from a screen without mistakes.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LAST_SUPERVISOR = (
-    "{name} is the last active supervisor: make someone else a supervisor first, so the "
-    "district is never left without one."
+    "{name} is the last supervisor who can sign in (active and not locked): make someone "
+    "else a supervisor, or unlock one, first, so the district is never left without one."
 )
 NO_LONGER_SUPERVISOR = "Your account is no longer an active supervisor's: sign in again."
 
@@ -102,7 +103,7 @@ def _set_active(
     if not active:
         if staff.id == actor.id:
             raise DomainError("You cannot disable your own account; another supervisor can.")
-        if [s.id for s in supervisors] == [staff.id]:
+        if _last_supervisor(supervisors, staff):
             raise DomainError(LAST_SUPERVISOR.format(name=staff.username))
     staff.active = active
     before, after = ("disabled", "active") if active else ("active", "disabled")
@@ -140,7 +141,7 @@ def set_staff_role(
     if not Role.has(role):
         raise DomainError(f"The role is one of: {', '.join(Role)}.")
     school_id: int | None = None
-    school_code = (school_code or "").strip() or None
+    school_code = clean_text(school_code or "").strip() or None  # echoed in refusals
     if role == Role.CLERK:
         if school_code is None:
             raise DomainError("A school clerk works at one school: give its code.")
@@ -153,7 +154,7 @@ def set_staff_role(
     staff = _target(session, username)
     if staff.role == role and staff.school_id == school_id:
         raise DomainError(f"{staff.username} is already {_role_words(session, staff)}.")
-    if role != Role.SUPERVISOR and [s.id for s in supervisors] == [staff.id]:
+    if role != Role.SUPERVISOR and _last_supervisor(supervisors, staff):
         raise DomainError(LAST_SUPERVISOR.format(name=staff.username))
     before = _role_words(session, staff)
     staff.role = role
@@ -237,6 +238,15 @@ def _lock_supervisors(
             now=now,
         )
     return rows
+
+
+def _last_supervisor(supervisors: list[Staff], staff: Staff) -> bool:
+    """Whether ``staff`` is a supervisor and no other one could sign in without it: a
+    locked supervisor can only be unlocked by another, so it does not count."""
+    ids = [s.id for s in supervisors]
+    return staff.id in ids and not any(
+        s.id != staff.id and s.locked_at is None for s in supervisors
+    )
 
 
 def _target(session: Session, username: str) -> Staff:

@@ -49,10 +49,11 @@ SIGN_IN_FAILED = (
     "again; after several wrong passwords the account locks, and a supervisor must unlock it."
 )
 NEW_PASSWORD_NEEDED = (
-    "A supervisor reset your password: sign in to the helpdesk app with the temporary "
-    "password and choose a new one there first."
+    # No "password:" in it: the log's secret scrubber would hide the rest of the line.
+    "A supervisor reset your password. Sign in to the helpdesk app with the temporary "
+    "one and choose a new password there first."
 )
-MUST_CHANGE = "temporary password: a new one must be chosen first"  # the audit row's detail
+MUST_CHANGE = "temporary password, a new one to be chosen first"  # the audit row's detail
 NOTHING_TO_CHANGE = "Your password was not reset: sign in with it as usual."
 
 

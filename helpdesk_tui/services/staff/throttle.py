@@ -38,9 +38,10 @@ LOCKED = "account locked"
 
 def clean_name(username: str) -> str:
     """A name as typed, made safe to look up and to keep: control and format characters
-    (NUL, escapes, direction overrides) dropped, trimmed, case folded."""
+    (NUL, escapes, direction overrides) dropped, trimmed, case folded, and composed
+    (NFC: "josé" is one name whether the accent was typed as one character or two)."""
     kept = "".join(c for c in username if not unicodedata.category(c).startswith("C"))
-    return kept.strip().casefold()
+    return unicodedata.normalize("NFC", kept.strip().casefold())
 
 
 @dataclass(frozen=True, slots=True)
