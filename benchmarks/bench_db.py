@@ -36,6 +36,24 @@ def empty_database_url(backend: str, name: str) -> str:
     return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
 
 
+def kept_database_url(backend: str, name: str) -> str:
+    """The URL of database ``name``, created empty the first time and kept between runs
+    (a district generated once, then measured again and again)."""
+    if backend == "sqlite":
+        DATA.mkdir(exist_ok=True)
+        return f"sqlite:///{DATA / f'{name}.sqlite3'}"
+    db_name = f"helpdesk_bench_{name.replace('-', '_')}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": db_name}
+        ).first()
+        if not found:
+            conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    admin.dispose()
+    return make_url(PG_ADMIN).set(database=db_name).render_as_string(hide_password=False)
+
+
 def demo_database(backend: str, name: str, *, guardians: int, seed: int) -> Database:
     """A fresh database ``name``, migrated, with a demo district of ``guardians``."""
     database = Database(build_engine(empty_database_url(backend, name)))

@@ -24,10 +24,11 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_db import kept_database_url  # noqa: E402
 
 from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
@@ -37,8 +38,6 @@ from helpdesk_tui.services.reports import ServiceLevels, service_levels  # noqa:
 from helpdesk_tui.services.sla import load_calendar  # noqa: E402
 from helpdesk_tui.services.staff import authenticate  # noqa: E402
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DATA = Path(__file__).with_name(".data")
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Chicago
 LAST = date(2026, 11, 24)
 FIRST = LAST - timedelta(days=89)  # 90 days
@@ -46,20 +45,7 @@ FIRST = LAST - timedelta(days=89)  # 90 days
 
 def database(backend: str, spread: str, tickets: int) -> Database:
     name = f"sla-{spread}-{tickets}"
-    if backend == "sqlite":
-        DATA.mkdir(exist_ok=True)
-        url = f"sqlite:///{DATA / (name + '.sqlite3')}"
-    else:
-        db_name = f"helpdesk_bench_{name.replace('-', '_')}"
-        admin = create_engine(PG_DEFAULT, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": db_name}
-            ).first()
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{db_name}"'))
-        admin.dispose()
-        url = make_url(PG_DEFAULT).set(database=db_name).render_as_string(False)
+    url = kept_database_url(backend, name)
     db = Database(build_engine(url))
     migrate.upgrade(db.engine)
     with db.read() as s:

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_db import kept_database_url  # noqa: E402
 
 from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
@@ -36,27 +37,12 @@ from helpdesk_tui.services.tickets import (  # noqa: E402
     seed_tickets,  # noqa: E402
 )
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DATA = Path(__file__).with_name(".data")
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
 
 
 def database(backend: str, tickets: int) -> Database:
     name = f"queue-{tickets}"
-    if backend == "sqlite":
-        DATA.mkdir(exist_ok=True)
-        url = f"sqlite:///{DATA / (name + '.sqlite3')}"
-    else:
-        db_name = f"helpdesk_bench_{name.replace('-', '_')}"
-        admin = create_engine(PG_DEFAULT, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": db_name}
-            ).first()
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{db_name}"'))
-        admin.dispose()
-        url = make_url(PG_DEFAULT).set(database=db_name).render_as_string(False)
+    url = kept_database_url(backend, name)
     db = Database(build_engine(url))
     migrate.upgrade(db.engine)
     with db.read() as s:
