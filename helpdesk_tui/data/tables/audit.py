@@ -17,6 +17,8 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_event_guardian", "guardian_id", "id"),
         # Staff sign-in throttling counts recent failures for a name nobody has.
         Index("ix_audit_event_staff_username", "staff_username", "action"),
+        # Each staff member's last sign-in (the staff list) without reading the trail.
+        Index("ix_audit_event_action_staff", "action", "staff_id", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
