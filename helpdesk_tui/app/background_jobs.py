@@ -36,6 +36,7 @@ class DeskHooks:
     staff: Callable[[], StaffMember | None]
     header_changed: Callable[[], None]
     database_unavailable: Callable[[str], None]
+    sign_out: Callable[[], object]
 
 
 class BackgroundJobs:
@@ -85,12 +86,27 @@ class BackgroundJobs:
 
     def _count_for_header(self, staff: StaffMember) -> None:
         from helpdesk_tui.services.mail import unsent_counts
+        from helpdesk_tui.services.staff import standing_changed
         from helpdesk_tui.services.tickets import calls_today
 
-        (waiting, failed), calls = self.database.run(
-            lambda s: (unsent_counts(s), calls_today(s, actor=staff)), write=False
+        (waiting, failed), calls, ended = self.database.run(
+            lambda s: (
+                unsent_counts(s),
+                calls_today(s, actor=staff),
+                standing_changed(s, actor=staff),
+            ),
+            write=False,
         )
         self.app.call_from_thread(self._header_counts, waiting, failed, calls, staff)
+        if ended:  # disabled, reset or moved by a supervisor since this sign-in
+            self.app.call_from_thread(self._signed_out_elsewhere, staff, ended)
+
+    def _signed_out_elsewhere(self, staff: StaffMember, why: str) -> None:
+        if self.hooks.staff() is not staff:
+            return  # signed out (or in again) meanwhile
+        log.info("signing out %s: %s", staff.username, why)
+        self.app.notify(why, title="Signed out", severity="warning", timeout=30)
+        self.hooks.sign_out()
 
     def _header_counts(self, waiting: int, failed: int, calls: int, staff: StaffMember) -> None:
         visits = "counter visit" if staff.is_clerk else "call"

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
+from helpdesk_tui.app.areas import AREAS
 from helpdesk_tui.app.background_jobs import BackgroundJobs, DeskHooks
 from helpdesk_tui.app.desk_folders import DeskFolders, Folder
 from helpdesk_tui.app.desk_lock import IDLE_CHECK_SECONDS, LOCKED, DeskLock
@@ -41,54 +42,6 @@ _NOT_WHILE_LOCKED = frozenset(
     ["area", "back", "command_palette", "lock_desk"]
     + ["switch_mode", "switch_screen", "push_screen", "pop_screen"]  # Textual's own
 )
-
-
-def _lookup() -> Screen[None]:
-    # Imported when first needed: the sign-in screen shows sooner without them.
-    from helpdesk_tui.screens.lookup import GuardianLookupScreen
-
-    return GuardianLookupScreen()
-
-
-def _queue() -> Screen[None]:
-    from helpdesk_tui.screens.tickets import TicketQueueScreen
-
-    return TicketQueueScreen()
-
-
-def _key_check() -> Screen[None]:
-    from helpdesk_tui.screens.lookup import KeyCheckScreen
-
-    return KeyCheckScreen()
-
-
-def _reports() -> Screen[None]:
-    from helpdesk_tui.screens.reports import PortalUsageScreen
-
-    return PortalUsageScreen()
-
-
-def _levels() -> Screen[None]:
-    from helpdesk_tui.screens.reports import ServiceLevelsScreen
-
-    return ServiceLevelsScreen()
-
-
-def _staff() -> Screen[None]:
-    from helpdesk_tui.screens.staff import StaffScreen
-
-    return StaffScreen()
-
-
-# The areas staff work in, each with its own stack of screens.
-AREAS: dict[str, Callable[[], Screen[None]]] = {
-    "lookup": _lookup,
-    "queue": _queue,
-    "keys": _key_check,
-    "reports": _reports,
-    "levels": _levels,
-    "staff": _staff,
-}
 
 
 class HelpdeskApp(App[None]):
@@ -174,7 +127,12 @@ class HelpdeskApp(App[None]):
             database,
             settings,
             demo=demo,
-            hooks=DeskHooks(lambda: self.staff, self.update_sub_title, self.database_unavailable),
+            hooks=DeskHooks(
+                lambda: self.staff,
+                self.update_sub_title,
+                self.database_unavailable,
+                self._sign_out_locked,
+            ),
         )
         self._came_from: list[str] = []  # the areas visited, to go back with Esc
         self._probe: Timer | None = None

@@ -207,6 +207,7 @@ CASES: dict[str, Case] = {
     ),
     "staff.list_staff": Case(SUPERVISORS, {}),
     "staff.record_desk_locked": Case(EVERYONE, {"idle_minutes": 10}),
+    "staff.standing_changed": Case(EVERYONE, {}),
     "staff.reset_staff_password": Case(
         SUPERVISORS,
         lambda c: {

@@ -29,6 +29,7 @@ from helpdesk_tui.services.staff.sign_in import (
     authenticate,
     has_staff_accounts,
     set_own_password,
+    standing_changed,
 )
 
 __all__ = [
@@ -56,5 +57,6 @@ __all__ = [
     "set_desk_policy",
     "set_own_password",
     "set_staff_role",
+    "standing_changed",
     "unlock_staff",
 ]

@@ -266,3 +266,20 @@ def active_staff(session: Session) -> list[StaffChoice]:
     """Who a ticket can be assigned to."""
     rows = session.exec(select(Staff).where(col(Staff.active)).order_by(col(Staff.full_name))).all()
     return [StaffChoice(s.id or 0, s.full_name, Role(s.role)) for s in rows]
+
+
+def standing_changed(session: Session, *, actor: StaffMember) -> str:
+    """Why the session signed in as ``actor`` should end now, in words ("" if it need
+    not): the account disabled, its password reset, or its role or school changed by a
+    supervisor since the sign-in. The desk asks every few seconds."""
+    staff = session.get(Staff, actor.id)
+    if staff is None or not staff.active:
+        return "A supervisor disabled your account, so you are signed out."
+    if staff.must_change_password:
+        return (
+            "A supervisor reset your password, so you are signed out. Sign in with the "
+            "temporary one to choose a new password."
+        )
+    if (staff.role, staff.school_id) != (actor.role, actor.school_id):
+        return "A supervisor changed your role or school, so you are signed out: sign in again."
+    return ""
