@@ -6,25 +6,17 @@ from textual.widgets import Input
 
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.screens.staff import StaffScreen
-from helpdesk_tui.services.staff import add_staff, authenticate, set_staff_role
+from helpdesk_tui.services.staff import authenticate, set_staff_role
 from helpdesk_tui.vocabulary import Role
 from tests.ui.helpers import SIZE, make_app, settle, sign_in
+from tests.unit.staff_helpers import second_supervisor
 
 
 async def test_a_supervisor_demoted_meanwhile_is_an_agent_after_unlocking_the_desk(
     sqlite_seeded: Database,
 ) -> None:
     boss = authenticate(sqlite_seeded, username="demo-supervisor", password="demo-password")
-    with sqlite_seeded.write() as session:
-        add_staff(
-            session,
-            actor=boss,
-            username="boss2",
-            full_name="Dana Kim",
-            role="supervisor",
-            password="Boss2#pass-2026",
-        )
-    boss2 = authenticate(sqlite_seeded, username="boss2", password="Boss2#pass-2026")
+    boss2 = second_supervisor(sqlite_seeded, boss)
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

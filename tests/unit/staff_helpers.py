@@ -7,8 +7,9 @@ from sqlmodel import col, select
 
 from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import AuditEvent, Staff
+from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.errors import SignInFailed
-from helpdesk_tui.services.staff import authenticate
+from helpdesk_tui.services.staff import add_staff, authenticate
 
 T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 
@@ -50,3 +51,17 @@ def sign_in_rows(db: Database, username: str = "demo-agent") -> list[tuple[str, 
             .order_by(col(AuditEvent.id))
         ).all()
         return [(r.action, r.outcome, r.detail) for r in rows]
+
+
+def second_supervisor(db: Database, boss: StaffMember) -> StaffMember:
+    """boss2 (Dana Kim), a second supervisor added by ``boss``, signed in."""
+    with db.write() as session:
+        add_staff(
+            session,
+            actor=boss,
+            username="boss2",
+            full_name="Dana Kim",
+            role="supervisor",
+            password="Boss2#pass-2026",
+        )
+    return authenticate(db, username="boss2", password="Boss2#pass-2026")

@@ -17,7 +17,6 @@ from helpdesk_tui.services.staff import (
     SIGN_IN_FAILED,
     PasswordChangeRequired,
     TemporaryPassword,
-    add_staff,
     authenticate,
     disable_staff,
     enable_staff,
@@ -27,7 +26,15 @@ from helpdesk_tui.services.staff import (
     set_own_password,
     set_staff_role,
 )
-from tests.unit.staff_helpers import T0, attempt, fresh_copy, lock_out, sign_in_rows, staff_row
+from tests.unit.staff_helpers import (
+    T0,
+    attempt,
+    fresh_copy,
+    lock_out,
+    second_supervisor,
+    sign_in_rows,
+    staff_row,
+)
 
 PASSWORD = "demo-password"
 
@@ -48,19 +55,6 @@ def admin_rows(db: Database, action: str) -> list[tuple[str, str, str, str, str]
             select(AuditEvent).where(col(AuditEvent.action) == action).order_by(col(AuditEvent.id))
         ).all()
         return [(r.staff_username or "", r.outcome, r.reason, r.detail, r.action) for r in rows]
-
-
-def second_supervisor(db: Database, boss: StaffMember) -> StaffMember:
-    with db.write() as session:
-        add_staff(
-            session,
-            actor=boss,
-            username="boss2",
-            full_name="Dana Kim",
-            role="supervisor",
-            password="Boss2#pass-2026",
-        )
-    return authenticate(db, username="boss2", password="Boss2#pass-2026")
 
 
 def test_a_disabled_agent_cannot_sign_in_until_enabled_again(fresh_db: Database) -> None:

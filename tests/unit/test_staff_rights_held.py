@@ -19,7 +19,7 @@ from helpdesk_tui.services.staff import (
     set_staff_role,
     unlock_staff,
 )
-from tests.unit.staff_helpers import fresh_copy, lock_out, staff_row
+from tests.unit.staff_helpers import fresh_copy, lock_out, second_supervisor, staff_row
 
 PASSWORD = "demo-password"
 
@@ -31,17 +31,7 @@ def fresh_db(request: pytest.FixtureRequest) -> Database:
 
 def _two_supervisors(db: Database) -> tuple[StaffMember, StaffMember]:
     boss = authenticate(db, username="demo-supervisor", password=PASSWORD)
-    with db.write() as session:
-        add_staff(
-            session,
-            actor=boss,
-            username="boss2",
-            full_name="Dana Kim",
-            role="supervisor",
-            password="Boss2#pass-2026",
-        )
-    boss2 = authenticate(db, username="boss2", password="Boss2#pass-2026")
-    return boss, boss2
+    return boss, second_supervisor(db, boss)
 
 
 def _denied_rows(db: Database, action: str) -> list[str]:

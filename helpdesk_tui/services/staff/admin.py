@@ -180,17 +180,8 @@ def unlock_staff(
     now = resolve_now(now)
     require_supervisor(session, actor=actor, action=AuditAction.STAFF_UNLOCKED, now=now)
     why = audit.clean_reason(reason, required=True)
-    name = clean_name(username)
-    staff = None
-    if 0 < len(name) <= MAX_NAME:
-        staff = session.exec(
-            select(Staff).where(col(Staff.username) == name).with_for_update()
-        ).first()
-    if staff is None:
-        raise DomainError(
-            f"No staff account is named {name[:MAX_NAME]}. "
-            "`helpdesk staff list` shows every account."
-        )
+    staff = staff_named(session, username)
+    name = staff.username
     if staff.locked_at is None:
         raise DomainError(f"{name} is not locked: they can sign in with their password.")
     staff.locked_at = None
@@ -206,3 +197,20 @@ def unlock_staff(
         now=now,
     )
     return f"Unlocked {name}: they can sign in again."
+
+
+def staff_named(session: Session, username: str) -> Staff:
+    """The account called ``username`` (as typed: cleaned first), its row locked for the
+    change about to be made; refused in words when there is none."""
+    name = clean_name(username)
+    staff = None
+    if 0 < len(name) <= MAX_NAME:
+        staff = session.exec(
+            select(Staff).where(col(Staff.username) == name).with_for_update()
+        ).first()
+    if staff is None:
+        raise DomainError(
+            f"No staff account is named {name[:MAX_NAME]}. The staff list (F9, or "
+            "`helpdesk staff list`) shows every account."
+        )
+    return staff

@@ -26,9 +26,9 @@ from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import DomainError
-from helpdesk_tui.services.kernel.permissions import require_supervisor
+from helpdesk_tui.services.kernel.permissions import RIGHTS_CHANGED, require_supervisor
 from helpdesk_tui.services.kernel.text import clean_text
-from helpdesk_tui.services.staff.throttle import MAX_NAME, clean_name
+from helpdesk_tui.services.staff.admin import staff_named
 from helpdesk_tui.vocabulary import AuditAction, AuditOutcome, Role
 
 # No 0/O, 1/l/I: read out over the phone or from a screen without mistakes.
@@ -37,7 +37,6 @@ LAST_SUPERVISOR = (
     "{name} is the last supervisor who can sign in (active and not locked): make someone "
     "else a supervisor, or unlock one, first, so the district is never left without one."
 )
-NO_LONGER_SUPERVISOR = "Your account is no longer an active supervisor's: sign in again."
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +95,7 @@ def _set_active(
     require_supervisor(session, actor=actor, action=action, now=now)
     why = audit.clean_reason(reason, required=True)
     supervisors = _lock_supervisors(session, actor, action, now)
-    staff = _target(session, username)
+    staff = staff_named(session, username)
     if staff.active == active:
         state = "active" if active else "disabled"
         raise DomainError(f"{staff.username} is already {state}.")
@@ -151,7 +150,7 @@ def set_staff_role(
     elif school_code is not None:
         raise DomainError(f"Only a school clerk has a school; a {Role(role).label} has none.")
     supervisors = _lock_supervisors(session, actor, action, now)
-    staff = _target(session, username)
+    staff = staff_named(session, username)
     if staff.role == role and staff.school_id == school_id:
         raise DomainError(f"{staff.username} is already {_role_words(session, staff)}.")
     if role != Role.SUPERVISOR and _last_supervisor(supervisors, staff):
@@ -189,7 +188,7 @@ def reset_staff_password(
     require_supervisor(session, actor=actor, action=action, now=now)
     why = audit.clean_reason(reason, required=True)
     _lock_supervisors(session, actor, action, now)
-    staff = _target(session, username)
+    staff = staff_named(session, username)
     if staff.id == actor.id:
         raise DomainError("You cannot reset your own password; another supervisor can.")
     before = ["own password" if not staff.must_change_password else "an earlier reset"]
@@ -234,7 +233,7 @@ def _lock_supervisors(
             actor=actor,
             action=action,
             guardian_id=None,
-            message=NO_LONGER_SUPERVISOR,
+            message=RIGHTS_CHANGED,
             now=now,
         )
     return rows
@@ -247,20 +246,6 @@ def _last_supervisor(supervisors: list[Staff], staff: Staff) -> bool:
     return staff.id in ids and not any(
         s.id != staff.id and s.locked_at is None for s in supervisors
     )
-
-
-def _target(session: Session, username: str) -> Staff:
-    name = clean_name(username)
-    staff = None
-    if 0 < len(name) <= MAX_NAME:
-        staff = session.exec(
-            select(Staff).where(col(Staff.username) == name).with_for_update()
-        ).first()
-    if staff is None:
-        raise DomainError(
-            f"No staff account is named {name[:MAX_NAME]}. The staff list shows every account."
-        )
-    return staff
 
 
 def _role_words(session: Session, staff: Staff) -> str:
