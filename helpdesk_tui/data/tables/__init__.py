@@ -19,6 +19,7 @@ from helpdesk_tui.data.tables.staff import Staff
 from helpdesk_tui.data.tables.tickets import (
     BusyPeriodRow,
     ClosureDay,
+    OpenDay,
     Presence,
     SlaTarget,
     Ticket,
@@ -31,6 +32,7 @@ from helpdesk_tui.data.tables.verification import Verification, VerificationBloc
 __all__ = [
     "BusyPeriodRow",
     "ClosureDay",
+    "OpenDay",
     "SlaTarget",
     "Ticket",
     "TicketAttachment",

@@ -144,6 +144,16 @@ class ClosureDay(SQLModel, table=True):
     name: str = Field(max_length=120)
 
 
+class OpenDay(SQLModel, table=True):
+    """A public holiday on which the district's helpdesk works all the same (many
+    districts work Columbus Day, Veterans Day, Lincoln's Birthday...)."""
+
+    __tablename__ = "open_day"
+
+    day: date = Field(primary_key=True)
+    name: str = Field(max_length=120)
+
+
 class BusyPeriodRow(SQLModel, table=True):
     __tablename__ = "busy_period"
 
