@@ -5,7 +5,7 @@
 from helpdesk_tui.data.tables.audit import AuditEvent
 from helpdesk_tui.data.tables.core_table import core_table
 from helpdesk_tui.data.tables.district import DistrictSettings, School
-from helpdesk_tui.data.tables.outbox import OutboxMessage
+from helpdesk_tui.data.tables.outbox import MailImportFailure, OutboxMessage
 from helpdesk_tui.data.tables.people import (
     Guardian,
     GuardianStudent,
@@ -40,6 +40,7 @@ __all__ = [
     "TicketMessage",
     "AccountToken",
     "AuditEvent",
+    "MailImportFailure",
     "OutboxMessage",
     "Presence",
     "Verification",

@@ -40,3 +40,25 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
     # Threading: the guardian's message this one answers (In-Reply-To and References).
     in_reply_to: str | None = Field(default=None, max_length=300)
+    # A failed message a supervisor looked at and decided not to send (audited with
+    # the reason): off the decision list and never retried.
+    discarded_at: datetime | None = None
+
+
+class MailImportFailure(SQLModel, table=True):
+    """An email from the support mailbox that could not become a ticket. The message
+    itself waits in the mailbox's Helpdesk-Errors folder; this row is the supervisors'
+    decision-list entry: retried (moved back to the inbox) or dismissed with a reason."""
+
+    __tablename__ = "mail_import_failure"
+    __table_args__ = (Index("ix_mail_import_failure_open", "handled_at", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    failed_at: datetime
+    message_id: str | None = Field(default=None, max_length=300)
+    sender: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    error: str = Field(max_length=500)
+    handled_at: datetime | None = None
+    handled_by_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    outcome: str | None = Field(default=None, max_length=10)  # retried or dismissed

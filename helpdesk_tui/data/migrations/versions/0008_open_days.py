@@ -1,4 +1,6 @@
-"""calendar: public holidays the helpdesk works all the same (open_day)
+"""supervisors' settings and decisions: public holidays the helpdesk works all the same
+(open_day), emails that could not be imported (mail_import_failure), failed mail a
+supervisor discarded (outbox_message.discarded_at)
 
 Revision ID: 0008
 Revises: 0007
@@ -8,6 +10,7 @@ Create Date: 2026-12-01 23:10:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0008"
@@ -23,7 +26,32 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.PrimaryKeyConstraint("day"),
     )
+    op.create_table(
+        "mail_import_failure",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("failed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("message_id", sa.String(length=300), nullable=True),
+        sa.Column("sender", sa.String(length=254), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("error", sa.String(length=500), nullable=False),
+        sa.Column("handled_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("handled_by_staff_id", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(length=10), nullable=True),
+        sa.ForeignKeyConstraint(["handled_by_staff_id"], ["staff.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        "ix_mail_import_failure_open", "mail_import_failure", ["handled_at", "failed_at"]
+    )
+    # Plain ADD COLUMN (see 0007): a batch rebuild of the outbox is not needed.
+    op.add_column(
+        "outbox_message",
+        sa.Column("discarded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("outbox_message", "discarded_at")
+    op.drop_index("ix_mail_import_failure_open", table_name="mail_import_failure")
+    op.drop_table("mail_import_failure")
     op.drop_table("open_day")
