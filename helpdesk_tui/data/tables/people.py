@@ -6,7 +6,7 @@ roster import matches on it. Records made by hand or by the demo generator have 
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -89,6 +89,14 @@ class GuardianStudent(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("guardian_id", "student_id", name="uq_guardian_student"),
         Index("ix_guardian_student_student", "student_id"),
+        # The supervisors' list of restrictions to review: a handful of rows among
+        # millions, read every few seconds for the header's count.
+        Index(
+            "ix_guardian_student_restricted",
+            "guardian_id",
+            sqlite_where=text("restricted"),
+            postgresql_where=text("restricted"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

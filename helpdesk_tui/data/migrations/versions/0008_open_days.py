@@ -1,6 +1,7 @@
 """supervisors' settings and decisions: public holidays the helpdesk works all the same
-(open_day), emails that could not be imported (mail_import_failure), failed mail a
-supervisor discarded (outbox_message.discarded_at)
+(open_day), emails that could not be imported (mail_import_failure), restricted
+relationships to review (a partial index), failed mail a supervisor discarded
+(outbox_message.discarded_at)
 
 Revision ID: 0008
 Revises: 0007
@@ -43,6 +44,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_mail_import_failure_open", "mail_import_failure", ["handled_at", "failed_at"]
     )
+    op.create_index(
+        "ix_guardian_student_restricted",
+        "guardian_student",
+        ["guardian_id"],
+        sqlite_where=sa.text("restricted"),
+        postgresql_where=sa.text("restricted"),
+    )
     # Plain ADD COLUMN (see 0007): a batch rebuild of the outbox is not needed.
     op.add_column(
         "outbox_message",
@@ -52,6 +60,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("outbox_message", "discarded_at")
+    op.drop_index("ix_guardian_student_restricted", table_name="guardian_student")
     op.drop_index("ix_mail_import_failure_open", table_name="mail_import_failure")
     op.drop_table("mail_import_failure")
     op.drop_table("open_day")
