@@ -160,6 +160,35 @@ class UsageCondition(Vocabulary):
     NEVER_USED = "never_used", "Never used"
 
 
+class KeyBatchState(Vocabulary):
+    """A batch run of activation keys (services/key_batches)."""
+
+    RUNNING = "running", "not finished (resume it)"
+    DONE = "done", "finished"
+
+
+class BatchItemState(Vocabulary):
+    """One family in a batch run."""
+
+    PENDING = "pending", "waiting"
+    ISSUED = "issued", "key issued"
+    SKIPPED = "skipped"
+
+
+class BatchSkip(Vocabulary):
+    """Why a batch run gives a family no key."""
+
+    RESTRICTED = "restricted", "restricted relationship (custody or court order)"
+    NO_RIGHTS = "no_rights", "no portal rights to an enrolled student any more"
+    BLOCKED = "blocked", "verification block (a supervisor must clear it first)"
+    HAS_ACCOUNT = "has_account", "already holds a portal account"
+    NO_EMAIL = "no_email", "no email address on file"
+    NO_POSTAL = "no_postal", "no postal address on file"
+    NO_ADDRESS = "no_address", "no email or postal address on file"
+    OTHER_BATCH = "other_batch", "waiting in another unfinished batch"
+    KEY_MEANWHILE = "key_meanwhile", "given a key elsewhere (a desk, another batch) since"
+
+
 class PortalEvent(Vocabulary):
     """What the portal tells everyone on file about."""
 
@@ -206,6 +235,14 @@ class OutboxStatus(Vocabulary):
     FAILED = "failed"
 
 
+class ImportOutcome(Vocabulary):
+    """What became of an email that could not be imported (its decision-list entry)."""
+
+    RETRY = "retry", "to be tried again at the next mailbox read"
+    RETRIED = "retried", "put back in the inbox"
+    DISMISSED = "dismissed"
+
+
 # -- the audit trail -------------------------------------------------------------------
 class AuditOutcome(Vocabulary):
     DONE = "done"
@@ -225,6 +262,9 @@ class AuditAction(Vocabulary):
     # keys and accounts, by staff
     KEY_REISSUED = "key_reissued"
     KEY_CHECKED = "key_checked"
+    KEY_BATCH_DRY_RUN = "key_batch_dry_run", "batch keys: dry run"
+    KEY_BATCH_RUN = "key_batch_run", "batch keys run"
+    KEY_BATCH_ISSUED = "key_batch_issued", "key issued in a batch run"
     ACCOUNT_UNLOCKED = "account_unlocked"
     ACCOUNT_DISABLED = "account_disabled"
     ACCOUNT_RESET = "account_reset"
@@ -257,6 +297,12 @@ class AuditAction(Vocabulary):
     CLOSURE_ADDED = "closure_added", "closure day added"
     BUSY_PERIOD_ADDED = "busy_period_added", "busy period added"
     SLA_TARGET_SET = "sla_target_set", "service target set"
+    BUSINESS_HOURS_SET = "business_hours_set", "business hours changed"
+    OPEN_DAY_ADDED = "open_day_added", "open on a public holiday"
+    OPEN_DAY_REMOVED = "open_day_removed", "closed again on a public holiday"
+    CLOSURE_REMOVED = "closure_removed", "closure days removed"
+    BUSY_PERIOD_REMOVED = "busy_period_removed", "busy period removed"
+    CALENDAR_IMPORTED = "calendar_imported", "district calendar imported (.ics)"
     STAFF_ADDED = "staff_added"
     STAFF_SIGNED_IN = "staff_signed_in", "staff signed in"
     STAFF_SIGN_IN_FAILED = "staff_sign_in_failed", "staff sign-in failed"
@@ -273,6 +319,11 @@ class AuditAction(Vocabulary):
     AUDIT_GUARDS_RESTORED = "audit_guards_restored", "audit trail guards restored"
     PORTAL_REPORT = "portal_report", "portal usage report"
     SLA_REPORT = "sla_report", "service-level report"
+    DECISIONS_VIEWED = "decisions_viewed", "supervisors' decision lists opened"
+    MAIL_RETRIED = "mail_retried", "failed email queued again"
+    MAIL_DISCARDED = "mail_discarded", "failed email discarded"
+    MAIL_IMPORT_RETRIED = "mail_import_retried", "unimported email put back in the inbox"
+    MAIL_IMPORT_DISMISSED = "mail_import_dismissed", "unimported email dismissed"
 
 
 # Actions on a guardian that change their portal access: each notifies every address

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-HEAD = "0008"
+HEAD = "0009"
 
 
 def is_up_to_date(engine: Engine) -> bool:

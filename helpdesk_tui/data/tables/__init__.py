@@ -5,6 +5,7 @@
 from helpdesk_tui.data.tables.audit import AuditEvent
 from helpdesk_tui.data.tables.core_table import core_table
 from helpdesk_tui.data.tables.district import DistrictSettings, School
+from helpdesk_tui.data.tables.key_batches import KeyBatch, KeyBatchItem
 from helpdesk_tui.data.tables.outbox import MailImportFailure, OutboxMessage
 from helpdesk_tui.data.tables.people import (
     Guardian,
@@ -52,6 +53,8 @@ __all__ = [
     "GuardianStudent",
     "Household",
     "HouseholdMember",
+    "KeyBatch",
+    "KeyBatchItem",
     "LoginAttempt",
     "PortalAccount",
     "School",
