@@ -186,6 +186,7 @@ class BatchSkip(Vocabulary):
     NO_POSTAL = "no_postal", "no postal address on file"
     NO_ADDRESS = "no_address", "no email or postal address on file"
     OTHER_BATCH = "other_batch", "waiting in another unfinished batch"
+    BATCH_KEY = "batch_key", "holds an unused key an earlier batch sent (see: key outstanding)"
     KEY_MEANWHILE = "key_meanwhile", "given a key elsewhere (a desk, another batch) since"
 
 

@@ -18,6 +18,8 @@ from helpdesk_tui.data.tables import (
     ActivationKey,
     Guardian,
     GuardianStudent,
+    MailImportFailure,
+    OutboxMessage,
     PortalAccount,
     School,
     Staff,
@@ -218,6 +220,38 @@ class Ctx:
 
     def block(self) -> None:
         self.s.add(VerificationBlock(guardian_id=self.gid, blocked_at=self.now, failures=3))
+
+    def failed_mail(self) -> int:
+        """An email to the family that failed for good (the outbox row's id)."""
+        row = OutboxMessage(
+            message_id=f"<{self.unique('failed-')}@helpdesk.invalid>",
+            created_at=self.now,
+            kind="username",
+            guardian_id=self.gid,
+            to_address="parent@example.org",
+            subject="Your portal username",
+            body="Your username is ...",
+            status="failed",
+            attempts=8,
+            next_attempt_at=self.now,
+            last_error="550 mailbox unavailable",
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id or 0
+
+    def unimported_mail(self) -> int:
+        """An email from the mailbox that could not be imported (its list entry's id)."""
+        row = MailImportFailure(
+            failed_at=self.now,
+            message_id=f"<{self.unique('bad-')}@parent.example>",
+            sender="parent@example.org",
+            subject="help",
+            error="ValueError: could not read it",
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id or 0
 
     def restricted_student(self) -> int:
         link = self.s.exec(

@@ -327,19 +327,29 @@ def deliver_due(
     return report
 
 
+def is_erased(message: OutboxMessage) -> bool:
+    """Its key, code or link was erased when it failed for good: sending it now would
+    only confuse the guardian; staff send a new one instead."""
+    return message.body.startswith(ERASED_NOTE)
+
+
+def requeue(message: OutboxMessage, now: datetime) -> None:
+    message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, now
+
+
 def retry_failed(session: Session) -> int:
-    """Put failed messages back in the queue (after fixing the address or server).
-    One whose key, code or link was erased stays failed: without it, it would only
-    confuse the guardian; staff send a new one instead."""
+    """Put failed messages back in the queue (after fixing the address or server),
+    except those erased (``is_erased``) or discarded by a supervisor."""
     rows = session.exec(
         select(OutboxMessage).where(
             col(OutboxMessage.status) == OutboxStatus.FAILED,
+            col(OutboxMessage.discarded_at).is_(None),
             not_(col(OutboxMessage.body).startswith(ERASED_NOTE, autoescape=True)),
         )
     ).all()
     now = datetime.now(UTC)
     for row in rows:
-        row.status, row.attempts, row.next_attempt_at = OutboxStatus.PENDING, 0, now
+        requeue(row, now)
     return len(rows)
 
 

@@ -127,16 +127,17 @@ def outbox_counts(session: Session) -> OutboxCounts:
 
 
 def unsent_counts(session: Session) -> tuple[int, int]:
-    """Messages waiting to go (pending or sending) and failed: what a desk's header
-    shows every few seconds. Only those statuses are counted (the status index), never
-    the sent history that grows for ever."""
+    """Messages waiting to go (pending or sending) and failed (not discarded by a
+    supervisor): what a desk's header shows every few seconds. Only those statuses are
+    counted (the status index), never the sent history that grows for ever."""
     rows = dict(
         session.exec(
             select(OutboxMessage.status, func.count())
             .where(
                 col(OutboxMessage.status).in_(
                     (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED)
-                )
+                ),
+                col(OutboxMessage.discarded_at).is_(None),
             )
             .group_by(col(OutboxMessage.status))
         ).all()

@@ -29,11 +29,16 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from helpdesk_tui.config import ConfigError, ImapSettings, require_secret
-from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.engine import Database, DatabaseUnavailable
 from helpdesk_tui.data.tables import Guardian, OutboxMessage, Ticket, TicketMessage
 from helpdesk_tui.services.tickets import lifecycle as tickets
 from helpdesk_tui.services.tickets.attachments import keep_attachments
 from helpdesk_tui.services.tickets.category_rules import suggest_category
+from helpdesk_tui.services.tickets.email_failures import (
+    put_back_requested,
+    raw_header,
+    record_failure,
+)
 from helpdesk_tui.services.tickets.email_parse import IncomingMail, parse_mail
 from helpdesk_tui.services.tickets.email_redact import redacted_raw
 from helpdesk_tui.services.tickets.records import add_event, ticket_label
@@ -97,17 +102,23 @@ def fetch_mail(
     try:
         for folder in (PROCESSED, ERRORS):
             imap.create(folder)  # "already exists" is fine
+        put_back_requested(database, imap, errors_folder=ERRORS, inbox=settings.folder)
         _ok(imap.select(settings.folder), f"opening {settings.folder}")
         found = _ok(imap.uid("SEARCH", "ALL"), "listing messages")[0]
         uids = [u.decode() for u in found.split()] if isinstance(found, bytes) else []
         for uid in uids[:BATCH]:
             data = _ok(imap.uid("FETCH", uid, "(BODY.PEEK[])"), "reading a message")
             raw = next((part[1] for part in data if isinstance(part, tuple)), b"")
+            at = now or datetime.now(UTC)
             try:
-                outcome = _import(database, bytes(raw), now=now or datetime.now(UTC))
+                outcome = _import(database, bytes(raw), now=at)
+            except DatabaseUnavailable:
+                raise  # not the message's fault: it stays in the inbox for the next read
             except Exception as exc:  # noqa: BLE001 - one bad message must not stop the rest
-                report.errors.append(f"message {uid}: {type(exc).__name__}: {exc}"[:300])
+                why = f"{type(exc).__name__}: {exc}"
+                report.errors.append(f"message {uid}: {why}"[:300])
                 _move(imap, uid, ERRORS, bytes(raw))
+                record_failure(database, bytes(raw), message_id=_message_id(raw), error=why, now=at)
                 continue
             kind, label = outcome
             if kind == "created":
@@ -135,6 +146,12 @@ def _move(imap: imaplib.IMAP4, uid: str, folder: str, raw: bytes) -> None:
     else:
         _ok(imap.append(folder, r"(\Seen)", None, redacted), f"keeping a message in {folder}")
     _ok(imap.uid("STORE", uid, "+FLAGS", r"(\Deleted)"), "marking a message moved")
+
+
+def _message_id(raw: bytes) -> str:
+    """The Message-ID a message is found by in the errors folder: its own, or the one
+    its redacted copy carries (``_fallback_id``)."""
+    return (raw_header(raw, "Message-ID").strip() or _fallback_id(raw))[:300]
 
 
 def _fallback_id(raw: bytes) -> str:
