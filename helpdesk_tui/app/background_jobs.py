@@ -53,6 +53,7 @@ class BackgroundJobs:
         self.hooks = hooks
         self.mail_line = ""  # "mail: 3 waiting · [1 FAILED ...]" in the header
         self.calls_line = ""  # "4 calls today" in the header
+        self.decisions_line = ""  # supervisors: "⚑ 3 to decide (F8, d)" in the header
         self.mailbox_error: str | None = None  # shown in the header until the mailbox works
         self._last_mail_error: str | None = None
         self._alerted: set[int] = set()  # blocked guardians a supervisor was told of
@@ -85,19 +86,21 @@ class BackgroundJobs:
             self._run("header", lambda: self._count_for_header(staff))
 
     def _count_for_header(self, staff: StaffMember) -> None:
+        from helpdesk_tui.services.decisions import decision_counts
         from helpdesk_tui.services.mail import unsent_counts
         from helpdesk_tui.services.staff import standing_changed
         from helpdesk_tui.services.tickets import calls_today
 
-        (waiting, failed), calls, ended = self.database.run(
+        (waiting, failed), calls, ended, decide = self.database.run(
             lambda s: (
                 unsent_counts(s),
                 calls_today(s, actor=staff),
                 standing_changed(s, actor=staff),
+                decision_counts(s, actor=staff).total,
             ),
             write=False,
         )
-        self.app.call_from_thread(self._header_counts, waiting, failed, calls, staff)
+        self.app.call_from_thread(self._header_counts, waiting, failed, calls, decide, staff)
         if ended:  # disabled, reset or moved by a supervisor since this sign-in
             self.app.call_from_thread(self._signed_out_elsewhere, staff, ended)
 
@@ -108,9 +111,13 @@ class BackgroundJobs:
         self.app.notify(why, title="Signed out", severity="warning", timeout=30)
         self.hooks.sign_out()
 
-    def _header_counts(self, waiting: int, failed: int, calls: int, staff: StaffMember) -> None:
+    def _header_counts(
+        self, waiting: int, failed: int, calls: int, decide: int, staff: StaffMember
+    ) -> None:
         visits = "counter visit" if staff.is_clerk else "call"
         self.calls_line = f"{count_of(calls, visits)} today" if calls else ""
+        # Stays in the header until each is decided, whatever toasts came and went.
+        self.decisions_line = f"⚑ {decide:,} to decide (F8, d)" if decide else ""
         self.mail_line = _mail_words(waiting, failed)
         self.hooks.header_changed()
 
@@ -261,13 +268,14 @@ class BackgroundJobs:
                 self.app.notify,
                 clean_text(
                     f"{count_of(len(alerts), 'guardian')} blocked after failed verifications: {names}. "
-                    "Open each one and clear the block (b) once reviewed."
+                    "They wait in the decision lists (F8, then d) until each block is cleared."
                 ),
                 title="Supervisor alert",
                 severity="warning",
                 timeout=20,
                 markup=False,  # guardians' names come from the SIS: never markup
             )
+            self.app.call_from_thread(self.refresh_header)  # "to decide" counts them now
 
     # -- the day's audit anchor --------------------------------------------------------
     def write_audit_anchor(self) -> None:

@@ -208,7 +208,9 @@ class HelpdeskApp(App[None]):
             return
         who = f"{clean_text(self.staff.full_name)} · {self.staff.role_label}"
         down = "[MAILBOX DOWN]" if self.jobs.mailbox_error else ""
-        parts = (who, self.jobs.calls_line, self.jobs.mail_line, down)
+        jobs = self.jobs
+        # What waits for a decision first: at 80 columns the end of the line is cut.
+        parts = (jobs.decisions_line, who, jobs.calls_line, jobs.mail_line, down)
         self.sub_title = " · ".join(p for p in parts if p)
 
     # -- the areas and going back ------------------------------------------------------

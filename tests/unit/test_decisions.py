@@ -37,7 +37,7 @@ def fresh(request):  # type: ignore[no-untyped-def]
     return fresh_copy(request, request.param)
 
 
-def _failed_mail(db, guardian_id: int, *, body: str = "Your username is ...") -> int:
+def failed_mail(db, guardian_id: int, *, body: str = "Your username is ...") -> int:
     with db.write() as s:
         row = OutboxMessage(
             message_id=f"<m-{guardian_id}-{len(body)}@helpdesk.invalid>",
@@ -57,7 +57,7 @@ def _failed_mail(db, guardian_id: int, *, body: str = "Your username is ...") ->
         return row.id or 0
 
 
-def _everything_waiting(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def make_one_of_each(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """One of each kind of decision, made afresh; their ids."""
     guardian = pick_guardian(db)
     with db.write() as s:
@@ -78,7 +78,7 @@ def _everything_waiting(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return {
         "guardian": guardian.id,
         "ticket": ref.id,
-        "mail": _failed_mail(db, guardian.id),
+        "mail": failed_mail(db, guardian.id),
         "failure": failure.id or 0,
     }
 
@@ -91,7 +91,7 @@ def _counts(db, who: str = "demo-supervisor") -> d.DecisionCounts:  # type: igno
 
 def test_each_list_counts_and_names_what_waits(fresh):
     before = _counts(fresh)
-    made = _everything_waiting(fresh)
+    made = make_one_of_each(fresh)
     after = _counts(fresh)
     assert (
         after.blocked - before.blocked,
@@ -118,7 +118,7 @@ def test_each_list_counts_and_names_what_waits(fresh):
 
 
 def test_a_ticket_already_late_or_due_later_is_not_breaching_within_the_hour(fresh):
-    made = _everything_waiting(fresh)
+    made = make_one_of_each(fresh)
     base = _counts(fresh).breaching_soon
     with fresh.write() as s:
         s.get(Ticket, made["ticket"]).due_at = NOW + timedelta(minutes=61)
@@ -130,7 +130,7 @@ def test_a_ticket_already_late_or_due_later_is_not_breaching_within_the_hour(fre
 
 @pytest.mark.parametrize("who", ["demo-agent", "demo-clerk"])
 def test_only_supervisors_see_the_lists(fresh, who):
-    _everything_waiting(fresh)
+    make_one_of_each(fresh)
     assert _counts(fresh, who).total == 0  # nothing to decide, nothing given away
     actor = staff(fresh, who)
     with pytest.raises(ActionDenied), fresh.write() as s:
@@ -152,7 +152,7 @@ def _mail_row(db, outbox_id: int) -> OutboxMessage:  # type: ignore[no-untyped-d
 
 
 def test_a_failed_email_sent_again_goes_back_in_the_queue_once(fresh):
-    made = _everything_waiting(fresh)
+    made = make_one_of_each(fresh)
     boss = staff(fresh, "demo-supervisor")
     with fresh.write() as s:
         d.retry_failed_mail(s, actor=boss, outbox_id=made["mail"], now=NOW)
@@ -169,7 +169,7 @@ def test_a_failed_email_sent_again_goes_back_in_the_queue_once(fresh):
 
 def test_an_email_whose_key_was_erased_cannot_be_sent_again_but_can_be_discarded(fresh):
     guardian = pick_guardian(fresh)
-    erased = _failed_mail(fresh, guardian.id, body="[Not delivered: the key was erased]")
+    erased = failed_mail(fresh, guardian.id, body="[Not delivered: the key was erased]")
     boss = staff(fresh, "demo-supervisor")
     with pytest.raises(DomainError, match="send a new one"), fresh.write() as s:
         d.retry_failed_mail(s, actor=boss, outbox_id=erased, now=NOW)
@@ -195,7 +195,7 @@ def test_an_email_whose_key_was_erased_cannot_be_sent_again_but_can_be_discarded
 def test_an_unimported_email_dismissed_or_retried_leaves_the_list_and_comes_back_if_it_fails_again(
     fresh,
 ):
-    made = _everything_waiting(fresh)
+    made = make_one_of_each(fresh)
     boss = staff(fresh, "demo-supervisor")
     with fresh.write() as s:
         d.retry_unimported_mail(s, actor=boss, failure_id=made["failure"], now=NOW)
@@ -220,7 +220,7 @@ def test_an_unimported_email_dismissed_or_retried_leaves_the_list_and_comes_back
 
 
 def test_control_characters_and_a_pasted_blob_are_refused_as_reasons(fresh):
-    made = _everything_waiting(fresh)
+    made = make_one_of_each(fresh)
     boss = staff(fresh, "demo-supervisor")
     for reason in ("spam\x1b[2J", "x" * 10_000):
         with pytest.raises(DomainError), fresh.write() as s:

@@ -17,6 +17,8 @@ from helpdesk_tui.messages import OpenTicket
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.bindings import bindings
 from helpdesk_tui.screens.dialogs import Prompt, ask_for_line
+from helpdesk_tui.screens.reports.decisions import DecisionsScreen, decisions_line
+from helpdesk_tui.services.decisions import DecisionCounts, decision_counts
 from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.reports import (
     ServiceLevels,
@@ -26,6 +28,7 @@ from helpdesk_tui.services.reports import (
     service_levels,
     time_line,
 )
+from helpdesk_tui.vocabulary import Role
 from helpdesk_tui.widgets.formatting import count_of, plain, plain_content
 
 RANGES = {"today": "Today", "week": "This week", "month": "Last 30 days"}
@@ -42,6 +45,7 @@ class ServiceLevelsScreen(DeskScreen[None]):
         ("r", "choose_range", "Range", "Type the first and last day (YYYY-MM-DD YYYY-MM-DD)"),
         ("c", "toggle_chart", "Chart/numbers", "The backlog as a chart, or as a table of numbers"),
         ("o", "overdue", "Overdue", "Go to the most overdue tickets (Enter opens one)"),
+        ("d", "decisions", "Decisions", "Supervisors: what waits for a decision, with the actions"),
         ("f5", "reload", "Refresh", "Count again"),
     ])
     # fmt: on
@@ -62,6 +66,7 @@ class ServiceLevelsScreen(DeskScreen[None]):
         with VerticalScroll(id="levels"):
             yield Static("Counting…", id="levels-title", classes="section-title")
             yield Static("", id="levels-summary")
+            yield Static("", id="levels-decisions")
             yield Static(
                 "Open at the close of each business day",
                 id="levels-backlog-title",
@@ -154,6 +159,25 @@ class ServiceLevelsScreen(DeskScreen[None]):
         self._fill_agents(figures)
         self._fill_overdue(figures)
         self.loads += 1
+        if self.staff.role == Role.SUPERVISOR:
+            staff, at = self.staff, self.now()
+            self.call(
+                lambda s: decision_counts(s, actor=staff, now=at),
+                done=self._show_decisions,
+                write=False,
+                group="levels-decisions",
+            )
+
+    def _show_decisions(self, counts: DecisionCounts) -> None:
+        self.query_one("#levels-decisions", Static).update(decisions_line(counts))
+
+    def action_decisions(self) -> None:
+        self.show(DecisionsScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decisions":
+            return self.staff.role == Role.SUPERVISOR
+        return True
 
     def _fill_backlog(self, figures: ServiceLevels) -> None:
         points = figures.team.backlog if figures.team else ()
