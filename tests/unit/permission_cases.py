@@ -28,16 +28,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from helpdesk_tui.data.tables import Staff, Ticket
+from helpdesk_tui.data.tables import BusyPeriodRow, ClosureDay, OpenDay, Staff, Ticket
 from helpdesk_tui.services.decisions import DecisionCounts
 from helpdesk_tui.services.guardians import SearchResult
 from helpdesk_tui.services.kernel.audit import ActionDenied
+from helpdesk_tui.services.key_batches import BatchChoice
+from helpdesk_tui.services.recovery import BatchKeyRequest
 from helpdesk_tui.services.reports import ServiceLevels
 from helpdesk_tui.services.staff import TemporaryPassword
 from helpdesk_tui.services.tickets import QueueFilter, QueuePage
 from helpdesk_tui.services.verification import CodeReading, NewCode
-from helpdesk_tui.vocabulary import AuditAction, QueueView
+from helpdesk_tui.vocabulary import AuditAction, QueueView, UsageCondition
 from tests.unit.attachment_helpers import attached
+from tests.unit.key_batch_world import matrix_batch
 from tests.unit.permission_world import CODE, ROLES, Ctx
 
 SCOPED = "YYNY"  # district-wide staff, and a clerk for the families of their school
@@ -130,6 +133,40 @@ def _verification(**more: Any) -> Callable[[Ctx], dict[str, Any]]:
 SOON = date(2027, 1, 4)
 
 
+def _batch(c: Ctx, pending: bool) -> int:
+    return matrix_batch(c.s, started_by=c.world.supervisor.id, guardian_id=c.gid, pending=pending)
+
+
+def _batch_choice(school_id: int | None) -> BatchChoice:
+    return BatchChoice(UsageCondition.NO_ACCOUNT, email=True, letters=False, school_id=school_id)
+_ICS = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//matrix//\r\nBEGIN:VEVENT\r\n"
+    b"SUMMARY:Institute day\r\nDTSTART;VALUE=DATE:20270412\r\n"
+    b"DTEND;VALUE=DATE:20270413\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def _open_day(c: Ctx) -> date:
+    """Veterans Day 2026, worked all the same (for closing on it again)."""
+    c.s.merge(OpenDay(day=date(2026, 11, 11), name="Veterans Day"))
+    return date(2026, 11, 11)
+
+
+def _closure_day(c: Ctx) -> date:
+    c.s.merge(ClosureDay(day=date(2027, 3, 1), name="Snow day"))
+    return date(2027, 3, 1)
+
+
+def _busy_period(c: Ctx) -> int:
+    row = BusyPeriodRow(
+        name="Matrix", first_day=date(2027, 5, 3), last_day=date(2027, 5, 7), stretch_percent=150
+    )
+    c.s.add(row)
+    c.s.flush()
+    assert row.id is not None
+    return row.id
+
+
 def _decision_counts_only_for_supervisors(c: Ctx, counts: DecisionCounts) -> None:
     if c.actor.role == "supervisor":
         assert counts.mail_unimported >= 1, "a supervisor's counts missed a waiting email"
@@ -174,6 +211,19 @@ CASES: dict[str, Case] = {
     "guardians.set_preferred_language": Case(
         SCOPED, lambda c: {"guardian_id": c.gid, "language": "es"}
     ),
+    # -- key batches (a run of one family: the matrix's, who has a login) -----------------
+    "key_batches.continue_key_batch": Case(SUPERVISORS, lambda c: {"batch_id": _batch(c, True)}),
+    "key_batches.finish_key_batch": Case(SUPERVISORS, lambda c: {"batch_id": _batch(c, False)}),
+    "key_batches.key_batch_progress": Case(SUPERVISORS, lambda c: {"batch_id": _batch(c, True)}),
+    "key_batches.merge_batch_letters": Case(SUPERVISORS, lambda c: {"batch_id": _batch(c, False)}),
+    "key_batches.plan_key_batch": Case(
+        SUPERVISORS, lambda c: {"choice": _batch_choice(c.world.clerk.school_id)}
+    ),
+    "key_batches.start_key_batch": Case(
+        SUPERVISORS,
+        lambda c: {"choice": _batch_choice(c.world.clerk.school_id), "letters_folder": None},
+    ),
+    "key_batches.unfinished_key_batches": Case(SUPERVISORS, {}),
     # -- presence -----------------------------------------------------------------------
     "presence.heartbeat": Case(SCOPED, lambda c: {"target": f"guardian:{c.gid}"}),
     "presence.leave": Case(EVERYONE, lambda c: {"target": f"guardian:{c.gid}"}),
@@ -183,6 +233,14 @@ CASES: dict[str, Case] = {
     ),
     "recovery.check_key": Case(SCOPED, lambda c: {"key_text": c.family.key_text}),
     "recovery.disable_account": Case(SCOPED, _with_pass(lambda c: {"reason": "Misuse"})),
+    "recovery.issue_batch_keys": Case(  # the family has a login: skipped, with the reason
+        SUPERVISORS,
+        lambda c: {
+            "requests": [BatchKeyRequest(c.gid, email=True, letter=False)],
+            "batch_label": "batch #0",
+            "since": c.now,
+        },
+    ),
     "recovery.reissue_activation_key": Case(
         SCOPED, _with_pass(lambda c: {"delivery": "letter", "reason": "Lost the login"})
     ),
@@ -210,6 +268,16 @@ CASES: dict[str, Case] = {
         {"name": "Opening", "first_day": SOON, "last_day": SOON, "stretch_percent": 150},
     ),
     "sla.add_closure": Case(SUPERVISORS, {"day": SOON, "name": "Snow day"}),
+    "sla.close_on_holiday": Case(SUPERVISORS, lambda c: {"day": _open_day(c)}),
+    "sla.close_range": Case(
+        SUPERVISORS,
+        {"first_day": date(2027, 2, 1), "last_day": date(2027, 2, 5), "name": "Break"},
+    ),
+    "sla.import_ics": Case(SUPERVISORS, {"data": _ICS, "file_name": "district.ics"}),
+    "sla.open_on_holiday": Case(SUPERVISORS, {"day": date(2026, 10, 12)}),  # Columbus Day
+    "sla.remove_busy_period": Case(SUPERVISORS, lambda c: {"busy_id": _busy_period(c)}),
+    "sla.reopen_days": Case(SUPERVISORS, lambda c: {"first_day": _closure_day(c)}),
+    "sla.set_business_hours": Case(SUPERVISORS, {"hours_open": "07:45"}),
     "sla.set_target": Case(
         SUPERVISORS,
         {

@@ -1,6 +1,7 @@
 """Business time: the helpdesk's weekly hours in the district's time zone, minus
 weekends, public holidays (the `holidays` package for the district's country and
-state) and district closure days; busy periods stretch targets.
+state; less those the district works all the same, its open days) and district
+closure days; busy periods stretch targets.
 
 Each open day becomes one span [open, close] in UTC seconds, computed from local
 wall-clock times, so DST changes need no special care. A running total of business
@@ -13,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -139,6 +141,22 @@ class BusinessCalendar:
         return self.add(start, target_minutes * 60 * stretch + paused_seconds)
 
 
+def public_holidays(country: str, subdivision: str | None, years: Iterable[int]) -> dict[date, str]:
+    """The public holidays of ``country`` (and its state ``subdivision``) in ``years``,
+    as the `holidays` package lists them (observed days included)."""
+    return dict(_public_holidays(country, subdivision or None, tuple(sorted(set(years)))))
+
+
+@lru_cache(maxsize=32)
+def _public_holidays(
+    country: str, subdivision: str | None, years: tuple[int, ...]
+) -> tuple[tuple[date, str], ...]:
+    import holidays  # imported when needed: loading its country tables takes a moment
+
+    listed = holidays.country_holidays(country, subdiv=subdivision, years=years)
+    return tuple(sorted((d, str(name)) for d, name in listed.items()))
+
+
 def build_calendar(
     *,
     time_zone: str,
@@ -150,17 +168,21 @@ def build_calendar(
     closures: Mapping[date, str],
     busy_periods: Iterable[BusyPeriod],
     around: date,
+    open_days: Iterable[date] = (),
     years_back: int = 2,
     years_ahead: int = 3,
 ) -> BusinessCalendar:
     """A calendar from the district's settings: public holidays for its country and
-    state, plus its own closure days, for a few years either side of ``around``."""
-    import holidays  # imported when needed: loading its country tables takes a moment
-
+    state, less those it works all the same (``open_days``), plus its own closure days,
+    for a few years either side of ``around``."""
     years = range(around.year - years_back, around.year + years_ahead + 1)
-    public = holidays.country_holidays(country, subdiv=subdivision or None, years=years)
-    closed = {d: str(name) for d, name in public.items()}
-    closed.update(closures)
+    worked = set(open_days)
+    closed = {
+        d: name
+        for d, name in public_holidays(country, subdivision, years).items()
+        if d not in worked
+    }
+    closed.update(closures)  # a closure day stays closed, holiday or not
     return BusinessCalendar(
         zone=ZoneInfo(time_zone),
         opens=time.fromisoformat(hours_open),

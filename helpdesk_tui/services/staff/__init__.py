@@ -14,6 +14,7 @@ from helpdesk_tui.services.staff.changes import (
 )
 from helpdesk_tui.services.staff.desk import (
     DeskPolicy,
+    check_desk_policy,
     desk_policy,
     record_desk_locked,
     set_desk_policy,
@@ -22,6 +23,7 @@ from helpdesk_tui.services.staff.sign_in import (
     MAX_CREDENTIAL_LENGTH,
     NEW_PASSWORD_NEEDED,
     SIGN_IN_FAILED,
+    TEMPORARY_EXPIRED,
     PasswordChangeRequired,
     StaffChoice,
     active_staff,
@@ -36,6 +38,7 @@ __all__ = [
     "MAX_CREDENTIAL_LENGTH",
     "NEW_PASSWORD_NEEDED",
     "SIGN_IN_FAILED",
+    "TEMPORARY_EXPIRED",
     "DeskPolicy",
     "PasswordChangeRequired",
     "StaffAccount",
@@ -45,6 +48,7 @@ __all__ = [
     "active_staff_count",
     "add_staff",
     "authenticate",
+    "check_desk_policy",
     "desk_policy",
     "disable_staff",
     "enable_staff",

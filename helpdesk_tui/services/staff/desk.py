@@ -1,7 +1,7 @@
 """The district's policy for staff desks (wrong passwords before an account locks, idle
 minutes before a desk locks itself), and the audit row of a desk locking."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -50,6 +50,23 @@ def record_desk_locked(
     )
 
 
+def check_desk_policy(
+    session: Session, *, lockout_threshold: int | None = None, idle_lock_minutes: int | None = None
+) -> DeskPolicy:
+    """The desk policy as it would be after these changes, checked as
+    ``set_desk_policy`` checks it; saves nothing."""
+    now_is = desk_policy(session)
+    if lockout_threshold is not None:
+        if not 3 <= lockout_threshold <= 20:
+            raise DomainError("Wrong passwords before a staff account locks: 3 to 20.")
+        now_is = replace(now_is, lockout_threshold=lockout_threshold)
+    if idle_lock_minutes is not None:
+        if not 1 <= idle_lock_minutes <= 120:
+            raise DomainError("Idle minutes before a desk locks: 1 to 120.")
+        now_is = replace(now_is, idle_lock_minutes=idle_lock_minutes)
+    return now_is
+
+
 def set_desk_policy(
     session: Session,
     *,
@@ -68,14 +85,11 @@ def set_desk_policy(
     )
     row = settings_row(session)
     before = desk_policy(session)
-    if lockout_threshold is not None:
-        if not 3 <= lockout_threshold <= 20:
-            raise DomainError("Wrong passwords before a staff account locks: 3 to 20.")
-        row.staff_lockout_threshold = lockout_threshold
-    if idle_lock_minutes is not None:
-        if not 1 <= idle_lock_minutes <= 120:
-            raise DomainError("Idle minutes before a desk locks: 1 to 120.")
-        row.desk_idle_lock_minutes = idle_lock_minutes
+    wanted = check_desk_policy(
+        session, lockout_threshold=lockout_threshold, idle_lock_minutes=idle_lock_minutes
+    )
+    row.staff_lockout_threshold = wanted.lockout_threshold
+    row.desk_idle_lock_minutes = wanted.idle_lock_minutes
     session.flush()
     after = desk_policy(session)
     record_policy_change(

@@ -32,7 +32,12 @@ from helpdesk_tui.services.verification.lifecycle import (
     finish_verification,
     start_verification,
 )
-from helpdesk_tui.services.verification.policy import VerificationPolicy, get_policy, set_policy
+from helpdesk_tui.services.verification.policy import (
+    VerificationPolicy,
+    check_policy,
+    get_policy,
+    set_policy,
+)
 from helpdesk_tui.services.verification.proofs import (
     ID_TYPES,
     dial_callback,
@@ -72,6 +77,7 @@ __all__ = [
     "abandon_verification",
     "candidate_dates",
     "check_code",
+    "check_policy",
     "check_screening",
     "clear_block",
     "compare_address",

@@ -2,7 +2,7 @@
 which proofs count, how long a pass lasts, how many failures block. Supervisors
 change it; every change is audited."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -42,6 +42,40 @@ def get_policy(session: Session) -> VerificationPolicy:
     )
 
 
+def check_policy(
+    session: Session,
+    *,
+    screening_required: int | None = None,
+    proofs: tuple[str, ...] | None = None,
+    pass_minutes: int | None = None,
+    failure_limit: int | None = None,
+) -> VerificationPolicy:
+    """The policy as it would be after these changes (a part left None stays as it
+    is), checked as ``set_policy`` checks it: a DomainError says what is wrong. Saves
+    nothing (a settings screen shows it before saving)."""
+    now_is = get_policy(session)
+    if screening_required is not None:
+        if not 0 <= screening_required <= len(SCREENING_ITEMS):
+            raise DomainError(f"Screening answers required must be 0 to {len(SCREENING_ITEMS)}.")
+        now_is = replace(now_is, screening_required=screening_required)
+    if proofs is not None:
+        unknown = [p for p in proofs if not Proof.has(p)]
+        if unknown or not proofs:
+            raise DomainError(
+                f"Proofs must be one or more of: {', '.join(Proof)} (got {', '.join(proofs) or 'none'})."
+            )
+        now_is = replace(now_is, proofs=tuple(dict.fromkeys(proofs)))
+    if pass_minutes is not None:
+        if not 1 <= pass_minutes <= 60:
+            raise DomainError("A pass lasts 1 to 60 minutes.")
+        now_is = replace(now_is, pass_minutes=pass_minutes)
+    if failure_limit is not None:
+        if not 1 <= failure_limit <= 10:
+            raise DomainError("The failure limit is 1 to 10.")
+        now_is = replace(now_is, failure_limit=failure_limit)
+    return now_is
+
+
 def set_policy(
     session: Session,
     *,
@@ -62,25 +96,17 @@ def set_policy(
     )
     row = settings_row(session)
     before = get_policy(session)
-    if screening_required is not None:
-        if not 0 <= screening_required <= len(SCREENING_ITEMS):
-            raise DomainError(f"Screening answers required must be 0 to {len(SCREENING_ITEMS)}.")
-        row.verify_screening_required = screening_required
-    if proofs is not None:
-        unknown = [p for p in proofs if not Proof.has(p)]
-        if unknown or not proofs:
-            raise DomainError(
-                f"Proofs must be one or more of: {', '.join(Proof)} (got {', '.join(proofs) or 'none'})."
-            )
-        row.verify_proofs = ",".join(dict.fromkeys(proofs))
-    if pass_minutes is not None:
-        if not 1 <= pass_minutes <= 60:
-            raise DomainError("A pass lasts 1 to 60 minutes.")
-        row.verify_pass_minutes = pass_minutes
-    if failure_limit is not None:
-        if not 1 <= failure_limit <= 10:
-            raise DomainError("The failure limit is 1 to 10.")
-        row.verify_failure_limit = failure_limit
+    wanted = check_policy(
+        session,
+        screening_required=screening_required,
+        proofs=proofs,
+        pass_minutes=pass_minutes,
+        failure_limit=failure_limit,
+    )
+    row.verify_screening_required = wanted.screening_required
+    row.verify_proofs = ",".join(wanted.proofs)
+    row.verify_pass_minutes = wanted.pass_minutes
+    row.verify_failure_limit = wanted.failure_limit
     session.flush()
     after = get_policy(session)
     record_policy_change(
