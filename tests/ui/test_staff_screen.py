@@ -2,10 +2,12 @@
 sign in; resetting a password, after which the person must choose a new one before
 anything else; a refusal shown; agents never reach the screen."""
 
+from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
 from helpdesk_tui.data.engine import Database
+from helpdesk_tui.data.tables import AuditEvent
 from helpdesk_tui.screens.lookup.guardian_lookup import GuardianLookupScreen
 from helpdesk_tui.screens.sign_in import SignInScreen
 from helpdesk_tui.screens.staff import StaffScreen
@@ -131,8 +133,27 @@ async def test_a_clerk_moves_school_by_the_pickers(sqlite_seeded: Database) -> N
             await pilot.press(key)
         await pilot.press("enter")
         await settle(pilot)
+        # Confirmed with a reason: Esc there changes nothing.
+        assert "Make Carmen Ibáñez (demo-clerk) school clerk at 102?" in str(
+            app.screen.query_one(".dialog-title").render()
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        clerk = next(r for r in rows(pilot, "#staff-table") if r[1] == "demo-clerk")
+        assert clerk[4] != "Maplebrook Elem."
+        await pilot.press("r", "enter")
+        await settle(pilot)
+        for _ in range(abs(target - current)):
+            await pilot.press(key)
+        await pilot.press("enter", *"Covering for a leave", "enter")
+        await settle(pilot)
         clerk = next(r for r in rows(pilot, "#staff-table") if r[1] == "demo-clerk")
         assert (clerk[2], clerk[4]) == ("school clerk", "Maplebrook Elem.")
+    with sqlite_seeded.read() as session:
+        reasons = session.exec(
+            select(AuditEvent.reason).where(col(AuditEvent.action) == "staff_role_changed")
+        ).all()
+    assert reasons == ["Covering for a leave"]
 
 
 async def test_agents_do_not_reach_the_staff_screen(sqlite_seeded: Database) -> None:

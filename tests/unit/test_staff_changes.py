@@ -2,7 +2,7 @@
 role or a clerk's school, resetting a password (then the forced new password at the
 next sign-in), the last active supervisor, and what the audit trail keeps of each."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import col, select
@@ -15,6 +15,7 @@ from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.staff import (
     NEW_PASSWORD_NEEDED,
     SIGN_IN_FAILED,
+    TEMPORARY_EXPIRED,
     PasswordChangeRequired,
     TemporaryPassword,
     authenticate,
@@ -294,6 +295,53 @@ def test_the_list_shows_each_last_sign_in(fresh_db: Database) -> None:
     assert clerk.last_sign_in == "2026-11-04 08:05 UTC"
     assert accounts["demo-agent"].status == "disabled"
     assert accounts["demo-supervisor"].last_signed_in_at is not None  # just now, by who()
+
+
+def test_an_unused_temporary_password_expires_after_three_days(fresh_db: Database) -> None:
+    boss = who(fresh_db, "demo-supervisor")
+    temporary = TemporaryPassword("Temp-9876-wxyz", _hash("Temp-9876-wxyz"))
+
+    def reset(at: datetime) -> None:
+        with fresh_db.write() as session:
+            reset_staff_password(
+                session,
+                actor=boss,
+                username="demo-agent",
+                reason="Forgot",
+                temporary=temporary,
+                now=at,
+            )
+
+    def new_password(at: datetime) -> str:
+        try:
+            set_own_password(
+                fresh_db,
+                username="demo-agent",
+                temporary_password="Temp-9876-wxyz",
+                new_password="Fresh#pass-2026",
+                now=at,
+            )
+        except DomainError as exc:
+            return str(exc)
+        return "signed in"
+
+    reset(T0)  # a Tuesday morning
+    late = T0 + timedelta(days=3, minutes=1)
+    assert new_password(late) == TEMPORARY_EXPIRED
+    with pytest.raises(DomainError, match="expired"):
+        authenticate(fresh_db, username="demo-agent", password="Temp-9876-wxyz", now=late)
+    assert staff_row(fresh_db).must_change_password  # still reset; nothing let in
+    with fresh_db.write() as session:
+        [agent] = [
+            a for a in list_staff(session, actor=boss, now=late) if a.username == "demo-agent"
+        ]
+    assert agent.status == "active, temporary password expired (reset it again)"
+    assert ("staff_sign_in_failed", "failed", "temporary password expired") in sign_in_rows(
+        fresh_db
+    )
+    reset(late)  # a second reset gives three more days
+    assert new_password(late + timedelta(days=2)) == "signed in"
+    assert staff_row(fresh_db).temporary_password_expires_at is None
 
 
 def _hash(text: str) -> str:

@@ -32,3 +32,5 @@ class Staff(SQLModel, table=True):
     # Set when a supervisor resets the password: the temporary one only lets the person
     # choose a new one at their next sign-in.
     must_change_password: bool = False
+    # ...and only until then: an unused temporary password stops working.
+    temporary_password_expires_at: datetime | None = None

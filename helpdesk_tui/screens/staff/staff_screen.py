@@ -203,10 +203,24 @@ class StaffScreen(DeskScreen[None]):
         )
 
     def _set_role(self, account: StaffAccount, role: str, school_code: str | None) -> None:
+        """Confirmed with a reason first: rights change at once, and their desks sign out."""
+        where = f" at {school_code}" if school_code else ""
+        prompt = Prompt(
+            title=f"Make {account.full_name} ({account.username}) {Role(role).label}{where}?",
+            explanation="What they may see and do changes now; desks they have open sign out.",
+            confirm="Change",
+        )
+        ask_for_line(
+            self, prompt, lambda reason: self._role_with(account, role, school_code, reason)
+        )
+
+    def _role_with(
+        self, account: StaffAccount, role: str, school_code: str | None, reason: str
+    ) -> None:
         staff, name = self.staff, account.username
         self.act(
             lambda s: set_staff_role(
-                s, actor=staff, username=name, role=role, school_code=school_code
+                s, actor=staff, username=name, role=role, school_code=school_code, reason=reason
             ),
             done=self._said,
             reload=self.action_reload,

@@ -104,6 +104,7 @@ class StaffAccount:
     school_code: str | None = None
     must_change_password: bool = False  # reset: a new password at the next sign-in
     last_signed_in_at: datetime | None = None
+    temporary_expired: bool = False  # the reset's temporary password no longer works
 
     @property
     def status(self) -> str:
@@ -111,7 +112,9 @@ class StaffAccount:
             state = f"LOCKED since {self.locked_at:%Y-%m-%d %H:%M} UTC"
             return state if self.active else f"disabled, {state}"
         state = "active" if self.active else "disabled"
-        if self.must_change_password:
+        if self.must_change_password and self.temporary_expired:
+            state += ", temporary password expired (reset it again)"
+        elif self.must_change_password:
             state += ", password reset (a new one at the next sign-in)"
         if self.failed_sign_ins:
             s = "" if self.failed_sign_ins == 1 else "s"
@@ -126,10 +129,13 @@ class StaffAccount:
         return f"{self.last_signed_in_at:%Y-%m-%d %H:%M} UTC"
 
 
-def list_staff(session: Session, *, actor: StaffMember) -> list[StaffAccount]:
+def list_staff(
+    session: Session, *, actor: StaffMember, now: datetime | None = None
+) -> list[StaffAccount]:
     """Every staff account, by username, with its lock and last sign-in (supervisors
     only)."""
-    require_supervisor(session, actor=actor, action=AuditAction.STAFF_LISTED)
+    now = resolve_now(now)
+    require_supervisor(session, actor=actor, action=AuditAction.STAFF_LISTED, now=now)
     last = dict(
         session.exec(
             select(col(AuditEvent.staff_id), func.max(col(AuditEvent.at)))
@@ -158,6 +164,8 @@ def list_staff(session: Session, *, actor: StaffMember) -> list[StaffAccount]:
             school_code=school_code,
             must_change_password=staff.must_change_password,
             last_signed_in_at=_utc(last.get(staff.id)),
+            temporary_expired=staff.temporary_password_expires_at is not None
+            and staff.temporary_password_expires_at <= now,
         )
         for staff, school_name, school_code in rows
     ]

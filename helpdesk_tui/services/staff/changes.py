@@ -29,6 +29,7 @@ from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.permissions import RIGHTS_CHANGED, require_supervisor
 from helpdesk_tui.services.kernel.text import clean_text
 from helpdesk_tui.services.staff.admin import staff_named
+from helpdesk_tui.services.staff.sign_in import TEMPORARY_PASSWORD_LIFE
 from helpdesk_tui.vocabulary import AuditAction, AuditOutcome, Role
 
 # No 0/O, 1/l/I: read out over the phone or from a screen without mistakes.
@@ -196,6 +197,7 @@ def reset_staff_password(
         before.append(f"locked since {staff.locked_at:%Y-%m-%d %H:%M}")
     staff.password_hash = temporary.hash
     staff.must_change_password = True
+    staff.temporary_password_expires_at = now + TEMPORARY_PASSWORD_LIFE
     staff.locked_at = None
     staff.failed_sign_ins = 0
     audit.record(
@@ -210,7 +212,8 @@ def reset_staff_password(
     state = "" if staff.active else " (the account is disabled: enable it too)"
     return (
         f"Reset {staff.username}'s password{state}. Give them the temporary password; "
-        "at their next sign-in in the app they choose a new one."
+        "at their next sign-in in the app they choose a new one. It works for "
+        f"{TEMPORARY_PASSWORD_LIFE.days} days."
     )
 
 

@@ -13,7 +13,7 @@ signs nobody in: ``authenticate`` refuses with PasswordChangeRequired, and only
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from sqlalchemy import func
@@ -55,6 +55,12 @@ NEW_PASSWORD_NEEDED = (
 )
 MUST_CHANGE = "temporary password, a new one to be chosen first"  # the audit row's detail
 NOTHING_TO_CHANGE = "Your password was not reset: sign in with it as usual."
+# Long enough to span a weekend between the reset and the person's next shift.
+TEMPORARY_PASSWORD_LIFE = timedelta(days=3)
+TEMPORARY_EXPIRED = (
+    "That temporary password has expired (it works for 3 days). Ask a supervisor to "
+    "reset your password again."
+)
 
 
 class Transactions(Protocol):
@@ -218,11 +224,16 @@ def _change_password(
             _failed(session, actor, "no reset to complete", now)
             raise SignInRefused(NOTHING_TO_CHANGE)
         return
+    expires = staff.temporary_password_expires_at
+    if expires is not None and expires <= now:
+        _failed(session, actor, "temporary password expired", now)
+        raise SignInRefused(TEMPORARY_EXPIRED)
     if new_hash is None:
         _failed(session, actor, MUST_CHANGE, now)
         raise PasswordChangeRequired(NEW_PASSWORD_NEEDED)
     staff.password_hash = new_hash
     staff.must_change_password = False
+    staff.temporary_password_expires_at = None
     audit.record(
         session,
         actor=actor,
