@@ -12,6 +12,7 @@ import helpdesk_tui.cli.audit as audit
 import helpdesk_tui.cli.calendar as calendar
 import helpdesk_tui.cli.db as db
 import helpdesk_tui.cli.guardians as guardians
+import helpdesk_tui.cli.keys as keys
 import helpdesk_tui.cli.mail as mail
 import helpdesk_tui.cli.policy as policy
 import helpdesk_tui.cli.portal as portal
@@ -59,6 +60,7 @@ for group in (
     db.db,
     secrets.secrets,
     guardians.guardians,
+    keys.keys,
     mail.mail,
     portal.portal,
     roster.import_group,

@@ -16,6 +16,7 @@ Textual. The TUI, the command line and the tests all go through these functions.
     roster/        the roster from the SIS (OneRoster CSV)
     staff/         staff sign-in and staff accounts
     presence       who else has a record open
+    key_batches/   batch activation keys from the usage report's lists (over the rest)
 
 Each feature package's ``__init__`` is its API; other packages (and the screens and
 the command line) import from it, never from its modules. The layers between packages

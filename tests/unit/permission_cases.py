@@ -32,15 +32,12 @@ from helpdesk_tui.data.tables import BusyPeriodRow, ClosureDay, OpenDay, Staff, 
 from helpdesk_tui.services.decisions import DecisionCounts
 from helpdesk_tui.services.guardians import SearchResult
 from helpdesk_tui.services.kernel.audit import ActionDenied
-from helpdesk_tui.services.key_batches import BatchChoice
-from helpdesk_tui.services.recovery import BatchKeyRequest
 from helpdesk_tui.services.reports import ServiceLevels
 from helpdesk_tui.services.staff import TemporaryPassword
 from helpdesk_tui.services.tickets import QueueFilter, QueuePage
 from helpdesk_tui.services.verification import CodeReading, NewCode
-from helpdesk_tui.vocabulary import AuditAction, QueueView, UsageCondition
+from helpdesk_tui.vocabulary import AuditAction, QueueView
 from tests.unit.attachment_helpers import attached
-from tests.unit.key_batch_world import matrix_batch
 from tests.unit.permission_world import CODE, ROLES, Ctx
 
 SCOPED = "YYNY"  # district-wide staff, and a clerk for the families of their school
@@ -133,12 +130,6 @@ def _verification(**more: Any) -> Callable[[Ctx], dict[str, Any]]:
 SOON = date(2027, 1, 4)
 
 
-def _batch(c: Ctx, pending: bool) -> int:
-    return matrix_batch(c.s, started_by=c.world.supervisor.id, guardian_id=c.gid, pending=pending)
-
-
-def _batch_choice(school_id: int | None) -> BatchChoice:
-    return BatchChoice(UsageCondition.NO_ACCOUNT, email=True, letters=False, school_id=school_id)
 _ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//matrix//\r\nBEGIN:VEVENT\r\n"
     b"SUMMARY:Institute day\r\nDTSTART;VALUE=DATE:20270412\r\n"
@@ -211,19 +202,6 @@ CASES: dict[str, Case] = {
     "guardians.set_preferred_language": Case(
         SCOPED, lambda c: {"guardian_id": c.gid, "language": "es"}
     ),
-    # -- key batches (a run of one family: the matrix's, who has a login) -----------------
-    "key_batches.continue_key_batch": Case(SUPERVISORS, lambda c: {"batch_id": _batch(c, True)}),
-    "key_batches.finish_key_batch": Case(SUPERVISORS, lambda c: {"batch_id": _batch(c, False)}),
-    "key_batches.key_batch_progress": Case(SUPERVISORS, lambda c: {"batch_id": _batch(c, True)}),
-    "key_batches.merge_batch_letters": Case(SUPERVISORS, lambda c: {"batch_id": _batch(c, False)}),
-    "key_batches.plan_key_batch": Case(
-        SUPERVISORS, lambda c: {"choice": _batch_choice(c.world.clerk.school_id)}
-    ),
-    "key_batches.start_key_batch": Case(
-        SUPERVISORS,
-        lambda c: {"choice": _batch_choice(c.world.clerk.school_id), "letters_folder": None},
-    ),
-    "key_batches.unfinished_key_batches": Case(SUPERVISORS, {}),
     # -- presence -----------------------------------------------------------------------
     "presence.heartbeat": Case(SCOPED, lambda c: {"target": f"guardian:{c.gid}"}),
     "presence.leave": Case(EVERYONE, lambda c: {"target": f"guardian:{c.gid}"}),
@@ -233,14 +211,6 @@ CASES: dict[str, Case] = {
     ),
     "recovery.check_key": Case(SCOPED, lambda c: {"key_text": c.family.key_text}),
     "recovery.disable_account": Case(SCOPED, _with_pass(lambda c: {"reason": "Misuse"})),
-    "recovery.issue_batch_keys": Case(  # the family has a login: skipped, with the reason
-        SUPERVISORS,
-        lambda c: {
-            "requests": [BatchKeyRequest(c.gid, email=True, letter=False)],
-            "batch_label": "batch #0",
-            "since": c.now,
-        },
-    ),
     "recovery.reissue_activation_key": Case(
         SCOPED, _with_pass(lambda c: {"delivery": "letter", "reason": "Lost the login"})
     ),

@@ -1,5 +1,6 @@
 """What staff do for a verified guardian: reissue an activation key (and its printed
-letter), the key check, unlock, disable, username and password help, reset."""
+letter), the key check, unlock, disable, username and password help, reset.
+Keys for many families at once, for a batch run's letters and emails."""
 
 from helpdesk_tui.services.recovery.account_actions import (
     ActionResult,
@@ -11,6 +12,11 @@ from helpdesk_tui.services.recovery.account_actions import (
     send_username,
     unlock_account,
 )
+from helpdesk_tui.services.recovery.batch_keys import (
+    BatchKeyOutcome,
+    BatchKeyRequest,
+    issue_batch_keys,
+)
 from helpdesk_tui.services.recovery.key_check import InvalidKey, KeyCheck, check_key
 from helpdesk_tui.services.recovery.key_letter import render_key_letter, save_key_letter
 from helpdesk_tui.services.recovery.keys import AccountExists, IssuedKey, reissue_activation_key
@@ -18,12 +24,15 @@ from helpdesk_tui.services.recovery.keys import AccountExists, IssuedKey, reissu
 __all__ = [
     "AccountExists",
     "ActionResult",
+    "BatchKeyOutcome",
+    "BatchKeyRequest",
     "InvalidKey",
     "IssuedKey",
     "KeyCheck",
     "change_username",
     "check_key",
     "disable_account",
+    "issue_batch_keys",
     "reissue_activation_key",
     "render_key_letter",
     "resend_email_verification",

@@ -3,8 +3,10 @@ the guardian's language, made from the key just issued: as bytes, or saved as a 
 only its user can read."""
 
 import os
+import threading
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -32,19 +34,52 @@ def _latin1(text: str) -> str:
         )
 
 
+MARGINS = (22, 20, 22)  # left, top, right (mm)
+_measure = threading.Lock()
+_ruler: FPDF | None = None
+
+
+@lru_cache(maxsize=1024)
+def _wrapped(text: str, size: int, style: str) -> tuple[str, ...]:
+    """``text`` broken into the lines a letter's width holds, in this font. Most of a
+    letter is the same words every time (the steps, the help line), and fpdf's line
+    breaking is what costs when a batch run writes thousands: each text is measured
+    once per process."""
+    global _ruler
+    with _measure:  # one measuring page, shared by the desk's worker threads
+        if _ruler is None:
+            _ruler = FPDF(format="letter")
+            _ruler.set_margins(*MARGINS)
+            _ruler.add_page()
+        _ruler.set_font("helvetica", style=style, size=size)
+        lines = _ruler.multi_cell(0, 6, text, align="L", dry_run=True, output="LINES")
+    assert isinstance(lines, list)  # what output="LINES" returns
+    return tuple(str(part) for part in lines) or ("",)
+
+
 def render_key_letter(
-    issued: IssuedKey, *, district: DistrictInfo, staff_name: str, issued_on: datetime
+    issued: IssuedKey,
+    *,
+    district: DistrictInfo,
+    staff_name: str,
+    issued_on: datetime,
+    routing: str = "",
 ) -> bytes:
+    """The letter as PDF bytes. ``routing`` is a line for the school office at the top
+    (which student carries it home), for letters printed in a batch."""
     labels = LETTER_LABELS[issued.language]
     pdf = FPDF(format="letter")
     pdf.set_title(_latin1(labels["title"]))
-    pdf.set_margins(22, 20, 22)
+    pdf.set_margins(*MARGINS)
     pdf.add_page()
 
     def line(text: str, *, size: int = 11, style: str = "", height: float = 6) -> None:
         pdf.set_font("helvetica", style=style, size=size)
-        pdf.multi_cell(0, height, _latin1(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        for part in _wrapped(_latin1(text), size, style):
+            pdf.cell(0, height, part, align="L", new_x="LMARGIN", new_y="NEXT")
 
+    if routing:
+        line(routing, size=8, height=4)
     line(district.name, size=15, style="B", height=8)
     line(f"{district.portal_url}  ·  {district.helpdesk_phone}", size=9)
     pdf.ln(12)
