@@ -91,6 +91,29 @@ def test_pending_pauses_both_clocks(action_db):
         assert after.status == "open" and after.due_at == after.first_response_due_at
 
 
+@pytest.mark.parametrize("ending", ["resolved by staff", "closed by itself"])
+def test_time_spent_pending_never_counts_against_the_resolution_target(action_db, ending):
+    """Pending from Monday 9:00 to the next Monday 9:00 (five business days): however
+    the ticket ends from there, those days are paused, and its resolution due time
+    moves by them (it was counted as late)."""
+    agent = staff(action_db, "demo-agent")
+    ticket = new_ticket(action_db, agent, pick_guardian(action_db), now=local(2026, 11, 30, 8, 0))
+    with action_db.write() as s:
+        t.set_pending(s, actor=agent, ticket_id=ticket.id, now=local(2026, 11, 30, 9, 0))
+    end = local(2026, 12, 7, 9, 0)
+    with action_db.write() as s:
+        if ending == "resolved by staff":
+            t.resolve(s, actor=agent, ticket_id=ticket.id, note="Done by phone.", now=end)
+        else:
+            assert ticket.label in t.close_stale_pending(s, now=end)
+    with action_db.read() as s:
+        after = s.get(Ticket, ticket.id)
+    assert after.paused_seconds == 5 * 8 * 3600
+    assert after.pending_since is None and after.due_at is None
+    assert after.resolution_due_at == local(2026, 12, 10, 8, 0)  # Thursday + 5 business days
+    assert after.resolution_due_at > end  # so it counts as met, not breached
+
+
 def test_claim_assign_release_and_resolve_are_on_the_timeline(action_db):
     agent, supervisor = staff(action_db, "demo-agent"), staff(action_db, "demo-supervisor")
     ticket = new_ticket(action_db, agent, pick_guardian(action_db))

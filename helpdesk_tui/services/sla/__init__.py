@@ -10,7 +10,7 @@ from helpdesk_tui.services.sla.admin import (
     remove_busy_period,
     set_target,
 )
-from helpdesk_tui.services.sla.calendar import BusyPeriod, build_calendar
+from helpdesk_tui.services.sla.calendar import BusinessCalendar, BusyPeriod, build_calendar
 from helpdesk_tui.services.sla.changes import CalendarChange, CalendarChanged
 from helpdesk_tui.services.sla.clocks import set_clocks
 from helpdesk_tui.services.sla.closures import (
@@ -46,6 +46,7 @@ from helpdesk_tui.services.sla.public_days import (
 from helpdesk_tui.services.sla.targets import load_calendar, targets_for
 
 __all__ = [
+    "BusinessCalendar",
     "MAX_ICS_BYTES",
     "BusyLine",
     "BusyPeriod",

@@ -5,10 +5,10 @@ mailbox read."""
 
 import imaplib
 from datetime import datetime
-from functools import partial
 from email import policy
 from email.parser import BytesHeaderParser
 from email.utils import parseaddr
+from functools import partial
 
 from sqlmodel import Session, col, select
 

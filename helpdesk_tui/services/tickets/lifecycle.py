@@ -26,7 +26,7 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.errors import NotFound
 from helpdesk_tui.services.kernel.permissions import require_visible_guardian
-from helpdesk_tui.services.sla import load_calendar, set_clocks
+from helpdesk_tui.services.sla import BusinessCalendar, load_calendar, set_clocks
 from helpdesk_tui.services.tickets.conversation import add_note
 from helpdesk_tui.services.tickets.records import (
     MAX_BODY,
@@ -239,6 +239,15 @@ def set_pending(
     return ticket_ref(session, ticket)
 
 
+def end_pending_spell(ticket: Ticket, calendar: BusinessCalendar, now: datetime) -> None:
+    """A pending ticket leaving pending (answered, resolved, closed by itself): the
+    business time it waited on the guardian is added to its paused time, so neither
+    clock counts it. The caller sets the new status and then the clocks."""
+    if ticket.status == TicketStatus.PENDING and ticket.pending_since is not None:
+        ticket.paused_seconds += max(calendar.business_seconds(ticket.pending_since, now), 0.0)
+    ticket.pending_since = None
+
+
 def reopen(
     session: Session, *, actor: StaffMember | None, ticket_id: int, now: datetime | None = None
 ) -> TicketRef:
@@ -248,14 +257,8 @@ def reopen(
     now = resolve_now(now)
     ticket = lock_open_ticket(session, ticket_id, actor=actor, action=_STATUS, now=now)
     calendar = load_calendar(session, now=now)
-    if ticket.status == TicketStatus.PENDING and ticket.pending_since is not None:
-        ticket.paused_seconds += max(calendar.business_seconds(ticket.pending_since, now), 0.0)
-    ticket.status, ticket.pending_since, ticket.resolved_at, ticket.updated_at = (
-        TicketStatus.OPEN,
-        None,
-        None,
-        now,
-    )
+    end_pending_spell(ticket, calendar, now)
+    ticket.status, ticket.resolved_at, ticket.updated_at = TicketStatus.OPEN, None, now
     set_clocks(session, ticket, now, calendar)
     add_event(session, ticket, actor, TicketEventKind.REOPENED, "", now)
     return ticket_ref(session, ticket)
@@ -273,13 +276,10 @@ def resolve(
     ticket = lock_open_ticket(session, ticket_id, actor=actor, action=_STATUS, now=now)
     if note.strip():
         add_note(session, actor=actor, ticket_id=ticket_id, body=note, now=now)
-    ticket.status, ticket.resolved_at, ticket.pending_since, ticket.due_at = (
-        TicketStatus.RESOLVED,
-        now,
-        None,
-        None,
-    )
-    ticket.updated_at = now
+    calendar = load_calendar(session, now=now)
+    end_pending_spell(ticket, calendar, now)
+    ticket.status, ticket.resolved_at, ticket.updated_at = TicketStatus.RESOLVED, now, now
+    set_clocks(session, ticket, now, calendar)  # the paused time moves the due times
     add_event(session, ticket, actor, TicketEventKind.RESOLVED, note.strip()[:200], now)
     return ticket_ref(session, ticket)
 

@@ -18,9 +18,10 @@ from helpdesk_tui.data.tables import Guardian, Ticket, TicketEvent, TicketMessag
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import DistrictInfo, get_district
 from helpdesk_tui.services.mail import queue
-from helpdesk_tui.services.sla import load_calendar
+from helpdesk_tui.services.sla import load_calendar, set_clocks
 from helpdesk_tui.services.texts import language_of, pending_reminder, spoken_date
 from helpdesk_tui.services.tickets.category_rules import guess_language
+from helpdesk_tui.services.tickets.lifecycle import end_pending_spell
 from helpdesk_tui.services.tickets.records import add_event, lock_ticket, ticket_label
 from helpdesk_tui.vocabulary import Language, MessageKind, TicketEventKind, TicketStatus
 
@@ -205,12 +206,9 @@ def close_stale_pending(
                 created_at=now,
             )
         )
-        ticket.status, ticket.closed_at, ticket.updated_at, ticket.pending_since = (
-            TicketStatus.CLOSED,
-            now,
-            now,
-            None,
-        )
+        end_pending_spell(ticket, calendar, now)
+        ticket.status, ticket.closed_at, ticket.updated_at = TicketStatus.CLOSED, now, now
+        set_clocks(session, ticket, now, calendar)
         add_event(
             session,
             ticket,
