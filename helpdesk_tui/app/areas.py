@@ -1,6 +1,7 @@
 """The areas staff work in, each a Textual mode with its own stack of screens, made
 when first visited: lookup (Ctrl+F), key check (F2), queue (F3), portal usage (F4,
-supervisors), service levels (F8, supervisors and agents), staff (F9, supervisors).
+supervisors), service levels (F8, supervisors and agents), staff (F9, supervisors),
+settings (F10, supervisors).
 Which staff member may go where is the app's check_action."""
 
 from collections.abc import Callable
@@ -45,6 +46,12 @@ def _staff() -> Screen[None]:
     return StaffScreen()
 
 
+def _settings() -> Screen[None]:
+    from helpdesk_tui.screens.settings import SettingsScreen
+
+    return SettingsScreen()
+
+
 # The areas staff work in, each with its own stack of screens.
 AREAS: dict[str, Callable[[], Screen[None]]] = {
     "lookup": _lookup,
@@ -53,4 +60,5 @@ AREAS: dict[str, Callable[[], Screen[None]]] = {
     "reports": _reports,
     "levels": _levels,
     "staff": _staff,
+    "settings": _settings,
 }

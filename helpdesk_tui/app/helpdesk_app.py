@@ -93,6 +93,15 @@ class HelpdeskApp(App[None]):
             "f9", "area('staff')", "Staff", id="area.staff", tooltip="Staff accounts", show=False
         ),
         Binding(
+            "f10",
+            "area('settings')",
+            "Settings",
+            id="area.settings",
+            tooltip="Supervisors: verification and desk policies, hours, holidays, closures, "
+            "busy periods and service targets",
+            show=False,
+        ),
+        Binding(
             "ctrl+l",
             "lock_desk",
             "Lock desk",
@@ -222,7 +231,7 @@ class HelpdeskApp(App[None]):
         if action == "area":
             if self.staff is None:
                 return False
-            if parameters in (("reports",), ("staff",)):
+            if parameters in (("reports",), ("staff",), ("settings",)):
                 return self.staff.role == Role.SUPERVISOR
             if parameters == ("levels",):
                 return self.staff.role in (Role.SUPERVISOR, Role.AGENT)

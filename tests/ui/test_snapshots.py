@@ -104,3 +104,36 @@ def test_service_levels_dashboard(snap_compare, sqlite_seeded, monkeypatch, size
         await steady(pilot)
 
     assert snap_compare(make_app(sqlite_seeded), terminal_size=size, run_before=dashboard)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_settings_holidays_and_closures(snap_compare, sqlite_seeded, monkeypatch, size) -> None:  # type: ignore[no-untyped-def]
+    """The settings' holidays and closures of 2026, a winter break closed, as of Friday 9
+    October (the screen's clock is fixed: the list opens at Columbus Day)."""
+    from datetime import UTC, date, datetime
+
+    from helpdesk_tui.screens.settings import SettingsScreen
+    from helpdesk_tui.services.sla import close_range
+    from helpdesk_tui.services.staff import authenticate
+
+    boss = authenticate(sqlite_seeded, username="demo-supervisor", password="demo-password")
+    with sqlite_seeded.write() as s:
+        close_range(
+            s,
+            actor=boss,
+            first_day=date(2026, 12, 21),
+            last_day=date(2027, 1, 1),
+            name="Winter break",
+        )
+    friday = datetime(2026, 10, 9, 19, 0, tzinfo=UTC)
+    monkeypatch.setattr(SettingsScreen, "now", lambda self: friday)
+
+    async def holidays(pilot: Pilot) -> None:
+        await settle(pilot)
+        await sign_in(pilot, "demo-supervisor")
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("4")
+        await steady(pilot)
+
+    assert snap_compare(make_app(sqlite_seeded), terminal_size=size, run_before=holidays)
