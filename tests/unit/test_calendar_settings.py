@@ -9,6 +9,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, select
 
 from helpdesk_tui.data.engine import Database
@@ -330,7 +332,21 @@ def test_busy_periods_and_targets_are_added_listed_and_removed(fresh_db: Databas
         60,
         True,
     )
+    assert [r[2] for r in audit_rows(fresh_db, "busy_period_added")] == [added.summary]
     assert [r[2] for r in audit_rows(fresh_db, "busy_period_removed")] == [removed.summary]
     assert [r[2] for r in audit_rows(fresh_db, "sla_target_set")] == [target.summary]
     with pytest.raises(DomainError, match="no busy period #"), fresh_db.write() as s:
         remove_busy_period(s, actor=boss, busy_id=busy.busy_id)
+
+
+def test_two_desks_changing_the_calendar_take_turns(pg_seeded: Database) -> None:
+    """A change holds the district's settings row until it commits: a second desk's
+    change waits for it, then plans on what the first one saved (on SQLite the writer
+    holds the whole database already)."""
+    boss = who(pg_seeded, "demo-supervisor")
+    with pg_seeded.write() as s:
+        close_range(
+            s, actor=boss, first_day=date(2026, 12, 21), last_day=date(2026, 12, 24), name="Break"
+        )
+        with pg_seeded.engine.connect() as other, pytest.raises(OperationalError, match="lock"):
+            other.execute(text("SELECT id FROM district_settings WHERE id = 1 FOR UPDATE NOWAIT"))

@@ -66,6 +66,14 @@ def _same(a: datetime | None, b: datetime | None) -> bool:
     return abs((_utc(a) - _utc(b)).total_seconds()) < 1
 
 
+def _same_dues(a: NewDue, b: NewDue) -> bool:
+    return (
+        _same(a.first_response_due_at, b.first_response_due_at)
+        and _same(a.resolution_due_at, b.resolution_due_at)
+        and _same(a.due_at, b.due_at)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class RunningClock:
     """An open ticket whose clock runs, as its due times are computed from."""
@@ -148,11 +156,12 @@ def count_moved(
     after: tuple[BusinessCalendar, tuple[TargetRow, ...]],
 ) -> int:
     """How many of ``clocks`` a change from ``before`` to ``after`` (each a calendar
-    and its targets) would make due at another time."""
+    and its targets) would make due at another time (either running clock: the first
+    response, or the resolution after it)."""
     moved = 0
     for clock in clocks:
         was, now = clock.due_with(*before), clock.due_with(*after)
-        if was is not None and now is not None and not _same(was.due_at, now.due_at):
+        if was is not None and now is not None and not _same_dues(was, now):
             moved += 1
     return moved
 
