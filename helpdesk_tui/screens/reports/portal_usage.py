@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from helpdesk_tui.messages import OpenGuardian
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.bindings import bindings
+from helpdesk_tui.screens.reports.batch_keys import BatchKeysDialog, BatchTarget
 from helpdesk_tui.services.reports import (
     MAX_DAYS,
     SchoolUsage,
@@ -46,6 +47,7 @@ class PortalUsageScreen(DeskScreen[None]):
             ("f5", "reload", "Refresh", "Count again"),
             ("e", "export", "Export CSV", "Write the school counts and the guardian lists as CSV files"),
             ("d", "days", "Days", "How old an unused key must be to count as outstanding"),
+            ("b", "batch_keys", "Batch keys", "Keys for everyone on this line's no-account (or, with 2, key-outstanding) list: a dry run first"),
             ("0", "only('')", "All lists", "List all", False),
         ]),
         *[
@@ -125,7 +127,7 @@ class PortalUsageScreen(DeskScreen[None]):
         table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
         self.query_one("#usage-status", Static).update(
             "↑↓ choose a school · 1-4 list only no account / key outstanding / disabled / "
-            "never used, 0 all · Tab, Enter opens a guardian · e exports CSV"
+            "never used, 0 all · Tab, Enter opens a guardian · e exports CSV · b batch keys"
         )
         self.loads += 1
         self._list_for_cursor()
@@ -187,6 +189,26 @@ class PortalUsageScreen(DeskScreen[None]):
             self.post_message(
                 OpenGuardian(self.entries[event.cursor_row].guardian_id, area=self.area)
             )
+
+    # -- batch keys ----------------------------------------------------------------------
+    def action_batch_keys(self) -> None:
+        """The dialog for the highlighted line: its no-account list, or its key-outstanding
+        list when that list is the one shown."""
+        row = self.query_one("#usage-schools", DataTable).cursor_row
+        if not self.schools or not 0 <= row < len(self.schools):
+            return
+        line = self.schools[row]
+        outstanding = self.only == UsageCondition.KEY_OUTSTANDING
+        target = BatchTarget(
+            school_id=line.school_id,
+            school=line.school if line.school_id else "the whole district",
+            status=UsageCondition.KEY_OUTSTANDING if outstanding else UsageCondition.NO_ACCOUNT,
+            days=self.days,
+        )
+        self.show(
+            BatchKeysDialog(target, letters_folder=self.desk.letters_dir),
+            lambda _none: self.action_reload(),
+        )
 
     # -- days and export ---------------------------------------------------------------
     def action_days(self) -> None:

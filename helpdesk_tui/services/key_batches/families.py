@@ -25,15 +25,14 @@ from helpdesk_tui.data.tables import (
     HouseholdMember,
     KeyBatch,
     KeyBatchItem,
-    PortalAccount,
     School,
     Student,
-    VerificationBlock,
     core_table,
 )
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.district import grade_label
 from helpdesk_tui.services.kernel.errors import DomainError
+from helpdesk_tui.services.recovery import batch_refusals, no_address
 from helpdesk_tui.services.reports import MAX_DAYS, usage_entries
 from helpdesk_tui.vocabulary import (
     BatchItemState,
@@ -52,8 +51,6 @@ _gs = core_table(GuardianStudent)
 _st = core_table(Student)
 _sc = core_table(School)
 _hm = core_table(HouseholdMember)
-_acct = core_table(PortalAccount)
-_block = core_table(VerificationBlock)
 _key = core_table(ActivationKey)
 _item = core_table(KeyBatchItem)
 _batch = core_table(KeyBatch)
@@ -182,9 +179,7 @@ class _Facts:
         school_id: int | None,
     ) -> None:
         self.choice = choice
-        self.restricted: set[int] = set()
-        self.blocked: set[int] = set()
-        self.accounts: set[int] = set()
+        self.refused: dict[int, BatchSkip] = {}
         self.other_batch: set[int] = set()
         self.batch_key: set[int] = set()
         self.email: set[int] = set()
@@ -194,26 +189,8 @@ class _Facts:
         conn = session.connection()
         run = conn.execute
         for chunk in _chunks(ids):
-            self.restricted.update(
-                run(
-                    select(_gs.c.guardian_id).where(_gs.c.guardian_id.in_(chunk), _gs.c.restricted)
-                ).scalars()
-            )
-            self.blocked.update(
-                run(
-                    select(_block.c.guardian_id).where(
-                        _block.c.guardian_id.in_(chunk), _block.c.cleared_at.is_(None)
-                    )
-                ).scalars()
-            )
-            for gid, security in run(
-                select(_acct.c.guardian_id, _acct.c.security_email).where(
-                    _acct.c.guardian_id.in_(chunk)
-                )
-            ):
-                self.accounts.add(gid)
-                if (security or "").strip():
-                    self.email.add(gid)
+            # The rules the run checks again for each group (recovery.issue_batch_keys).
+            self.refused |= batch_refusals(session, chunk)
             for gid, email, alt, street in run(
                 select(_g.c.id, _g.c.email, _g.c.alt_email, _g.c.address_line).where(
                     _g.c.id.in_(chunk)
@@ -284,22 +261,14 @@ class _Facts:
         choice = self.choice
         by_email = choice.email and gid in self.email
         by_letter = choice.letters and gid in self.postal
-        if gid in self.restricted:
-            return BatchSkip.RESTRICTED, False, False
-        if gid in self.blocked:
-            return BatchSkip.BLOCKED, False, False
-        if gid in self.accounts:
-            return BatchSkip.HAS_ACCOUNT, False, False
+        if gid in self.refused:
+            return self.refused[gid], False, False
         if gid in self.other_batch:
             return BatchSkip.OTHER_BATCH, False, False
         if choice.status == UsageCondition.NO_ACCOUNT and gid in self.batch_key:
             return BatchSkip.BATCH_KEY, False, False
         if not (by_email or by_letter):
-            missing = {
-                (True, False): BatchSkip.NO_EMAIL,
-                (False, True): BatchSkip.NO_POSTAL,
-            }.get((choice.email, choice.letters), BatchSkip.NO_ADDRESS)
-            return missing, False, False
+            return no_address(email=choice.email, letter=choice.letters), False, False
         return None, by_email, by_letter
 
 

@@ -42,7 +42,7 @@ from helpdesk_tui.services.recovery import (
 )
 from helpdesk_tui.vocabulary import AuditAction, BatchItemState, KeyBatchState
 
-GROUP = 25  # families per transaction: on SQLite a desk's write waits for one group
+GROUP = 40  # families per transaction: on SQLite a desk's write waits for one group
 _items = core_table(KeyBatchItem)
 
 
@@ -92,6 +92,8 @@ def continue_key_batch(
             now=now,
         )
         district = get_district(session)
+        if folder is not None and any(o.issued and o.by_letter for o in outcomes):
+            _private(folder)
         for item, outcome in zip(items, outcomes, strict=True):
             if outcome.issued is not None and outcome.by_letter and folder is not None:
                 # Before this transaction commits: the key exists nowhere else.
@@ -145,14 +147,25 @@ def _write_letter(
         routing=routing,
     )
     try:
-        private_folder(path.parent)
         with open_private(path, "wb") as out:
             out.write(pdf)
-    except OSError as exc:  # nothing of this group is saved: no key without its letter
-        raise DomainError(
-            f"Cannot write the letters in {path.parent} ({exc.strerror}); no key of this "
-            "group was saved. Free some space or fix the folder, then resume the batch."
-        ) from exc
+    except OSError as exc:
+        raise _cannot_write(path.parent, exc) from exc
+
+
+def _private(folder: Path) -> None:
+    try:
+        private_folder(folder)
+    except OSError as exc:
+        raise _cannot_write(folder, exc) from exc
+
+
+def _cannot_write(folder: Path, exc: OSError) -> DomainError:
+    # Nothing of this group is saved: no key goes without its letter.
+    return DomainError(
+        f"Cannot write the letters in {folder} ({exc.strerror}); no key of this group was "
+        "saved. Free some space or fix the folder, then resume the batch."
+    )
 
 
 def _whole(path: Path) -> bool:

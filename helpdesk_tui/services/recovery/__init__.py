@@ -15,7 +15,9 @@ from helpdesk_tui.services.recovery.account_actions import (
 from helpdesk_tui.services.recovery.batch_keys import (
     BatchKeyOutcome,
     BatchKeyRequest,
+    batch_refusals,
     issue_batch_keys,
+    no_address,
 )
 from helpdesk_tui.services.recovery.key_check import InvalidKey, KeyCheck, check_key
 from helpdesk_tui.services.recovery.key_letter import render_key_letter, save_key_letter
@@ -29,10 +31,12 @@ __all__ = [
     "InvalidKey",
     "IssuedKey",
     "KeyCheck",
+    "batch_refusals",
     "change_username",
     "check_key",
     "disable_account",
     "issue_batch_keys",
+    "no_address",
     "reissue_activation_key",
     "render_key_letter",
     "resend_email_verification",

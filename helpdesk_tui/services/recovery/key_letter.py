@@ -39,12 +39,12 @@ _measure = threading.Lock()
 _ruler: FPDF | None = None
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _wrapped(text: str, size: int, style: str) -> tuple[str, ...]:
-    """``text`` broken into the lines a letter's width holds, in this font. Most of a
-    letter is the same words every time (the steps, the help line), and fpdf's line
-    breaking is what costs when a batch run writes thousands: each text is measured
-    once per process."""
+    """``text`` broken into the lines a letter's width holds, in this font. The long
+    texts are the same in every letter (the steps, the help line), and fpdf's line
+    breaking is what costs when a batch run writes thousands: each is measured once
+    per process."""
     global _ruler
     with _measure:  # one measuring page, shared by the desk's worker threads
         if _ruler is None:
@@ -74,9 +74,17 @@ def render_key_letter(
     pdf.add_page()
 
     def line(text: str, *, size: int = 11, style: str = "", height: float = 6) -> None:
+        """``text`` from the left margin, broken into lines if it is too wide, each
+        placed as a left-aligned cell of ``height`` would place it (``text()`` costs
+        half as much as ``cell()``, which counts in a batch of thousands)."""
         pdf.set_font("helvetica", style=style, size=size)
-        for part in _wrapped(_latin1(text), size, style):
-            pdf.cell(0, height, part, align="L", new_x="LMARGIN", new_y="NEXT")
+        text = _latin1(text)
+        fits = pdf.get_string_width(text) <= pdf.epw - 2 * pdf.c_margin
+        for part in (text,) if fits else _wrapped(text, size, style):
+            if pdf.will_page_break(height):
+                pdf.add_page()
+            pdf.text(pdf.l_margin + pdf.c_margin, pdf.y + height / 2 + 0.3 * pdf.font_size, part)
+            pdf.y += height
 
     if routing:
         line(routing, size=8, height=4)

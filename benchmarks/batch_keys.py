@@ -1,0 +1,146 @@
+"""A batch run of activation keys (`helpdesk keys batch --district --status no-account
+--email --letters PATH`) for about 1,000 and 10,000 families on SQLite: the whole run
+(start, keys 25 families per transaction with their emails and letters, the merged
+PDF, finishing) timed by phase, with the process's peak memory (ru_maxrss) for each
+size: it should stay flat, since groups are read and written a few at a time and the
+PDF is merged as it is written.
+
+Each run is a process of its own (so its peak memory is its own) on a fresh copy of a
+demo district kept between runs (benchmarks/.data/batch-keys-<guardians>.sqlite3;
+about a third of the demo's guardians have no account).
+
+    .venv/bin/python benchmarks/batch_keys.py [--families 1000 10000] [--email-only]
+"""
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_db import DATA, kept_database_url  # noqa: E402
+
+from helpdesk_tui.data import migrate  # noqa: E402
+from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
+from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
+
+NO_ACCOUNT_SHARE = 0.32  # of the demo's guardians, measured: 192 of 600
+
+
+def kept_district(families: int) -> Path:
+    """A demo district with about ``families`` guardians with rights and no account."""
+    guardians = round(families / NO_ACCOUNT_SHARE)
+    name = f"batch-keys-{guardians}"
+    path = DATA / f"{name}.sqlite3"
+    if not path.exists():
+        started = time.perf_counter()
+        database = Database(build_engine(kept_database_url("sqlite", name)))
+        migrate.upgrade(database.engine)
+        seed_demo_district(database, guardians=guardians, seed=7)
+        database.checkpoint()
+        database.dispose()
+        print(f"  generated {guardians:,} guardians in {time.perf_counter() - started:.0f} s")
+    return path
+
+
+def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
+    """In this process: a run over a fresh copy of ``kept``; its figures."""
+    from helpdesk_tui.services.key_batches import (
+        BatchChoice,
+        continue_key_batch,
+        discard_letter_parts,
+        finish_key_batch,
+        merge_batch_letters,
+        start_key_batch,
+    )
+    from helpdesk_tui.services.staff import authenticate
+    from helpdesk_tui.vocabulary import UsageCondition
+
+    folder = Path(tempfile.mkdtemp(prefix="batch-keys-"))
+    copy = folder / "district.sqlite3"
+    shutil.copyfile(kept, copy)
+    database = Database(build_engine(f"sqlite:///{copy}"))
+    actor = authenticate(database, username="demo-supervisor", password="demo-password")
+    choice = BatchChoice(UsageCondition.NO_ACCOUNT, email=True, letters=letters)
+    figures: dict[str, float] = {}
+    clock = time.perf_counter()
+    progress = database.run(
+        lambda s: start_key_batch(s, actor=actor, choice=choice, letters_folder=folder / "letters")
+    )
+    figures["start"], clock = time.perf_counter() - clock, time.perf_counter()
+    rss = {}
+    while progress.pending:
+        batch_id = progress.batch_id
+        progress = database.run(
+            lambda s: continue_key_batch(s, actor=actor, batch_id=batch_id)  # noqa: B023
+        )
+        done = progress.issued + progress.skipped
+        for mark in (1000, 5000, 10000):
+            if done >= mark and mark not in rss:
+                rss[mark] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["keys"], clock = time.perf_counter() - clock, time.perf_counter()
+    batch_id = progress.batch_id
+    database.run(lambda s: merge_batch_letters(s, actor=actor, batch_id=batch_id), write=False)
+    figures["merge"], clock = time.perf_counter() - clock, time.perf_counter()
+    progress = database.run(lambda s: finish_key_batch(s, actor=actor, batch_id=batch_id))
+    discard_letter_parts(progress)
+    figures["finish"] = time.perf_counter() - clock
+    pdf = progress.letters_to
+    figures |= {
+        "families": progress.total,
+        "issued": progress.issued,
+        "emailed": progress.emailed,
+        "letters": progress.lettered,
+        "pdf_mb": pdf.stat().st_size / 1e6 if pdf else 0,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        **{f"rss_at_{k}": v for k, v in rss.items()},
+    }
+    database.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--families", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--email-only", action="store_true", help="No letters, no PDF.")
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # a child's own run
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run(args.one, letters=not args.email_only)))
+        return
+    what = "email only" if args.email_only else "email and letters"
+    print(f"Batch keys on SQLite, whole district, no-account list, {what}:")
+    for families in args.families:
+        kept = kept_district(families)
+        command = [sys.executable, __file__, "--one", str(kept)]
+        child = subprocess.run(
+            command + (["--email-only"] if args.email_only else []),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        f = json.loads(child.stdout.strip().splitlines()[-1])
+        total = f["start"] + f["keys"] + f["merge"] + f["finish"]
+        marks = ", ".join(
+            f"{k.removeprefix('rss_at_')}: {v:.0f} MB"
+            for k, v in f.items()
+            if k.startswith("rss_at")
+        )
+        print(
+            f"  {f['families']:>6,} families ({f['issued']:,} keys, {f['emailed']:,} emails, "
+            f"{f['letters']:,} letters): {total:5.1f} s = start {f['start']:.1f} + keys "
+            f"{f['keys']:.1f} + merged PDF {f['merge']:.1f} ({f['pdf_mb']:.1f} MB) + finish "
+            f"{f['finish']:.2f}; {f['keys'] / max(f['issued'], 1) * 1000:.1f} ms a key; "
+            f"peak RSS {f['peak_rss_mb']:.0f} MB (after {marks})"
+        )
+
+
+if __name__ == "__main__":
+    main()
