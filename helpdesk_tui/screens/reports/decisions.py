@@ -57,7 +57,7 @@ KINDS = (
          "s send again · x discard · Enter open the guardian", ("send_again", "discard")),
     Kind("mail_unimported", "Not imported", "Email not imported",
          ("From", "Subject", "Failed", "Why"),
-         "t try again (next mailbox read) · x dismiss", ("try_again", "discard")),
+         "t try again (next mailbox read) · x discard (it stays in Helpdesk-Errors)", ("try_again", "discard")),
     Kind("breaching_soon", "Due soon", "Breaching within the hour",
          ("Ticket", "Subject", "Due", "Assignee"), "Enter open the ticket", ()),
 )  # fmt: skip
@@ -88,6 +88,7 @@ class DecisionsScreen(DeskScreen[None]):
         super().__init__()
         self.kind = 0
         self.lists: DecisionLists | None = None
+        self._columns_of = -1  # which list the table's columns are for
         self.loads = 0  # bumped when the lists reach the screen; tests wait on it
 
     def compose_body(self) -> ComposeResult:
@@ -149,8 +150,12 @@ class DecisionsScreen(DeskScreen[None]):
         self.query_one("#decisions-counts", Static).update(line)
         table = self.query_one("#decisions-table", DataTable)
         keep = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns(*KINDS[self.kind].columns)
+        if self._columns_of == self.kind:
+            table.clear()
+        else:  # columns made again only for another list (their widths follow the rows)
+            table.clear(columns=True)
+            table.add_columns(*KINDS[self.kind].columns)
+            self._columns_of = self.kind
         for entry in self._rows():
             table.add_row(*_cells(entry))
         if table.row_count:
@@ -270,13 +275,13 @@ class DecisionsScreen(DeskScreen[None]):
             )
         elif key == "mail_unimported":
             self._with_reason(
-                f"Dismiss the email from {entry.sender}?",
+                f"Discard the email from {entry.sender}?",
                 "It stays in the mailbox's Helpdesk-Errors folder. Say why.",
                 lambda reason: self._change(
                     lambda s: dismiss_unimported_mail(
                         s, actor=staff, failure_id=entry.failure_id, reason=reason
                     ),
-                    "Dismissed.",
+                    "Discarded: it stays in the Helpdesk-Errors folder.",
                 ),
             )
 
