@@ -116,7 +116,9 @@ def policy_edit(staff: StaffMember, key: str, policy: VerificationPolicy) -> Edi
         return {name: whole(text, label)}
 
     explanation = (
-        f"One or more of {', '.join(Proof)}, separated by commas."
+        "One or more, separated by commas: "
+        + "; ".join(f"{p.value} ({p.label})" for p in Proof)
+        + "."
         if key == "proofs"
         else "Takes effect for the next verification."
     )

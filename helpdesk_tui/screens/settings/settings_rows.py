@@ -13,7 +13,7 @@ from helpdesk_tui.services.sla import (
 )
 from helpdesk_tui.services.staff import DeskPolicy
 from helpdesk_tui.services.verification import VerificationPolicy
-from helpdesk_tui.vocabulary import Priority
+from helpdesk_tui.vocabulary import Priority, Proof
 from helpdesk_tui.widgets.formatting import plain
 
 # A row: what it stands for (a setting's key, a holiday, a closure ...) and its cells.
@@ -36,10 +36,18 @@ def minutes_text(minutes: int) -> str:
     return f"{hours} h" if not rest else f"{hours} h {rest:02d} min"
 
 
+# Short enough for the value column at 80 columns; the edit dialog gives the long words.
+_PROOF_WORDS = {
+    Proof.EMAIL_CODE: "emailed code",
+    Proof.CALLBACK: "callback",
+    Proof.PHOTO_ID: "photo ID",
+}
+
+
 def verification_rows(p: VerificationPolicy) -> list[Row]:
     return [
         ("screening", ("Screening answers that must match", str(p.screening_required))),
-        ("proofs", ("Proofs accepted", ", ".join(p.proofs))),
+        ("proofs", ("Proofs accepted", ", ".join(_PROOF_WORDS.get(x, x) for x in p.proofs))),
         ("pass", ("A pass lasts", f"{p.pass_minutes} min")),
         ("failures", ("Failures in 24 h that block a guardian", str(p.failure_limit))),
     ]
