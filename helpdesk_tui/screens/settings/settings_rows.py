@@ -37,7 +37,7 @@ def minutes_text(minutes: int) -> str:
 
 
 # Short enough for the value column at 80 columns; the edit dialog gives the long words.
-_PROOF_WORDS = {
+_PROOF_WORDS: dict[str, str] = {
     Proof.EMAIL_CODE: "emailed code",
     Proof.CALLBACK: "callback",
     Proof.PHOTO_ID: "photo ID",
