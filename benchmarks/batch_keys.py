@@ -14,6 +14,7 @@ about a third of the demo's guardians have no account).
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -69,6 +70,7 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
     actor = authenticate(database, username="demo-supervisor", password="demo-password")
     choice = BatchChoice(UsageCondition.NO_ACCOUNT, email=True, letters=letters)
     figures: dict[str, float] = {}
+    cpu_before = _cpu()
     clock = time.perf_counter()
     progress = database.run(
         lambda s: start_key_batch(s, actor=actor, choice=choice, letters_folder=folder / "letters")
@@ -91,6 +93,7 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
     progress = database.run(lambda s: finish_key_batch(s, actor=actor, batch_id=batch_id))
     discard_letter_parts(progress)
     figures["finish"] = time.perf_counter() - clock
+    figures["cpu"] = _cpu() - cpu_before
     pdf = progress.letters_to
     figures |= {
         "families": progress.total,
@@ -106,6 +109,13 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
     return figures
 
 
+def _cpu() -> float:
+    """This process's CPU seconds (user and system): what the run costs whatever else
+    the machine is doing."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--families", type=int, nargs="+", default=[1000, 10000])
@@ -116,7 +126,11 @@ def main() -> None:
         print(json.dumps(one_run(args.one, letters=not args.email_only)))
         return
     what = "email only" if args.email_only else "email and letters"
-    print(f"Batch keys on SQLite, whole district, no-account list, {what}:")
+    load = os.getloadavg()[0]
+    print(
+        f"Batch keys on SQLite, whole district, no-account list, {what} "
+        f"({os.cpu_count()} cores, load average {load:.1f} at the start):"
+    )
     for families in args.families:
         kept = kept_district(families)
         command = [sys.executable, __file__, "--one", str(kept)]
@@ -137,7 +151,8 @@ def main() -> None:
             f"  {f['families']:>6,} families ({f['issued']:,} keys, {f['emailed']:,} emails, "
             f"{f['letters']:,} letters): {total:5.1f} s = start {f['start']:.1f} + keys "
             f"{f['keys']:.1f} + merged PDF {f['merge']:.1f} ({f['pdf_mb']:.1f} MB) + finish "
-            f"{f['finish']:.2f}; {f['keys'] / max(f['issued'], 1) * 1000:.1f} ms a key; "
+            f"{f['finish']:.2f}; {f['cpu']:.1f} s of CPU; "
+            f"{f['keys'] / max(f['issued'], 1) * 1000:.1f} ms a key; "
             f"peak RSS {f['peak_rss_mb']:.0f} MB (after {marks})"
         )
 

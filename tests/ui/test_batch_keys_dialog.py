@@ -9,6 +9,8 @@ from textual.widgets import Button, Checkbox
 
 from helpdesk_tui.data.tables import AuditEvent, KeyBatchItem, OutboxMessage
 from helpdesk_tui.screens.reports.batch_keys import BatchKeysDialog
+from helpdesk_tui.services.key_batches import BatchChoice, continue_key_batch, start_key_batch
+from helpdesk_tui.vocabulary import UsageCondition
 from tests.conftest import sign_in as staff_sign_in
 from tests.ui.helpers import SIZE, make_app, rows, settle, sign_in, text_of
 from tests.unit.key_batch_world import active_keys, letters_in
@@ -78,32 +80,35 @@ async def test_a_supervisor_runs_a_batch_for_a_school_from_the_usage_report(
     assert all(len(active_keys(sqlite_seeded, gid)) == 1 for gid, _, _ in pages)
 
 
-async def test_a_run_closed_part_way_is_offered_again_and_finished(sqlite_seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_run_stopped_part_way_is_offered_again_and_finished(
+    sqlite_seeded, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A run stopped after its first group (a desk closed, say) is offered by the next
+    dialog, for any line, and Resume finishes it."""
+    supervisor = staff_sign_in(sqlite_seeded, "demo-supervisor")
+    choice = BatchChoice(UsageCondition.NO_ACCOUNT, email=False, letters=True)
+    with sqlite_seeded.write() as s:
+        started = start_key_batch(
+            s, actor=supervisor, choice=choice, letters_folder=tmp_path / "letters"
+        )
+    with sqlite_seeded.write() as s:
+        continue_key_batch(s, actor=supervisor, batch_id=started.batch_id, limit=10)
+    to_issue = started.pending
+    assert to_issue > 80  # the district's line: several groups
+
     app = make_app(sqlite_seeded)
     app.letters_dir = tmp_path / "letters"
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "demo-supervisor")
         await pilot.press("f4")
         await settle(pilot)
-        await pilot.press("b")  # the district's line: over a hundred families
+        await pilot.press("down", "b")  # a school's line
         await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, BatchKeysDialog) and dialog.plan is not None
-        to_issue = dialog.plan.to_issue
-        assert to_issue > 80  # several groups
-        await pilot.click("#batch-email")  # letters only
-        await settle(pilot)
-        await pilot.click("#batch-go")
-        await pilot.press("escape")  # closed at once: the group under way is its last
-        await settle(pilot)
-        issued = count(sqlite_seeded, KeyBatchItem, col(KeyBatchItem.state) == "issued")
-        assert issued < to_issue
-
-        await pilot.press("b")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, BatchKeysDialog)
-        assert "Batch #1 (the whole district" in text_of(pilot, "#batch-unfinished")
+        assert isinstance(app.screen, BatchKeysDialog)
+        note = text_of(pilot, "#batch-unfinished")
+        assert (
+            "Batch #1 (the whole district, started" in note and f"at 10 of {started.total}" in note
+        )
         assert "Nobody to give a key to" in text_of(pilot, "#batch-status")  # all in #1
         await pilot.click("#batch-resume")
         await settle(pilot)
@@ -117,3 +122,5 @@ async def test_a_run_closed_part_way_is_offered_again_and_finished(sqlite_seeded
     assert count(sqlite_seeded, OutboxMessage, col(OutboxMessage.kind) == "activation_key") == 0
     keys = count(sqlite_seeded, AuditEvent, col(AuditEvent.action) == "key_batch_issued")
     assert keys == to_issue
+    pages = letters_in(sqlite_seeded, supervisor, started.letters_to)
+    assert len(pages) == to_issue and {state for _, state, _ in pages} == {"active"}

@@ -16,7 +16,7 @@ from helpdesk_tui.data.engine import Database
 from helpdesk_tui.data.tables import ActivationKey, AuditEvent, KeyBatchItem
 from tests.unit.key_batch_world import PASSWORD, active_keys, build_world, letters_in
 
-EXTRA = 120  # five groups of 25 and more: the kill lands with most of the run to go
+EXTRA = 200  # five groups of 40 and more: the kill lands with most of the run to go
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,7 @@ def test_a_run_killed_part_way_then_resumed_gives_each_family_exactly_one_key(db
                   "--letters", str(pdf))  # fmt: skip
     assert run.stderr is not None
     for line in run.stderr:  # a progress line after each group's commit
-        if line.startswith("batch #1: "):  # "28 of 127 done": 25 keys, 3 skipped
+        if line.startswith("batch #1: "):  # "43 of 207 done": 40 keys, 3 skipped
             run.send_signal(signal.SIGKILL)  # in the middle of the next group
             break
     else:
@@ -68,7 +68,7 @@ def test_a_run_killed_part_way_then_resumed_gives_each_family_exactly_one_key(db
     # Killed: what was saved is whole. Each key saved has its item, its audit row and
     # its letter; the families after it still wait.
     issued, pending = items(db, "issued"), items(db, "pending")
-    assert issued >= 25 and pending > 0
+    assert issued >= 40 and pending > 0
     assert len(issued_rows(db)) == issued
     parts = tmp_path / "data" / "letters" / "batch-1-letters"
     assert len([p for p in parts.glob("item-*.pdf") if p.stat().st_size]) >= issued
@@ -77,11 +77,11 @@ def test_a_run_killed_part_way_then_resumed_gives_each_family_exactly_one_key(db
     resumed = command(db, tmp_path, "--resume", "1")
     out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
-    assert "Batch #1 finished (Oak Elementary School): 124 keys issued." in out
+    assert "Batch #1 finished (Oak Elementary School): 204 keys issued." in out
     assert "carrying on" in err
 
     families = [world.gid(n) for n in ("Ana", "Bo", "Cy", "Ivy")] + world.extra
-    assert (items(db, "issued"), items(db, "pending"), items(db, "skipped")) == (124, 0, 3)
+    assert (items(db, "issued"), items(db, "pending"), items(db, "skipped")) == (204, 0, 3)
     for gid in families:
         assert len(active_keys(db, gid)) == 1, f"guardian {gid}"
     with db.read() as s:  # one audit row per key the run made (the killed group's none)
@@ -91,7 +91,7 @@ def test_a_run_killed_part_way_then_resumed_gives_each_family_exactly_one_key(db
             .where(col(ActivationKey.issued_by_staff_id) == world.supervisor.id)
         ).one()
     rows = issued_rows(db)
-    assert len(rows) == made == 124 and sorted(rows) == sorted(families)
+    assert len(rows) == made == 204 and sorted(rows) == sorted(families)
 
     pages = letters_in(db, world.supervisor, pdf)
     assert sorted(gid for gid, _, _ in pages) == sorted(families)

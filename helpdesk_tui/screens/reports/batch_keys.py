@@ -70,6 +70,7 @@ class BatchKeysDialog(DeskModal[None]):
         self.stopped: BatchProgress | None = None  # an unfinished run to resume
         self.running = False
         self.finished = False
+        self.closed = False  # closed during a run: it stops after the group under way
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="batch-keys"):
@@ -176,7 +177,7 @@ class BatchKeysDialog(DeskModal[None]):
     # -- the run -----------------------------------------------------------------------
     @on(Button.Pressed, "#batch-go")
     def _go(self) -> None:
-        if self.plan is None or self.running:
+        if self.plan is None or self.running or self.closed:
             return
         choice, staff, folder = self._choice(), signed_in(self), self.letters_folder
         self._lock_choices()
@@ -187,7 +188,7 @@ class BatchKeysDialog(DeskModal[None]):
 
     @on(Button.Pressed, "#batch-resume")
     def _resume(self) -> None:
-        if self.stopped is None or self.running:
+        if self.stopped is None or self.running or self.closed:
             return
         self._lock_choices()
         self._next(self.stopped)
@@ -202,6 +203,8 @@ class BatchKeysDialog(DeskModal[None]):
     def _next(self, progress: BatchProgress) -> None:
         """One group per call until none is pending, then the PDF and the end."""
         self.progress = progress
+        if self.closed:
+            return
         bar = self.query_one("#batch-progress", ProgressBar)
         bar.update(total=max(progress.total, 1), progress=progress.issued + progress.skipped)
         staff, batch_id = signed_in(self), progress.batch_id
@@ -268,4 +271,5 @@ class BatchKeysDialog(DeskModal[None]):
 
     @on(Button.Pressed, "#batch-close")
     def action_close(self) -> None:
+        self.closed = True
         self.dismiss(None)

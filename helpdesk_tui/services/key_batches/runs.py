@@ -95,7 +95,7 @@ class BatchProgress:
     issued: int
     skipped: int
     pending: int
-    emailed: int
+    emailed: int  # these two are counted once nobody is pending (0 until then)
     lettered: int
     parts_folder: Path | None
     letters_to: Path | None
@@ -272,22 +272,35 @@ def progress_of(session: Session, batch_id: int, *, with_skipped: bool = False) 
     )
     if row is None:
         raise NotFound(f"There is no batch #{batch_id}.")
-    state, issued = _items.c.state, _items.c.state == BatchItemState.ISSUED
-    counts = (
-        session.connection()
-        .execute(
-            select(
-                func.count(),
-                func.sum(case((issued, 1), else_=0)),
-                func.sum(case((state == BatchItemState.SKIPPED, 1), else_=0)),
-                func.sum(case((state == BatchItemState.PENDING, 1), else_=0)),
-                func.sum(case((issued & _items.c.by_email, 1), else_=0)),
-                func.sum(case((issued & _items.c.by_letter, 1), else_=0)),
-            ).where(_items.c.batch_id == batch_id)
+    # By state from the index alone: this runs after every group of a 10,000-family run.
+    by_state = {
+        state: n
+        for state, n in session.connection().execute(
+            select(_items.c.state, func.count())
+            .where(_items.c.batch_id == batch_id)
+            .group_by(_items.c.state)
         )
-        .one()
+    }
+    n_issued, n_skipped = (
+        by_state.get(BatchItemState.ISSUED, 0),
+        by_state.get(BatchItemState.SKIPPED, 0),
     )
-    total, n_issued, n_skipped, pending, emailed, lettered = (int(n or 0) for n in counts)
+    pending = by_state.get(BatchItemState.PENDING, 0)
+    total = n_issued + n_skipped + pending
+    emailed = lettered = 0
+    if not pending:
+        issued = _items.c.state == BatchItemState.ISSUED
+        emailed, lettered = (
+            int(n or 0)
+            for n in session.connection()
+            .execute(
+                select(
+                    func.sum(case((_items.c.by_email, 1), else_=0)),
+                    func.sum(case((_items.c.by_letter, 1), else_=0)),
+                ).where(_items.c.batch_id == batch_id, issued)
+            )
+            .one()
+        )
     zone = get_district(session).zone
     return BatchProgress(
         batch_id=batch_id,

@@ -28,7 +28,6 @@ from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.locks import lock_guardians
 from helpdesk_tui.services.kernel.permissions import require_supervisor
-from helpdesk_tui.services.mail import addresses_on_file
 from helpdesk_tui.services.recovery.keys import IssuedKey, issue_key
 from helpdesk_tui.vocabulary import AuditAction, BatchSkip, Delivery, KeyStatus
 
@@ -197,8 +196,10 @@ def _one(
     now: datetime,
 ) -> BatchKeyOutcome:
     gid = request.guardian_id
-    addresses = addresses_on_file(session, guardian) if request.email else []
-    email_to = addresses[0] if addresses else None
+    # The first address on file: the guardian's own (a guardian with a login, who could
+    # have a security email too, is never given a batch key). issue_key checks it again.
+    email_to = next((a for a in (guardian.email, guardian.alt_email) if a and a.strip()), None)
+    email_to = email_to if request.email else None
     letter = request.letter and bool((guardian.address_line or "").strip())
     if email_to is None and not letter:
         return BatchKeyOutcome(
