@@ -68,6 +68,7 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
     shutil.copyfile(kept, copy)
     database = Database(build_engine(f"sqlite:///{copy}"))
     actor = authenticate(database, username="demo-supervisor", password="demo-password")
+    ready = _rss()  # signed in: argon2 alone takes 64 MB
     choice = BatchChoice(UsageCondition.NO_ACCOUNT, email=True, letters=letters)
     figures: dict[str, float] = {}
     cpu_before = _cpu()
@@ -76,7 +77,7 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
         lambda s: start_key_batch(s, actor=actor, choice=choice, letters_folder=folder / "letters")
     )
     figures["start"], clock = time.perf_counter() - clock, time.perf_counter()
-    rss = {}
+    rss = {"start": _rss()}
     while progress.pending:
         batch_id = progress.batch_id
         progress = database.run(
@@ -85,9 +86,10 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
         done = progress.issued + progress.skipped
         for mark in (1000, 5000, 10000):
             if done >= mark and mark not in rss:
-                rss[mark] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                rss[str(mark)] = _rss()
     figures["keys"], clock = time.perf_counter() - clock, time.perf_counter()
     batch_id = progress.batch_id
+    before_merge = _rss()
     database.run(lambda s: merge_batch_letters(s, actor=actor, batch_id=batch_id), write=False)
     figures["merge"], clock = time.perf_counter() - clock, time.perf_counter()
     progress = database.run(lambda s: finish_key_batch(s, actor=actor, batch_id=batch_id))
@@ -101,12 +103,19 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
         "emailed": progress.emailed,
         "letters": progress.lettered,
         "pdf_mb": pdf.stat().st_size / 1e6 if pdf else 0,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": _rss(),
+        "rss_ready": ready,
+        "rss_before_merge": before_merge,
         **{f"rss_at_{k}": v for k, v in rss.items()},
     }
     database.dispose()
     shutil.rmtree(folder, ignore_errors=True)
     return figures
+
+
+def _rss() -> float:
+    """This process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu() -> float:
@@ -143,9 +152,7 @@ def main() -> None:
         f = json.loads(child.stdout.strip().splitlines()[-1])
         total = f["start"] + f["keys"] + f["merge"] + f["finish"]
         marks = ", ".join(
-            f"{k.removeprefix('rss_at_')}: {v:.0f} MB"
-            for k, v in f.items()
-            if k.startswith("rss_at")
+            f"{k.removeprefix('rss_at_')} {v:.0f}" for k, v in f.items() if k.startswith("rss_at")
         )
         print(
             f"  {f['families']:>6,} families ({f['issued']:,} keys, {f['emailed']:,} emails, "
@@ -153,7 +160,8 @@ def main() -> None:
             f"{f['keys']:.1f} + merged PDF {f['merge']:.1f} ({f['pdf_mb']:.1f} MB) + finish "
             f"{f['finish']:.2f}; {f['cpu']:.1f} s of CPU; "
             f"{f['keys'] / max(f['issued'], 1) * 1000:.1f} ms a key; "
-            f"peak RSS {f['peak_rss_mb']:.0f} MB (after {marks})"
+            f"peak RSS {f['peak_rss_mb']:.0f} MB (ready {f['rss_ready']:.0f}, after the start "
+            f"and after N families: {marks}, before the merge {f['rss_before_merge']:.0f})"
         )
 
 

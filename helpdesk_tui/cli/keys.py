@@ -214,8 +214,13 @@ def _resume(database: Database, actor: StaffMember, batch_id: int) -> BatchProgr
     )
     click.echo(
         f"Batch #{batch_id} ({progress.school}, started {progress.started_at:%Y-%m-%d %H:%M} by "
-        f"{clean_text(progress.started_by)}): {progress.issued + progress.skipped:,} of "
-        f"{progress.total:,} families done, carrying on.",
+        f"{clean_text(progress.started_by)}): "
+        + (
+            "finished already."
+            if progress.state == "done"
+            else f"{progress.issued + progress.skipped:,} of {progress.total:,} families "
+            "done, carrying on."
+        ),
         err=True,
     )
     return progress
@@ -231,6 +236,7 @@ def _run(database: Database, actor: StaffMember, progress: BatchProgress) -> Bat
         finish_key_batch,
         merge_batch_letters,
     )
+    from helpdesk_tui.vocabulary import KeyBatchState
 
     batch_id = progress.batch_id
     console = Console(stderr=True)
@@ -239,7 +245,10 @@ def _run(database: Database, actor: StaffMember, progress: BatchProgress) -> Bat
         if bar is not None:
             bar.start()
             task = bar.add_task(f"Batch #{batch_id}", total=progress.total)
-        while progress.pending:
+        unfinished = progress.state == KeyBatchState.RUNNING
+        # An unfinished run gets at least one group call, even with nobody pending: it
+        # also finds the letters lost since (a resumed run) and issues them again.
+        while unfinished:
             progress = run_service(
                 database, lambda s: continue_key_batch(s, actor=actor, batch_id=batch_id)
             )
@@ -248,9 +257,11 @@ def _run(database: Database, actor: StaffMember, progress: BatchProgress) -> Bat
                 bar.update(task, completed=done, total=progress.total)
             else:  # a log or a pipe: one plain line per group
                 click.echo(f"batch #{batch_id}: {done:,} of {progress.total:,} done", err=True)
+            if not progress.pending:
+                break
         if bar is not None:
             bar.stop()
-        if progress.lettered:
+        if progress.lettered and unfinished:
             click.echo(f"Merging {count_of(progress.lettered, 'letter')} into one PDF…", err=True)
         run_service(
             database,

@@ -238,10 +238,11 @@ KEY_IN_LETTER = re.compile(r"\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[
 
 def run_to_end(db: Database, actor: StaffMember, batch_id: int) -> BatchProgress:
     """The caller's loop (steps.py), as the command line and the app run it."""
-    progress = key_batch_progress_of(db, actor, batch_id)
-    while progress.pending:
+    while True:
         with db.write() as s:
             progress = continue_key_batch(s, actor=actor, batch_id=batch_id)
+        if not progress.pending:
+            break
     with db.read() as s:
         merge_batch_letters(s, actor=actor, batch_id=batch_id)
     with db.write() as s:

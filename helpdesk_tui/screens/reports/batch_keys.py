@@ -191,7 +191,10 @@ class BatchKeysDialog(DeskModal[None]):
         if self.stopped is None or self.running or self.closed:
             return
         self._lock_choices()
-        self._next(self.stopped)
+        # A group call first, even with nobody pending: it also finds the letters lost
+        # since the run stopped and issues them again.
+        staff, batch_id = signed_in(self), self.stopped.batch_id
+        self._call(lambda s: continue_key_batch(s, actor=staff, batch_id=batch_id), self._next)
 
     def _lock_choices(self) -> None:
         self.running = True

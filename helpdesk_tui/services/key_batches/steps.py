@@ -10,8 +10,9 @@ run is marked finished, and only then are the per-family files deleted.
 The caller's loop, on the command line and in the app:
 
     progress = start_key_batch(...)  # or key_batch_progress(...) to resume
-    while progress.pending:          # one transaction each
-        progress = continue_key_batch(...)
+    while True:                      # one transaction each; once at least (resuming, it
+        progress = continue_key_batch(...)  # finds the letters lost since)
+        if not progress.pending: break
     merge_batch_letters(...)         # a read: no desk waits for it
     progress = finish_key_batch(...)
     discard_letter_parts(progress)
@@ -210,6 +211,8 @@ def merge_batch_letters(
     when the run has no letters. Reads only: run it in a read transaction."""
     require_supervisor(session, actor=actor, action=AuditAction.KEY_BATCH_RUN, now=now)
     progress = progress_of(session, batch_id)
+    if progress.state == KeyBatchState.DONE:  # merged already; its parts may be gone
+        return progress.letters_to if progress.lettered else None
     if progress.pending:
         raise DomainError(
             f"{progress.pending:,} families of {progress.label} still wait for their key: "
