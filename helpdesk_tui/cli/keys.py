@@ -134,7 +134,7 @@ def batch(
     if as_json:
         print_json(progress)
     else:
-        click.echo(_outcome(progress))
+        click.echo("\n".join(clean_text(line) for line in _outcome(progress).splitlines()))
 
 
 def _dry_run(database: Database, actor: StaffMember, choice: BatchChoice, as_json: bool) -> None:
@@ -143,8 +143,8 @@ def _dry_run(database: Database, actor: StaffMember, choice: BatchChoice, as_jso
     plan = run_service(database, lambda s: plan_key_batch(s, actor=actor, choice=choice))
     if as_json:
         print_json(plan)
-    else:
-        click.echo("\n".join(plan_lines(plan)))
+    else:  # names of schools and families come from the SIS: no terminal controls
+        click.echo("\n".join(clean_text(line) for line in plan_lines(plan)))
 
 
 def plan_lines(plan: BatchPlan) -> list[str]:
@@ -213,7 +213,7 @@ def _resume(database: Database, actor: StaffMember, batch_id: int) -> BatchProgr
         database, lambda s: key_batch_progress(s, actor=actor, batch_id=batch_id), write=False
     )
     click.echo(
-        f"Batch #{batch_id} ({progress.school}, started {progress.started_at:%Y-%m-%d %H:%M} by "
+        f"Batch #{batch_id} ({clean_text(progress.school)}, started {progress.started_at:%Y-%m-%d %H:%M} by "
         f"{clean_text(progress.started_by)}): "
         + (
             "finished already."

@@ -236,7 +236,12 @@ def test_a_letters_file_that_exists_is_refused_before_any_key_is_issued(db, tmp_
     world = build_world(db)
     taken = tmp_path / "office.pdf"
     taken.write_bytes(b"someone's file")
-    for target, words in ((taken, "exists already"), (tmp_path / "no" / "x.pdf", "no folder")):
+    for target, words in (
+        (taken, "exists already"),
+        (tmp_path / "no" / "x.pdf", "no folder"),
+        (tmp_path / ("x" * 5000), "too long"),  # a pasted blob
+        (tmp_path / ("x" * 300 + ".pdf"), "File name too long"),  # the system's own limit
+    ):
         with db.write() as s, pytest.raises(DomainError, match=words):
             start_key_batch(
                 s, actor=world.supervisor, choice=oak(), letters_folder=tmp_path,

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import case, func, insert, select
 from sqlmodel import Session
 
+from helpdesk_tui.data.normalize import clean_text
 from helpdesk_tui.data.private_files import private_folder
 from helpdesk_tui.data.tables import Guardian, KeyBatch, KeyBatchItem, School, Staff, core_table
 from helpdesk_tui.services.kernel import audit
@@ -40,6 +41,7 @@ from helpdesk_tui.vocabulary import (
     UsageCondition,
 )
 
+MAX_PATH = 900  # the letters' file, as key_batch.letters_to keeps it (with its name)
 _items = core_table(KeyBatchItem)
 _batches = core_table(KeyBatch)
 _staff = core_table(Staff)
@@ -244,16 +246,30 @@ def start_key_batch(
 def _check_destination(path: Path) -> Path:
     """Where the merged PDF may go: an existing folder, or a new file in one. Checked
     before any key is issued (a key whose letter cannot be written is lost)."""
-    if path.is_dir():
-        folder = path
-    elif path.exists():
-        raise DomainError(f"{path} exists already: give a new file name, or a folder.")
-    else:
-        folder = path.parent
-    if not folder.is_dir():
-        raise DomainError(f"There is no folder {folder}: create it, or give another.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise DomainError(f"You may not write in {folder}: give a folder of your own.")
+    shown = clean_text(str(path))[:200]
+    if len(str(path)) > MAX_PATH:
+        raise DomainError(
+            f"That file name is too long ({len(str(path)):,} characters): give a shorter one."
+        )
+    try:
+        if path.is_dir():
+            folder = path
+        elif path.exists():
+            raise DomainError(f"{shown} exists already: give a new file name, or a folder.")
+        else:
+            folder = path.parent
+        if not folder.is_dir():
+            raise DomainError(
+                f"There is no folder {clean_text(str(folder))[:200]}: create it, or give another."
+            )
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise DomainError(
+                f"You may not write in {clean_text(str(folder))[:200]}: give a folder of your own."
+            )
+    except OSError as exc:
+        raise DomainError(
+            f"Cannot use {shown} ({exc.strerror}): give another file or folder."
+        ) from exc
     return path
 
 
