@@ -29,7 +29,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from helpdesk_tui.data.tables import BusyPeriodRow, ClosureDay, OpenDay, Staff, Ticket
-from helpdesk_tui.services.decisions import DecisionCounts
 from helpdesk_tui.services.guardians import SearchResult
 from helpdesk_tui.services.kernel.audit import ActionDenied
 from helpdesk_tui.services.reports import ServiceLevels
@@ -158,33 +157,7 @@ def _busy_period(c: Ctx) -> int:
     return row.id
 
 
-def _decision_counts_only_for_supervisors(c: Ctx, counts: DecisionCounts) -> None:
-    if c.actor.role == "supervisor":
-        assert counts.mail_unimported >= 1, "a supervisor's counts missed a waiting email"
-    else:
-        assert counts.total == 0, "someone other than a supervisor got decision counts"
-
-
-def _counted(c: Ctx) -> dict[str, Any]:
-    c.unimported_mail()
-    return {}
-
-
 CASES: dict[str, Case] = {
-    "decisions.decision_counts": Case(
-        EVERYONE, _counted, check=_decision_counts_only_for_supervisors
-    ),
-    "decisions.decision_lists": Case(SUPERVISORS, {}),
-    "decisions.retry_failed_mail": Case(SUPERVISORS, lambda c: {"outbox_id": c.failed_mail()}),
-    "decisions.discard_failed_mail": Case(
-        SUPERVISORS, lambda c: {"outbox_id": c.failed_mail(), "reason": "sent by letter"}
-    ),
-    "decisions.retry_unimported_mail": Case(
-        SUPERVISORS, lambda c: {"failure_id": c.unimported_mail()}
-    ),
-    "decisions.dismiss_unimported_mail": Case(
-        SUPERVISORS, lambda c: {"failure_id": c.unimported_mail(), "reason": "spam"}
-    ),
     # -- guardians ----------------------------------------------------------------------
     "guardians.clear_restriction": Case(
         SUPERVISORS,

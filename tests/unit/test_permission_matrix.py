@@ -26,6 +26,7 @@ import helpdesk_tui.services as services_package
 from helpdesk_tui.data.engine import Database, build_engine
 from helpdesk_tui.data.tables import AuditEvent
 from tests.conftest import BACKENDS
+from tests.unit.decision_cases import decision_cases
 from tests.unit.key_batch_world import batch_key_cases
 from tests.unit.permission_cases import CASES as LISTED
 from tests.unit.permission_cases import ROLES, Case
@@ -54,7 +55,8 @@ def actor_services() -> dict[str, Callable[..., Any]]:
 
 
 SERVICES = actor_services()
-CASES = {**LISTED, **batch_key_cases()}  # batch keys' rows live with their district
+# Batch keys' rows live with their district, the decision lists' in their own file.
+CASES = {**LISTED, **batch_key_cases(), **decision_cases()}
 
 
 def test_every_service_taking_an_actor_is_in_the_matrix() -> None:
