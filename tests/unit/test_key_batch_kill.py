@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import col, func, select
 
 from helpdesk_tui.data.engine import Database
@@ -71,7 +72,8 @@ def test_a_run_killed_part_way_then_resumed_gives_each_family_exactly_one_key(db
     assert issued >= 40 and pending > 0
     assert len(issued_rows(db)) == issued
     parts = tmp_path / "data" / "letters" / "batch-1-letters"
-    assert len([p for p in parts.glob("item-*.pdf") if p.stat().st_size]) >= issued
+    on_disk = [PdfReader(p) for p in parts.glob("letters-*.pdf") if p.stat().st_size]
+    assert sum(len(r.pages) for r in on_disk) >= issued  # a group's letters to a file
     assert not pdf.exists()
 
     resumed = command(db, tmp_path, "--resume", "1")

@@ -170,7 +170,7 @@ def test_a_letter_lost_before_the_end_is_issued_again_with_a_new_key(db, tmp_pat
         )
     with db.write() as s:
         continue_key_batch(s, actor=world.supervisor, batch_id=started.batch_id, limit=1)
-    parts = list((tmp_path / "batch-1-letters").glob("item-*.pdf"))
+    parts = list((tmp_path / "batch-1-letters").glob("letters-*.pdf"))
     assert len(parts) == 1
     parts[0].write_bytes(b"%PDF-1.4 cut short")  # as a crash before it reached the disk
     done = run_to_end(db, world.supervisor, started.batch_id)

@@ -91,20 +91,16 @@ def record(
     now: datetime | None = None,
 ) -> AuditEvent:
     """Append one audit row to the current transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        if guardian_id is not None:
-            # The row's foreign key needs the guardian row; take it before the append
-            # lock (the lock order in kernel/locks.py), so a caller that did not lock
-            # the guardian first waits here, not while holding the trail.
-            session.exec(
-                select(Guardian.id)
-                .where(col(Guardian.id) == guardian_id)
-                .with_for_update(key_share=True)
-            )
-        session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_AUDIT_LOCK})")
-    prev = session.exec(
-        select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-    ).first()
+    if session.get_bind().dialect.name == "postgresql" and guardian_id is not None:
+        # The row's foreign key needs the guardian row; take it before the append lock
+        # (the lock order in kernel/locks.py), so a caller that did not lock the
+        # guardian first waits here, not while holding the trail.
+        session.exec(
+            select(Guardian.id)
+            .where(col(Guardian.id) == guardian_id)
+            .with_for_update(key_share=True)
+        )
+    prev = _chain_head(session)
     event = AuditEvent(
         at=now or datetime.now(UTC),
         staff_id=actor.id,
@@ -116,13 +112,21 @@ def record(
         verification=verification[:200],
         reason=reason[:500],
         detail=detail[:500],
-        prev_hash=prev or GENESIS,
+        prev_hash=prev,
         hash="",
     )
     event.hash = _row_hash(event.prev_hash, event)
     session.add(event)
     session.flush()
     return event
+
+
+def _chain_head(session: Session) -> str:
+    """The last row's hash, the append lock taken first (PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_AUDIT_LOCK})")
+    last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
+    return last.first() or GENESIS
 
 
 def deny(

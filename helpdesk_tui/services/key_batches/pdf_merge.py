@@ -81,24 +81,23 @@ class _Copy:
                 list.__setitem__(obj, i, self.renumber(value))
         return obj
 
-    def pages(self) -> list[int]:
-        """Write every page (with what it uses); returns their new numbers."""
-        numbers = []
-        for page in self.reader.pages:
-            number = self.output.number()
-            if page.indirect_reference is not None:
-                self.renumbered[page.indirect_reference.idnum] = number
-            dict.__setitem__(page, NameObject("/Parent"), IndirectObject(_PAGES, 0, None))
-            for key, value in list(dict.items(page)):
-                if key != "/Parent":
-                    dict.__setitem__(page, key, self.renumber(value))
-            self.output.write(number, page)
-            numbers.append(number)
+    def page(self, index: int) -> int:
+        """Write page ``index`` (with what it uses that is not written yet); returns its
+        new number."""
+        page = self.reader.pages[index]
+        number = self.output.number()
+        if page.indirect_reference is not None:
+            self.renumbered[page.indirect_reference.idnum] = number
+        dict.__setitem__(page, NameObject("/Parent"), IndirectObject(_PAGES, 0, None))
+        for key, value in list(dict.items(page)):
+            if key != "/Parent":
+                dict.__setitem__(page, key, self.renumber(value))
+        self.output.write(number, page)
         while self.waiting:
             old, new = self.waiting.pop()
             found = self.reader.get_object(old)
             self.output.write(new, self.renumber(found) if found is not None else NullObject())
-        return numbers
+        return number
 
 
 def merge_pdfs(paths: Iterable[Path], out: IO[bytes]) -> int:
@@ -107,6 +106,22 @@ def merge_pdfs(paths: Iterable[Path], out: IO[bytes]) -> int:
     output = _Output(out)
     pages: list[int] = []
     for path in paths:
-        pages += _Copy(PdfReader(path), output).pages()
+        copy = _Copy(PdfReader(path), output)
+        pages += [copy.page(i) for i in range(len(copy.reader.pages))]
     output.close(pages)
     return len(pages)
+
+
+def merge_pages(pages: Iterable[tuple[Path, int]], out: IO[bytes]) -> int:
+    """The pages named ``(file, page index)``, in that order, as one PDF written to
+    ``out``; returns how many. A file is read once for a run of its pages (what they
+    share, a font, written once), again if its pages come back later."""
+    output = _Output(out)
+    numbers: list[int] = []
+    copy, reading = None, None
+    for path, index in pages:
+        if copy is None or path != reading:
+            copy, reading = _Copy(PdfReader(path), output), path
+        numbers.append(copy.page(index))
+    output.close(numbers)
+    return len(numbers)

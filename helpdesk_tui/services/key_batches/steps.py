@@ -22,33 +22,41 @@ import contextlib
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import update
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from sqlalchemy import Select, update
 from sqlmodel import Session, col, select
 
+from helpdesk_tui.data.key_codec import key_digest
 from helpdesk_tui.data.private_files import open_private, private_folder
-from helpdesk_tui.data.tables import KeyBatch, KeyBatchItem, core_table
+from helpdesk_tui.data.tables import ActivationKey, KeyBatch, KeyBatchItem, core_table
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
 from helpdesk_tui.services.kernel.district import DistrictInfo, get_district
 from helpdesk_tui.services.kernel.errors import DomainError, NotFound
 from helpdesk_tui.services.kernel.permissions import require_supervisor
-from helpdesk_tui.services.key_batches.pdf_merge import merge_pdfs
+from helpdesk_tui.services.key_batches.pdf_merge import merge_pages
 from helpdesk_tui.services.key_batches.runs import BatchProgress, progress_of
 from helpdesk_tui.services.recovery import (
     BatchKeyRequest,
     IssuedKey,
     issue_batch_keys,
-    render_key_letter,
+    render_key_letters,
 )
 from helpdesk_tui.vocabulary import AuditAction, BatchItemState, KeyBatchState
 
 GROUP = 40  # families per transaction: on SQLite a desk's write waits for one group
+LETTER_FILES = "letters-*.pdf"  # a group's letters each (item-*.pdf: a letter each, before)
 _items = core_table(KeyBatchItem)
+_keys = core_table(ActivationKey)
 
 
-def part_path(folder: Path, item_id: int) -> Path:
-    return folder / f"item-{item_id}.pdf"
+def _tag(key: str) -> str:
+    """What a group's file says of a page's key: enough of its digest to tell it from a
+    key of an attempt that never committed (a run killed, then resumed)."""
+    return key_digest(key)[:16]
 
 
 def _lock_batch(session: Session, batch_id: int) -> KeyBatch:
@@ -92,20 +100,19 @@ def continue_key_batch(
             since=batch.started_at,
             now=now,
         )
-        district = get_district(session)
-        if folder is not None and any(o.issued and o.by_letter for o in outcomes):
+        letters = [
+            (item.id or 0, outcome.issued, item.routing)
+            for item, outcome in zip(items, outcomes, strict=True)
+            if outcome.issued is not None and outcome.by_letter
+        ]
+        if folder is not None and letters:
+            # Before this transaction commits: the keys exist nowhere else.
             _private(folder)
+            _write_letters(
+                folder, letters, district=get_district(session), staff_name=actor.full_name,
+                now=now,
+            )  # fmt: skip
         for item, outcome in zip(items, outcomes, strict=True):
-            if outcome.issued is not None and outcome.by_letter and folder is not None:
-                # Before this transaction commits: the key exists nowhere else.
-                _write_letter(
-                    part_path(folder, item.id or 0),
-                    outcome.issued,
-                    district=district,
-                    staff_name=actor.full_name,
-                    now=now,
-                    routing=item.routing,
-                )
             item.state = BatchItemState.ISSUED if outcome.issued else BatchItemState.SKIPPED
             item.reason = outcome.skipped
             item.by_email, item.by_letter = outcome.by_email, outcome.by_letter
@@ -131,21 +138,25 @@ def _pending(session: Session, batch_id: int, limit: int) -> list[KeyBatchItem]:
     )
 
 
-def _write_letter(
-    path: Path,
-    issued: IssuedKey,
+def _write_letters(
+    folder: Path,
+    letters: list[tuple[int, IssuedKey, str]],
     *,
     district: DistrictInfo,
     staff_name: str,
     now: datetime,
-    routing: str,
 ) -> None:
-    pdf = render_key_letter(
-        issued,
+    """A group's letters, ``(item id, key, routing line)`` each, as one file whose
+    properties list each page's item and key tag, named after its first: an attempt of
+    its own never overwrites a letter that was saved."""
+    first_item, first_key, _ = letters[0]
+    path = folder / f"letters-{first_item}-{_tag(first_key.key)}.pdf"
+    pdf = render_key_letters(
+        [(issued, routing) for _, issued, routing in letters],
         district=district,
         staff_name=staff_name,
         issued_on=now.astimezone(district.zone),
-        routing=routing,
+        keywords=" ".join(f"{item_id}:{_tag(issued.key)}" for item_id, issued, _ in letters),
     )
     try:
         with open_private(path, "wb") as out:
@@ -179,22 +190,48 @@ def _whole(path: Path) -> bool:
         return False
 
 
+def _letters_on_disk(folder: Path) -> dict[tuple[int, str], tuple[Path, int]]:
+    """Every letter in the run's folder: (item id, key tag) to (file, page). A file
+    cut short, or not a group's, holds none."""
+    found: dict[tuple[int, str], tuple[Path, int]] = {}
+    for path in sorted(folder.glob(LETTER_FILES)) if folder.is_dir() else []:
+        try:
+            info = PdfReader(path).metadata
+            keywords = str(info.get("/Keywords", "")) if info is not None else ""
+        except (PdfReadError, OSError, ValueError):
+            continue
+        if _whole(path):
+            for page, entry in enumerate(keywords.split()):
+                item_id, _, tag = entry.partition(":")
+                if item_id.isdigit():
+                    found[(int(item_id), tag)] = (path, page)
+    return found
+
+
+def _lettered(batch_id: int) -> Select[Any]:
+    """The run's families given a key by letter, in letter order, with their key's
+    digest."""
+    return (
+        select(_items.c.id, _keys.c.digest)
+        .join(_keys, _keys.c.id == _items.c.key_id)
+        .where(
+            _items.c.batch_id == batch_id,
+            _items.c.state == BatchItemState.ISSUED,
+            _items.c.by_letter,
+        )
+        .order_by(_items.c.position)
+    )
+
+
 def _requeue_lost_letters(session: Session, batch_id: int, folder: Path) -> None:
     """Families whose key was saved but whose letter is not in the run's folder (the
     folder deleted, the run resumed on another computer, a crash before the file
     reached the disk): pending again, their key to be replaced."""
+    on_disk = _letters_on_disk(folder)
     lost = [
         item_id
-        for item_id in session.connection()
-        .execute(
-            select(_items.c.id).where(
-                _items.c.batch_id == batch_id,
-                _items.c.state == BatchItemState.ISSUED,
-                _items.c.by_letter,
-            )
-        )
-        .scalars()
-        if not _whole(part_path(folder, item_id))
+        for item_id, digest in session.connection().execute(_lettered(batch_id))
+        if (item_id, digest[:16]) not in on_disk
     ]
     for start in range(0, len(lost), 500):
         session.connection().execute(
@@ -221,17 +258,13 @@ def merge_batch_letters(
     if progress.parts_folder is None or progress.letters_to is None or not progress.lettered:
         return None
     folder, target = progress.parts_folder, progress.letters_to
-    ids = session.connection().execute(
-        select(_items.c.id)
-        .where(
-            _items.c.batch_id == batch_id,
-            _items.c.state == BatchItemState.ISSUED,
-            _items.c.by_letter,
-        )
-        .order_by(_items.c.position)
-    )
-    paths = [part_path(folder, item_id) for item_id in ids.scalars()]
-    missing = sum(not p.exists() for p in paths)
+    on_disk = _letters_on_disk(folder)
+    wanted = [
+        on_disk.get((item_id, digest[:16]))
+        for item_id, digest in session.connection().execute(_lettered(batch_id))
+    ]
+    pages = [page for page in wanted if page is not None]
+    missing = len(wanted) - len(pages)
     if missing:
         raise DomainError(
             f"{missing:,} letters of {progress.label} are not in {folder}: resume the batch "
@@ -240,7 +273,7 @@ def merge_batch_letters(
     partial = target.with_name(target.name + ".part")
     try:
         with open_private(partial, "wb") as out:
-            merge_pdfs(paths, out)
+            merge_pages(pages, out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, target)
@@ -281,7 +314,7 @@ def discard_letter_parts(progress: BatchProgress) -> int:
     if progress.state != KeyBatchState.DONE or folder is None or not folder.is_dir():
         return 0
     removed = 0
-    for path in folder.glob("item-*.pdf*"):
+    for path in [*folder.glob(LETTER_FILES + "*"), *folder.glob("item-*.pdf*")]:
         path.unlink(missing_ok=True)
         removed += 1
     with contextlib.suppress(OSError):  # something else was put there: left as it is

@@ -20,7 +20,11 @@ from helpdesk_tui.services.recovery.batch_keys import (
     no_address,
 )
 from helpdesk_tui.services.recovery.key_check import InvalidKey, KeyCheck, check_key
-from helpdesk_tui.services.recovery.key_letter import render_key_letter, save_key_letter
+from helpdesk_tui.services.recovery.key_letter import (
+    render_key_letter,
+    render_key_letters,
+    save_key_letter,
+)
 from helpdesk_tui.services.recovery.keys import AccountExists, IssuedKey, reissue_activation_key
 
 __all__ = [
@@ -39,6 +43,7 @@ __all__ = [
     "no_address",
     "reissue_activation_key",
     "render_key_letter",
+    "render_key_letters",
     "resend_email_verification",
     "reset_account",
     "save_key_letter",

@@ -23,9 +23,10 @@ from helpdesk_tui.data.tables import (
     VerificationBlock,
     core_table,
 )
-from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
+from helpdesk_tui.services.kernel.audit_batch import record_many
 from helpdesk_tui.services.kernel.clock import resolve_now
+from helpdesk_tui.services.kernel.district import DistrictInfo, get_district
 from helpdesk_tui.services.kernel.locks import lock_guardians
 from helpdesk_tui.services.kernel.permissions import require_supervisor
 from helpdesk_tui.services.recovery.keys import IssuedKey, issue_key
@@ -82,7 +83,7 @@ def issue_batch_keys(
     refusals = batch_refusals(
         session, ids, since=since, own_keys=[r.replaces_key_id for r in requests]
     )
-    outcomes = []
+    outcomes, audit_rows, district = [], [], get_district(session)
     for request in requests:
         guardian = guardians.get(request.guardian_id)
         refusal = refusals.get(request.guardian_id)
@@ -91,8 +92,12 @@ def issue_batch_keys(
                 BatchKeyOutcome(request.guardian_id, None, None, refusal or BatchSkip.NO_RIGHTS)
             )
         else:
-            outcomes.append(_one(session, actor, guardian, request, batch_label, now))
+            outcome, detail = _one(session, actor, guardian, request, batch_label, now, district)
+            outcomes.append(outcome)
+            audit_rows += [(request.guardian_id, detail)] if detail else []
     session.flush()
+    # One audit row per key, in request order, appended together: one read of the chain.
+    record_many(session, actor=actor, action=AuditAction.KEY_BATCH_ISSUED, rows=audit_rows, now=now)
     key_ids = {
         gid: key_id
         for gid, key_id in session.connection().execute(
@@ -194,7 +199,9 @@ def _one(
     request: BatchKeyRequest,
     batch_label: str,
     now: datetime,
-) -> BatchKeyOutcome:
+    district: DistrictInfo,
+) -> tuple[BatchKeyOutcome, str]:
+    """The key (or why not) and its audit row's detail ("" when none was issued)."""
     gid = request.guardian_id
     # The first address on file: the guardian's own (a guardian with a login, who could
     # have a security email too, is never given a batch key). issue_key checks it again.
@@ -204,7 +211,7 @@ def _one(
     if email_to is None and not letter:
         return BatchKeyOutcome(
             gid, None, None, no_address(email=request.email, letter=request.letter)
-        )
+        ), ""
     issued = issue_key(
         session,
         actor=actor,
@@ -214,16 +221,10 @@ def _one(
         now=now,
         revoke_reason=f"replaced by {batch_label}",
         action=AuditAction.KEY_BATCH_ISSUED,
+        district=district,
     )
     how = [f"emailed to {issued.emailed_to}"] if issued.emailed_to else []
     how += ["printed letter"] if letter else []
     revoked = f"; {issued.revoked_previous} unused key revoked" if issued.revoked_previous else ""
-    audit.record(
-        session,
-        actor=actor,
-        action=AuditAction.KEY_BATCH_ISSUED,
-        guardian_id=gid,
-        detail=f"key …{issued.last4}, {batch_label}: {' and '.join(how)}{revoked}",
-        now=now,
-    )
-    return BatchKeyOutcome(gid, issued, None, None, email_to is not None, letter)
+    detail = f"key …{issued.last4}, {batch_label}: {' and '.join(how)}{revoked}"
+    return BatchKeyOutcome(gid, issued, None, None, email_to is not None, letter), detail

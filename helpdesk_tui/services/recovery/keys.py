@@ -21,7 +21,7 @@ from helpdesk_tui.services.guardians import portal_refusal
 from helpdesk_tui.services.kernel import audit
 from helpdesk_tui.services.kernel.actors import StaffMember
 from helpdesk_tui.services.kernel.clock import resolve_now
-from helpdesk_tui.services.kernel.district import get_district
+from helpdesk_tui.services.kernel.district import DistrictInfo, get_district
 from helpdesk_tui.services.kernel.errors import DomainError
 from helpdesk_tui.services.kernel.locks import lock_guardian
 from helpdesk_tui.services.kernel.masking import mask_email
@@ -60,12 +60,14 @@ def issue_key(
     now: datetime,
     revoke_reason: str,
     action: AuditAction,
+    district: DistrictInfo | None = None,
 ) -> IssuedKey:
     """Revoke the unused key and create a new one, queueing the email if asked.
     The caller has checked permission, verification and eligibility, and locked the
     guardian, and has changed nothing yet: an address not on file is a refusal whose
-    audit row is committed (someone may be trying to divert the key)."""
-    district = get_district(session)
+    audit row is committed (someone may be trying to divert the key). ``district``:
+    the settings as read once for a batch's group (read here otherwise)."""
+    district = district or get_district(session)
     address = None
     if delivery == Delivery.EMAIL:
         on_file = {a.casefold(): a for a in addresses_on_file(session, guardian)}
