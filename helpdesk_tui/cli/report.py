@@ -22,7 +22,7 @@ from helpdesk_tui.services.reports import (
 )
 
 if TYPE_CHECKING:
-    from helpdesk_tui.services.reports import ServiceLevels
+    from helpdesk_tui.services.reports import ClockFigures, DayFigures, ServiceLevels
 
 MAX_DAYS = 366  # services.reports.MAX_RANGE_DAYS, checked here before anyone signs in
 
@@ -140,15 +140,10 @@ def text_lines(f: ServiceLevels) -> list[str]:
             f"{t.pending_on_guardian:,} of them pending on the guardian",
             "  by age: " + ", ".join(f"{b.label} {b.count:,}" for b in t.open_by_age),
             "",
-            "Open at the close of each business day:",
-            *(
-                f"  {p.day} {p.day:%a}  {p.open:>6,}"
-                + (f"  ({p.busy_period})" if p.busy_period else "")
-                for p in t.backlog
-            ),
+            "Each business day (received since the day before closed; due that day: met of",
+            "those decided; open at its close):",
+            *_day_lines(t.daily),
         ]
-        if not t.backlog:
-            lines.append("  (no business day of the range has closed yet)")
     lines += ["", "Per agent:" if t else "Your figures:", *_agent_lines(f)]
     lines += ["", "Most overdue open tickets now:" if t else "Your most overdue open tickets now:"]
     lines += [
@@ -157,6 +152,26 @@ def text_lines(f: ServiceLevels) -> list[str]:
         for o in f.oldest_breaching
     ] or ["  none"]
     return lines
+
+
+def _day_lines(days: tuple[DayFigures, ...]) -> list[str]:
+    if not days:
+        return ["  (no business day of the range has begun yet)"]
+
+    def met(c: ClockFigures) -> str:
+        return f"{c.met:,} of {c.met + c.breached:,} {percent(c.met_percent):>6}"
+
+    head = (
+        f"  {'':<14}  {'received':>8}  {'first responses met':>19}  {'resolutions met':>19}  "
+        "open at close"
+    )
+    return [head] + [
+        f"  {d.day} {d.day:%a}  {d.received:>8,}  {met(d.first_response):>19}  "
+        f"{met(d.resolution):>19}  "
+        + (f"{d.open_at_close:>13,}" if d.open_at_close is not None else f"{'not yet':>13}")
+        + (f"  ({d.busy_period})" if d.busy_period else "")
+        for d in days
+    ]
 
 
 def _agent_lines(f: ServiceLevels) -> list[str]:
@@ -210,21 +225,33 @@ def csv_rows(f: ServiceLevels) -> list[tuple[str, str, str, object]]:
                 (name, "not yet due", "tickets", c.not_yet_due),
                 (name, "met of those decided", "%", "" if c.met_percent is None else c.met_percent),
             ]
-        for name, d in (
+        for name, times in (
             ("time to first response", t.first_response_time),
             ("time to resolution", t.resolution_time),
         ):
             rows += [
-                (name, "tickets", "tickets", d.count),
-                (name, "median", "business hours", hours(d.median_seconds)),
-                (name, "90th percentile", "business hours", hours(d.p90_seconds)),
+                (name, "tickets", "tickets", times.count),
+                (name, "median", "business hours", hours(times.median_seconds)),
+                (name, "90th percentile", "business hours", hours(times.p90_seconds)),
             ]
         rows += [
             ("open now", "all", "tickets", t.open_now),
             ("open now", "pending on the guardian", "tickets", t.pending_on_guardian),
         ]
         rows += [("open now by age", b.label, "tickets", b.count) for b in t.open_by_age]
-        rows += [("backlog", str(p.day), "open at close", p.open) for p in t.backlog]
+        for d in t.daily:
+            day = str(d.day)
+            rows.append(("business day", day, "received", d.received))
+            for name, c in (("first responses", d.first_response), ("resolutions", d.resolution)):
+                rows += [
+                    ("business day", day, f"{name} due", c.due),
+                    ("business day", day, f"{name} met", c.met),
+                    ("business day", day, f"{name} breached", c.breached),
+                    ("business day", day, f"{name} met %", _number(c.met_percent)),
+                ]
+            rows.append(("business day", day, "open at close", _number(d.open_at_close)))
+            if d.busy_period:
+                rows.append(("business day", day, "busy period", d.busy_period))
     for a in f.agents:
         who = f"{a.name} ({a.username})"
         rows += [
@@ -247,6 +274,10 @@ def csv_rows(f: ServiceLevels) -> list[tuple[str, str, str, object]]:
             ("overdue now", o.label, f"{o.clock}, business hours late", hours(o.late_seconds)),
         ]
     return rows
+
+
+def _number(value: float | None) -> object:
+    return "" if value is None else value
 
 
 def _write_csv(f: ServiceLevels) -> None:

@@ -61,9 +61,11 @@ def test_the_text_report_reads_as_the_figures(district: Database) -> None:
         "Open now: 6 tickets, 2 of them pending on the guardian",
         "  by age: under 1 business day 2, 1 to 3 business days 1, 3 to 5 business days 1, "
         "5 business days or more 2",
-        "  2026-10-29 Thu       3",
-        "  2026-11-02 Mon       6",
-        "  2026-11-05 Thu       5",
+        "                  received  first responses met      resolutions met  open at close",
+        "  2026-10-29 Thu         2        0 of 1   0.0%        0 of 0      —              3",
+        "  2026-11-02 Mon         3        1 of 2  50.0%        0 of 0      —              6",
+        "  2026-11-05 Thu         1        2 of 2 100.0%        1 of 2  50.0%              5",
+        "  2026-11-06 Fri         1        0 of 0      —        0 of 0      —        not yet",
     ]
     for line in expected:
         assert line in lines, f"{line!r} not in:\n{done.stdout}"
@@ -108,7 +110,16 @@ def test_json_holds_every_figure(district: Database) -> None:
         "met_percent": 71.4,
     }
     assert team["resolution_time"]["median_seconds"] == pytest.approx(7.5 * HOUR)
-    assert [p["open"] for p in team["backlog"]] == [3, 4, 6, 6, 5]
+    assert [d["open_at_close"] for d in team["daily"]] == [3, 4, 6, 6, 5, None]
+    thursday = team["daily"][4]
+    assert (thursday["day"], thursday["received"]) == ("2026-11-05", 1)
+    assert thursday["resolution"] == {
+        "due": 2,
+        "met": 1,
+        "breached": 1,
+        "not_yet_due": 0,
+        "met_percent": 50.0,
+    }
     assert [a["username"] for a in figures["agents"]] == ["ana", "cal", "sue"]
     late = figures["oldest_breaching"][0]
     assert (late["label"], late["clock"]) == ("HD-1007", "first response")
@@ -132,7 +143,11 @@ def test_csv_is_one_row_per_figure(district: Database) -> None:
     assert value["time to resolution", "median", "business hours"] == "7.5"
     assert value["time to first response", "90th percentile", "business hours"] == "8.5"
     assert value["open now by age", "5 business days or more", "tickets"] == "2"
-    assert value["backlog", "2026-11-04", "open at close"] == "6"
+    assert value["business day", "2026-11-04", "open at close"] == "6"
+    assert value["business day", "2026-11-06", "open at close"] == ""  # not closed yet
+    assert value["business day", "2026-11-02", "received"] == "3"
+    assert value["business day", "2026-11-02", "first responses met %"] == "50.0"
+    assert value["business day", "2026-11-02", "resolutions met %"] == ""  # none decided
     assert value["agent", "Ana Agent (ana)", "calls taken"] == "2"
     assert value["overdue now", "HD-1007", "first response, business hours late"] == "52.0"
     assert value["overdue now", "HD-1007", "subject"] == "'=1+2"

@@ -245,14 +245,15 @@ def test_open_now_by_age_and_the_backlog_at_each_close(db: Database, district) -
     # At 15:30 each business day (Friday's close is still to come): Thu T1 T7 T10;
     # Fri + T2; Mon T2 T3 T4 T7 T10 T12 (T1 resolved); Wed T12 out, T5 in; Thu T3 T5
     # out, T11 in.
-    assert [(p.day, p.open) for p in team.backlog] == [
+    assert [(p.day, p.open_at_close) for p in team.daily] == [
         (date(2026, 10, 29), 3),
         (date(2026, 10, 30), 4),
         (date(2026, 11, 2), 6),
         (date(2026, 11, 4), 6),
         (date(2026, 11, 5), 5),
+        (date(2026, 11, 6), None),
     ]
-    assert team.backlog[2].at == at(11, 2, 15, 30)  # after the clock change
+    assert team.daily[2].closes_at == at(11, 2, 15, 30)  # after the clock change
 
 
 def test_an_age_band_starts_at_its_business_day_exactly(db: Database) -> None:
@@ -280,8 +281,9 @@ def test_days_of_a_busy_period_are_marked_on_the_backlog(db: Database) -> None:
     figures = _figures(db, staff["supervisor"])
     assert [p.name for p in figures.busy_periods] == ["Parent conferences", "Report cards"]
     assert figures.team is not None
-    assert [(p.day.day, p.open, p.busy_period) for p in figures.team.backlog] == [
+    assert [(p.day.day, p.open_at_close, p.busy_period) for p in figures.team.daily] == [
         (29, 1, None), (30, 1, None), (2, 1, None), (4, 1, None), (5, 1, "Report cards"),
+        (6, None, "Report cards"),
     ]  # fmt: skip
 
 

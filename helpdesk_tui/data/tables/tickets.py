@@ -3,11 +3,19 @@ its timeline. Service-level due times are stored so queue views are index scans.
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Index, LargeBinary
+from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, text
 from sqlmodel import Field, SQLModel
 
 from helpdesk_tui.data.tables.checks import one_of
 from helpdesk_tui.vocabulary import Category, Channel, MessageKind, Priority, TicketStatus
+
+_LIVE = "merged_into_id IS NULL"  # a merged duplicate counts in no service-level figure
+
+
+def _live_index(name: str, *columns: str) -> Index:
+    """A partial index over the tickets that count in the service-level figures: each
+    serves some of the dashboard's reads as index-only ranges (docs/performance.md)."""
+    return Index(name, *columns, sqlite_where=text(_LIVE), postgresql_where=text(_LIVE))
 
 
 class Ticket(SQLModel, table=True):
@@ -27,6 +35,46 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_status_pending", "status", "pending_since", "id"),
         Index("ix_ticket_guardian", "guardian_id", "created_at"),
         Index("ix_ticket_creator", "created_by_id", "created_at"),  # calls today
+        # Service-level figures (services/reports), each read as index ranges in order,
+        # one per business day (and per assignee): arrivals by channel and category;
+        # calls taken; first responses due with what decides met or breached, and
+        # resolutions due; tickets resolved with their measured times, and tickets
+        # closed unresolved, for the backlog; open now by age band; first-response
+        # times measured.
+        _live_index("ix_ticket_sla_arrived", "channel", "category", "created_at"),
+        _live_index("ix_ticket_sla_calls", "created_by_id", "channel", "created_at"),
+        _live_index(
+            "ix_ticket_sla_first_due",
+            "assignee_id",
+            "first_response_due_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "pending_since",
+        ),
+        _live_index(
+            "ix_ticket_sla_resolution_due",
+            "resolution_due_at",
+            "resolved_at",
+            "closed_at",
+            "pending_since",
+        ),
+        _live_index(
+            "ix_ticket_sla_resolved",
+            "assignee_id",
+            "resolved_at",
+            "business_calendar_key",
+            "resolution_measured_at",
+            "resolution_business_seconds",
+        ),
+        _live_index("ix_ticket_sla_ended", "resolved_at", "closed_at"),
+        _live_index("ix_ticket_sla_open", "status", "assignee_id", "created_at"),
+        _live_index(
+            "ix_ticket_sla_answered",
+            "first_response_at",
+            "business_calendar_key",
+            "first_response_business_seconds",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,6 +108,16 @@ class Ticket(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="ticket.id")
     # Bumped by every reply, so a reply written on a stale view can warn first.
     reply_count: int = 0
+    # Business times measured for the service-level figures' percentiles: arrival to the
+    # first response, and arrival to resolution less the wait on the guardian. Derived
+    # data, kept right by services/reports/business_times.py: each holds only while
+    # ``business_calendar_key`` is the key of the calendar as it is now (a closure added
+    # afterwards changes the key) and, for resolution, while ``resolution_measured_at``
+    # is still ``resolved_at``; the figures measure anything else themselves.
+    first_response_business_seconds: float | None = None
+    resolution_business_seconds: float | None = None
+    resolution_measured_at: datetime | None = None
+    business_calendar_key: int | None = None
 
 
 class TicketMessage(SQLModel, table=True):

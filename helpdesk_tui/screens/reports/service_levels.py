@@ -1,7 +1,8 @@
 """Service levels at a glance (F8 from anywhere): for supervisors the team's figures for
-today, this week, the last 30 days or a range they type, in business time; for an agent
-their own. The backlog at each day's close as a chart, or (c) as numbers for a screen
-reader or to copy; per agent; the most overdue tickets, Enter opens one."""
+today, this week, the last 30 or 90 business days or a range they type, in business
+time; for an agent their own. Charts of each business day (received, met, the backlog)
+and of the open tickets' ages, or (c) the same as numbers for a screen reader or to
+copy; per agent; the most overdue tickets, Enter opens one."""
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -11,13 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
-from textual_plotext import PlotextPlot
 
 from helpdesk_tui.messages import OpenTicket
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.bindings import bindings
 from helpdesk_tui.screens.dialogs import Prompt, ask_for_line
 from helpdesk_tui.screens.reports.decisions import DecisionsScreen, decisions_line
+from helpdesk_tui.screens.reports.service_level_charts import ServiceLevelCharts
 from helpdesk_tui.services.decisions import DecisionCounts, decision_counts
 from helpdesk_tui.services.kernel.district import get_district
 from helpdesk_tui.services.reports import (
@@ -25,13 +26,20 @@ from helpdesk_tui.services.reports import (
     business_time,
     clock_line,
     percent,
+    recent_business_days,
     service_levels,
     time_line,
 )
 from helpdesk_tui.vocabulary import Role
 from helpdesk_tui.widgets.formatting import count_of, plain, plain_content
 
-RANGES = {"today": "Today", "week": "This week", "month": "Last 30 days"}
+RANGES = {
+    "today": "Today",
+    "week": "This week",
+    "month": "Last 30 business days",
+    "quarter": "Last 90 business days",
+}
+BUSINESS_DAYS = {"month": 30, "quarter": 90}
 
 
 class ServiceLevelsScreen(DeskScreen[None]):
@@ -41,12 +49,13 @@ class ServiceLevelsScreen(DeskScreen[None]):
         ("escape", "app.back", "Back", "Back to where you were"),
         ("t", "range('today')", "Today", "Today's figures"),
         ("w", "range('week')", "This week", "Monday to today"),
-        ("m", "range('month')", "30 days", "The last 30 days, today included"),
+        ("m", "range('month')", "30 days", "The last 30 business days, today included"),
+        ("q", "range('quarter')", "90 days", "The last 90 business days, today included"),
         ("r", "choose_range", "Range", "Type the first and last day (YYYY-MM-DD YYYY-MM-DD)"),
-        ("c", "toggle_chart", "Chart/numbers", "The backlog as a chart, or as a table of numbers"),
+        ("c", "toggle_chart", "Charts/numbers", "Charts, or the same numbers as tables"),
         ("o", "overdue", "Overdue", "Go to the most overdue tickets (Enter opens one)"),
         ("d", "decisions", "Decisions", "Supervisors: what waits for a decision, with the actions"),
-        ("f5", "reload", "Refresh", "Count again"),
+        ("f5", "reload", "Refresh", "Count again", False),
     ])
     # fmt: on
 
@@ -56,7 +65,6 @@ class ServiceLevelsScreen(DeskScreen[None]):
         self.chosen: tuple[date, date] | None = None  # a typed range, when range == "range"
         self.figures: ServiceLevels | None = None
         self.loads = 0  # bumped when figures reach the screen; tests wait on it
-        self.as_chart = True
 
     def now(self) -> datetime | None:
         """The instant the figures are for: now (tests fix it)."""
@@ -67,27 +75,20 @@ class ServiceLevelsScreen(DeskScreen[None]):
             yield Static("Counting…", id="levels-title", classes="section-title")
             yield Static("", id="levels-summary")
             yield Static("", id="levels-decisions")
-            yield Static(
-                "Open at the close of each business day",
-                id="levels-backlog-title",
-                classes="section-title",
-            )
-            yield PlotextPlot(id="levels-chart")
-            yield DataTable(id="levels-backlog", cursor_type="row", zebra_stripes=True)
+            yield ServiceLevelCharts(id="levels-charts")
             yield Static("Per agent", id="levels-agents-title", classes="section-title")
             yield DataTable(id="levels-agents", cursor_type="row", zebra_stripes=True)
             yield Static("Most overdue open tickets now", classes="section-title")
             yield DataTable(id="levels-overdue", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#levels-backlog", DataTable).add_columns("Day", "Open", "Busy period")
         self.query_one("#levels-agents", DataTable).add_columns(
             "Agent", "Open now", "Resolved", "First responses met", "Calls taken"
         )
         self.query_one("#levels-overdue", DataTable).add_columns(
             "Ticket", "Late", "Clock", "Subject"
         )
-        self._show_chart()
+        self.query_one(ServiceLevelCharts).display = False  # until the team's figures come
         self.action_reload()
 
     # -- which days ----------------------------------------------------------------
@@ -96,8 +97,6 @@ class ServiceLevelsScreen(DeskScreen[None]):
             return self.chosen
         if self.range == "today":
             return today, today
-        if self.range == "month":
-            return today - timedelta(days=29), today
         return today - timedelta(days=today.weekday()), today
 
     def action_range(self, which: str) -> None:
@@ -134,10 +133,14 @@ class ServiceLevelsScreen(DeskScreen[None]):
 
     def action_reload(self) -> None:
         staff, at, pick = self.staff, self.now(), self._days
+        business_days = BUSINESS_DAYS.get(self.range)
 
         def read(session: Any) -> ServiceLevels:
-            today = (at or datetime.now(UTC)).astimezone(get_district(session).zone).date()
-            first, last = pick(today)
+            if business_days:
+                first, last = recent_business_days(session, count=business_days, now=at)
+            else:
+                today = (at or datetime.now(UTC)).astimezone(get_district(session).zone).date()
+                first, last = pick(today)
             return service_levels(session, actor=staff, first_day=first, last_day=last, now=at)
 
         self.query_one("#levels-title", Static).update("Counting…")
@@ -155,7 +158,10 @@ class ServiceLevelsScreen(DeskScreen[None]):
             )
         )
         self.query_one("#levels-summary", Static).update(plain(_summary(figures), multiline=True))
-        self._fill_backlog(figures)
+        charts = self.query_one(ServiceLevelCharts)
+        charts.display = figures.team is not None
+        if figures.team is not None:
+            charts.fill(figures.team)
         self._fill_agents(figures)
         self._fill_overdue(figures)
         self.loads += 1
@@ -178,35 +184,6 @@ class ServiceLevelsScreen(DeskScreen[None]):
         if action == "decisions":
             return self.staff.role == Role.SUPERVISOR
         return True
-
-    def _fill_backlog(self, figures: ServiceLevels) -> None:
-        points = figures.team.backlog if figures.team else ()
-        table = self.query_one("#levels-backlog", DataTable)
-        table.clear()
-        for p in points:
-            table.add_row(f"{p.day} {p.day:%a}", f"{p.open:,}", plain(p.busy_period or ""))
-        plot = self.query_one("#levels-chart", PlotextPlot)
-        plt = plot.plt
-        plt.clear_data()
-        plt.clear_figure()
-        if points:
-            labels = [f"{p.day:%m-%d}" for p in points]
-            counts = [p.open for p in points]
-            plt.bar(labels, counts, width=0.5)
-            # At most 8 day labels, evenly spread (fits 80 columns; plotext's own choice
-            # changed with a column more or less of width).
-            shown = sorted({round(i * (len(labels) - 1) / 7) for i in range(8)})
-            plt.xticks([i + 1 for i in shown], [labels[i] for i in shown])
-            top = max(max(counts), 1)
-            plt.yticks(sorted({round(top * i / 4) for i in range(5)}))  # whole tickets
-            plt.xlabel("day (month-day)")
-            plt.ylabel("open")
-        else:
-            plt.title("No business day of the range has closed yet")
-        plot.refresh()
-        team = figures.team is not None
-        self.query_one("#levels-backlog-title", Static).display = team
-        self._show_chart(team)
 
     def _fill_agents(self, figures: ServiceLevels) -> None:
         table = self.query_one("#levels-agents", DataTable)
@@ -235,13 +212,9 @@ class ServiceLevelsScreen(DeskScreen[None]):
                 key=str(late.ticket_id),
             )
 
-    def _show_chart(self, team: bool = True) -> None:
-        self.query_one("#levels-chart", PlotextPlot).display = team and self.as_chart
-        self.query_one("#levels-backlog", DataTable).display = team and not self.as_chart
-
     def action_toggle_chart(self) -> None:
-        self.as_chart = not self.as_chart
-        self._show_chart(self.figures is None or self.figures.team is not None)
+        charts = self.query_one(ServiceLevelCharts)
+        charts.show_numbers(charts.as_chart)
 
     def action_overdue(self) -> None:
         table = self.query_one("#levels-overdue", DataTable)

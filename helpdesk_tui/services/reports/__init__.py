@@ -1,12 +1,16 @@
 """Reports for supervisors: portal usage per school; service-level figures (supervisors
 for the team, agents for themselves)."""
 
+from helpdesk_tui.services.reports.business_times import (
+    measure_business_times,
+    measured_here,
+)
 from helpdesk_tui.services.reports.service_level_figures import (
     AgeBand,
     AgentFigures,
-    BacklogPoint,
     ClockFigures,
     Count,
+    DayFigures,
     LateTicket,
     ServiceLevels,
     TeamFigures,
@@ -15,6 +19,7 @@ from helpdesk_tui.services.reports.service_level_figures import (
 from helpdesk_tui.services.reports.service_level_report import (
     AGE_BANDS,
     MAX_RANGE_DAYS,
+    recent_business_days,
     service_levels,
 )
 from helpdesk_tui.services.reports.service_level_words import (
@@ -39,9 +44,9 @@ __all__ = [
     "MAX_RANGE_DAYS",
     "AgeBand",
     "AgentFigures",
-    "BacklogPoint",
     "ClockFigures",
     "Count",
+    "DayFigures",
     "LateTicket",
     "SchoolUsage",
     "ServiceLevels",
@@ -51,8 +56,11 @@ __all__ = [
     "business_time",
     "clock_line",
     "export_usage_csv",
+    "measure_business_times",
+    "measured_here",
     "percent",
     "portal_usage",
+    "recent_business_days",
     "service_levels",
     "spreadsheet_cell",
     "time_line",

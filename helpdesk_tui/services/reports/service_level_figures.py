@@ -42,10 +42,16 @@ class AgeBand:
 
 
 @dataclass(frozen=True, slots=True)
-class BacklogPoint:
+class DayFigures:
+    """One business day of the range (one that has begun). What arrives after a
+    business day closes, or on a day the helpdesk is closed, counts on the next one."""
+
     day: date
-    at: datetime  # the helpdesk's closing time that day
-    open: int
+    closes_at: datetime  # the helpdesk's closing time that day
+    received: int  # arrived since the business day before closed
+    first_response: ClockFigures  # first responses due that day
+    resolution: ClockFigures  # resolutions due that day
+    open_at_close: int | None  # None: the day has not closed yet
     busy_period: str | None = None  # the busy period the day falls in
 
 
@@ -83,7 +89,7 @@ class TeamFigures:
     open_now: int
     pending_on_guardian: int  # of open_now
     open_by_age: tuple[AgeBand, ...]
-    backlog: tuple[BacklogPoint, ...]  # business days in the range that have ended
+    daily: tuple[DayFigures, ...]  # the range's business days that have begun
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,213 +1,218 @@
-"""The statements behind the service-level figures.
+"""The statements behind the service-level figures. Each reads one range of one partial
+index over the live tickets (data/tables/tickets.py) and returns a few rows: counts per
+business day (``service_level_days``), per channel and category, per assignee; never a
+row per ticket. A merged duplicate is left out of everything (its conversation counts
+on the ticket it was merged into).
 
-One read of the ticket table gives every count and, for the team's figures, the few
-instants per ticket that business-time percentiles and the backlog need, as epoch
-seconds (no datetime is built for them). Each ticket's part in the counts is folded
-into two integers by the database, so the counts cost that one read and a Counter:
-no second pass, no sort, no GROUP BY.
-
-    state   = assignee * 512 + open * 64 + pending * 32 + first * 8 + resolution * 2 + resolved
-    arrival = taker * 64 + channel * 16 + category      (NULL: it did not arrive in the range)
-
-open: 0 finished, else 1 + its age band; pending: waiting on the guardian now; first,
-resolution: 0 not due in the range, 1 met, 2 breached, 3 not yet due; resolved: in the
-range; taker: who opened it if it was a phone call or a walk-in (0: nobody, or not a
-call); channel, category: their place in the vocabulary. An id 0 is nobody (ids start
-at 1).
-
-A range is [start, end) in UTC: from the first day's local midnight to the local
-midnight after the last day. A merged duplicate is left out of everything (its
-conversation counts on the ticket it was merged into).
+A clock's outcome, for a ticket whose due time falls in the range: met when it stopped
+by its due time; breached when it stopped later, or has not stopped and the due time
+passed while it ran (before now, or before the ticket went pending on the guardian:
+the wait does not count); otherwise not yet due. The first-response clock stops at the
+first reply, or when the ticket is resolved or closed without one; the resolution clock
+when the ticket is resolved. A ticket closed without being resolved (it waited on the
+guardian too long) has no resolution figure.
 """
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Float,
-    and_,
-    case,
-    cast,
-    func,
-    literal,
-    not_,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, Connection, and_, func, literal, or_, select
 
 from helpdesk_tui.data.tables import Staff, Ticket, core_table
+from helpdesk_tui.services.reports.service_level_days import (
+    LIVE,
+    Days,
+    per_day,
+    per_day_and_assignee,
+    sum_by,
+)
 from helpdesk_tui.vocabulary import UNFINISHED, Category, Channel, TicketStatus
 
 _t = core_table(Ticket)
 _staff = core_table(Staff)
-_LIVE = _t.c.merged_into_id.is_(None)
 CALLS = (Channel.PHONE, Channel.WALK_IN)
 CHANNELS, CATEGORIES = tuple(Channel), tuple(Category)
-MET, BREACHED, NOT_YET_DUE = 1, 2, 3
+
+
+def _count(condition: ColumnElement[bool] | None = None) -> ColumnElement[int]:
+    return func.count() if condition is None else func.count().filter(condition)
 
 
 @dataclass(frozen=True, slots=True)
-class Window:
-    start: datetime
-    end: datetime
-    now: datetime
+class Clock:
+    """A clock's due times in the range as [due, met, breached]: per bucket, and per
+    assignee over the range."""
 
-    def holds(self, column: ColumnElement[datetime]) -> ColumnElement[bool]:
-        return and_(column >= self.start, column < self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class State:
-    """A state key, read back."""
-
-    assignee_id: int | None
-    age_band: int | None  # None: finished
-    pending: bool
-    first_response: int  # 0 (not due in the range), MET, BREACHED or NOT_YET_DUE
-    resolution: int
-    resolved: bool  # in the range
-
-    @classmethod
-    def of(cls, key: int) -> "State":
-        assignee, rest = divmod(key, 512)
-        opened = rest >> 6
-        return cls(
-            assignee_id=assignee or None,
-            age_band=opened - 1 if opened else None,
-            pending=bool(rest & 32),
-            first_response=(rest >> 3) & 3,
-            resolution=(rest >> 1) & 3,
-            resolved=bool(rest & 1),
-        )
+    per_day: list[list[int]]
+    per_assignee: dict[int, list[int]]
 
 
-def arrival_of(key: int) -> tuple[int | None, Channel, Category]:
-    """(who took it if it was a call, channel, category) of an arrival key."""
-    taker, rest = divmod(key, 64)
-    return taker or None, CHANNELS[rest >> 4], CATEGORIES[rest & 15]
+def _split(rows: Sequence[Any], buckets: int, width: int, *, team: bool = True) -> Clock:
+    """(bucket, assignee, *counts) rows as a Clock."""
+    daily = sum_by(rows, 0, width, skip=2) if team else {}
+    mine = sum_by([r for r in rows if r[1] is not None], 1, width, skip=2)
+    return Clock([daily.get(b, [0] * width) for b in range(buckets)], mine)
 
 
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """How many tickets have each state key and each arrival key; with ``times``,
-    columns of epoch seconds, one entry per ticket read: ``answered`` (the first
-    response) None outside the range; ``ended`` (resolved or closed) None when the
-    ticket was still open at the range's end; ``paused`` (the business time it spent
-    waiting on the guardian) None unless it was resolved in the range, and then
-    ``ended`` is when."""
-
-    states: Counter[int]
-    arrivals: Counter[int]
-    created: Sequence[float] = ()
-    answered: Sequence[float | None] = ()
-    ended: Sequence[float | None] = ()
-    paused: Sequence[float | None] = ()
-
-
-def _epoch(conn: Connection, column: ColumnElement[datetime]) -> ColumnElement[float]:
-    """Epoch seconds in the database: SQLite stores UTC text (julianday's double is
-    within 50 microseconds), PostgreSQL timestamptz."""
-    if conn.dialect.name == "postgresql":  # date_part: float8 (extract gives numeric)
-        return cast(func.date_part("epoch", column), Float)
-    return (func.julianday(column) - 2440587.5) * 86400.0
-
-
-def scan(
-    conn: Connection,
-    window: Window,
-    older_than: Sequence[datetime],
-    *,
-    times: bool,
-    staff_id: int | None = None,
-) -> Scan:
-    """Every ticket that counts in the range or now: open at some point in it, due,
-    answered or resolved in it, or unfinished now; with ``staff_id`` only those
-    assigned to or opened by them. ``older_than``: the age bands' limits, earliest
-    first (a ticket's band is how many of them it was created at or before).
-
-    A first response stops its clock when the first reply goes out, or when the ticket
-    is resolved or closed without one. A clock that has not stopped is breached once
-    its due time passed while it ran (before now, or before the ticket went pending on
-    the guardian: the wait does not count). A ticket closed without being resolved (it
-    waited on the guardian too long) has no resolution figure."""
+def arrivals(conn: Connection, days: Days) -> list[tuple[int, str, str, int]]:
+    """(bucket, channel, category, tickets) for the tickets that arrived in the range."""
     t = _t.c
-    frd, rd = t.first_response_due_at, t.resolution_due_at
+    rows = per_day(
+        conn,
+        t.created_at,
+        days,
+        [_count()],
+        # Every channel and category named: SQLite reads the index (channel, category,
+        # created_at) in ranges, in its order, so grouping sorts nothing.
+        where=[t.channel.in_(CHANNELS), t.category.in_(CATEGORIES)],
+        group_by=[t.channel, t.category],
+    )
+    return [(b, channel, category, n) for b, channel, category, n in rows if n]
+
+
+def calls_taken(conn: Connection, days: Days, staff: Sequence[int]) -> dict[int, int]:
+    """Phone and walk-in tickets each staff member opened in the range."""
+    t = _t.c
+    if not staff:
+        return {}
+    statement = (
+        select(t.created_by_id, _count())
+        .where(
+            LIVE,
+            t.created_by_id.in_(sorted(staff)),
+            t.channel.in_(CALLS),
+            t.created_at >= days.start,
+            t.created_at < days.end,
+        )
+        .group_by(t.created_by_id)
+    )
+    return {taker: n for taker, n in conn.execute(statement)}
+
+
+def first_response_clock(
+    conn: Connection, days: Days, now: datetime, staff: Sequence[int], *, team: bool = True
+) -> Clock:
+    """First responses due in the range: per bucket (``team``) and per staff member."""
+    t = _t.c
+    due = t.first_response_due_at
     answered = func.coalesce(t.first_response_at, t.resolved_at, t.closed_at)
-    ended = func.coalesce(t.resolved_at, t.closed_at)
-    stopped = func.coalesce(t.pending_since, literal(window.now, t.pending_since.type))
-    unfinished = t.status.in_(UNFINISHED)
-    fr_in, res_in = window.holds(t.first_response_at), window.holds(t.resolved_at)
-    first = case(
-        (not_(window.holds(frd)), 0),
-        (answered <= frd, MET),
-        (or_(answered.is_not(None), frd < stopped), BREACHED),
-        else_=NOT_YET_DUE,
+    # Breached: answered after its due time, or not answered and due before it went
+    # pending on the guardian (or before now).
+    ran_until = func.coalesce(
+        t.first_response_at, t.resolved_at, t.closed_at, t.pending_since, literal(now, due.type)
     )
-    resolution = case(
-        (not_(window.holds(rd)), 0),
-        (t.resolved_at <= rd, MET),
-        (t.resolved_at.is_not(None), BREACHED),
-        (t.closed_at.is_not(None), 0),
-        (rd < stopped, BREACHED),
-        else_=NOT_YET_DUE,
+    aggregates = [_count(), _count(answered <= due), _count(due < ran_until)]
+    rows = per_day_and_assignee(conn, due, days, aggregates, staff, team=team)
+    return _split(rows, days.count, 3, team=team)
+
+
+def resolution_clock(conn: Connection, days: Days, now: datetime) -> Clock:
+    """Resolutions due in each bucket (a ticket closed unresolved left out)."""
+    t = _t.c
+    due = t.resolution_due_at
+    counted = or_(t.resolved_at.is_not(None), t.closed_at.is_(None))
+    ran_until = func.coalesce(t.resolved_at, t.pending_since, literal(now, due.type))
+    aggregates = [
+        _count(counted),
+        _count(t.resolved_at <= due),
+        _count(and_(counted, due < ran_until)),
+    ]
+    daily = sum_by(per_day(conn, due, days, aggregates), 0, 3, skip=1)
+    return Clock([daily.get(b, [0, 0, 0]) for b in range(days.count)], {})
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Tickets resolved in the range: per bucket, per assignee, and the values of the
+    ``extra`` aggregates asked for, per row read."""
+
+    per_day: list[int]
+    per_assignee: dict[int, int]
+    extra: list[tuple[Any, ...]]
+
+
+def resolved(
+    conn: Connection,
+    days: Days,
+    staff: Sequence[int],
+    *,
+    team: bool = True,
+    extra: Sequence[ColumnElement[Any]] = (),
+) -> Resolved:
+    """Tickets resolved in the range: per bucket (``team``) and per staff member."""
+    rows = per_day_and_assignee(conn, _t.c.resolved_at, days, [_count(), *extra], staff, team=team)
+    clock = _split(rows, days.count, 1, team=team)
+    return Resolved(
+        [n for (n,) in clock.per_day],
+        {who: n for who, (n,) in clock.per_assignee.items()},
+        [tuple(r[3:]) for r in rows],
     )
-    band = case(
-        *((t.created_at <= limit, len(older_than) + 1 - i) for i, limit in enumerate(older_than)),
-        else_=1,
+
+
+def closed_unresolved(conn: Connection, days: Days) -> list[int]:
+    """Per bucket, tickets closed in the range without being resolved."""
+    t = _t.c
+    rows = per_day(conn, t.closed_at, days, [_count()], where=[t.resolved_at.is_(None)])
+    daily = sum_by(rows, 0, 1, skip=1)
+    return [daily.get(b, [0])[0] for b in range(days.count)]
+
+
+def open_before(conn: Connection, days: Days, arrived: int, ended: int) -> int:
+    """Tickets open when the range began (arrived before it, not resolved or closed
+    before it), from counts already read: those never resolved nor closed, less those
+    that arrived since, plus those that ended since (``arrived`` and ``ended`` in the
+    range; the few after it counted here). Each an index range, none the whole range."""
+    t = _t.c
+    end = days.end
+    never = select(_count()).where(LIVE, t.resolved_at.is_(None), t.closed_at.is_(None))
+    later_arrivals = select(_count()).where(
+        LIVE, t.channel.in_(CHANNELS), t.category.in_(CATEGORIES), t.created_at >= end
     )
-    state = (
-        func.coalesce(t.assignee_id, 0) * 512
-        + case((unfinished, band), else_=0) * 64
-        + case((t.status == TicketStatus.PENDING, 32), else_=0)
-        + first * 8
-        + resolution * 2
-        + case((res_in, 1), else_=0)
+    later_resolved = select(_count()).where(LIVE, t.resolved_at >= end)
+    later_closed = select(_count()).where(LIVE, t.resolved_at.is_(None), t.closed_at >= end)
+    n_never, n_arrived, n_resolved, n_closed = (
+        conn.execute(q).scalar_one() for q in (never, later_arrivals, later_resolved, later_closed)
     )
-    taker = case((t.channel.in_(CALLS), func.coalesce(t.created_by_id, 0)), else_=0)
-    channel = case({c.value: i for i, c in enumerate(CHANNELS)}, value=t.channel, else_=0)
-    category = case({c.value: i for i, c in enumerate(CATEGORIES)}, value=t.category, else_=0)
-    arrival = case((window.holds(t.created_at), taker * 64 + channel * 16 + category))
-    columns: list[ColumnElement[Any]] = [state, arrival]
-    if times:
-        columns += [
-            _epoch(conn, t.created_at),
-            case((fr_in, _epoch(conn, t.first_response_at))),
-            case((ended < window.end, _epoch(conn, ended))),
-            case((res_in, t.paused_seconds)),
-        ]
-    statement = select(*columns).where(
-        _LIVE,
-        or_(
-            and_(t.created_at < window.end, or_(ended.is_(None), ended > window.start)),
-            fr_in,
-            res_in,
-            unfinished,
-            window.holds(frd),
-            window.holds(rd),
-        ),
+    return n_never - (arrived + n_arrived) + (ended + n_resolved + n_closed)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRow:
+    """Unfinished tickets of one status and assignee, and how many of them arrived at or
+    before each age limit (the limits earliest first)."""
+
+    status: str
+    assignee_id: int | None
+    count: int
+    older: tuple[int, ...]
+
+
+def open_now(
+    conn: Connection, limits: Sequence[datetime], *, staff_id: int | None = None
+) -> list[OpenRow]:
+    """Unfinished tickets per status and assignee (``staff_id``: theirs only)."""
+    t = _t.c
+    statement = (
+        select(
+            t.status,
+            t.assignee_id,
+            _count(),
+            *(_count(t.created_at <= limit) for limit in limits),
+        )
+        .where(LIVE, t.status.in_(UNFINISHED))
+        .group_by(t.status, t.assignee_id)
     )
     if staff_id is not None:
-        statement = statement.where(or_(t.assignee_id == staff_id, t.created_by_id == staff_id))
-    # The driver's own rows, a batch at a time: SQLAlchemy's Row objects would add half
-    # again to reading 100,000 of them (these columns need no conversion), and 100,000
-    # rows alive at once would make Python's garbage collector walk them several times.
-    cursor = conn.execute(statement).cursor
-    states: Counter[int] = Counter()
-    arrivals: Counter[int] = Counter()
-    read: list[list[Any]] = [[] for _ in columns[2:]]
-    while rows := cursor.fetchmany(5000):
-        states.update(map(itemgetter(0), rows))
-        arrivals.update(map(itemgetter(1), rows))
-        for i, column in enumerate(read, start=2):
-            column.extend(map(itemgetter(i), rows))
-    arrivals.pop(None, None)  # type: ignore[call-overload]
-    return Scan(states, arrivals, *read)
+        statement = statement.where(t.assignee_id == staff_id)
+    return [
+        OpenRow(status, who, n, tuple(older)) for status, who, n, *older in conn.execute(statement)
+    ]
+
+
+def is_pending(row: OpenRow) -> bool:
+    return row.status == TicketStatus.PENDING
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
-"""supervisors' settings and decisions: public holidays the helpdesk works all the same
-(open_day), emails that could not be imported (mail_import_failure), restricted
+"""supervisors' settings, decisions and dashboard: public holidays the helpdesk works all
+the same (open_day), emails that could not be imported (mail_import_failure), restricted
 relationships to review (a partial index), failed mail a supervisor discarded
-(outbox_message.discarded_at)
+(outbox_message.discarded_at), and for the service-level figures each ticket's measured
+business times (ticket.*_business_seconds) and partial indexes over live tickets
 
 Revision ID: 0008
 Revises: 0007
@@ -18,6 +19,50 @@ revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+_LIVE = "merged_into_id IS NULL"
+# The service-level figures' indexes (data/tables/tickets.py says what each serves).
+SLA_INDEXES: tuple[tuple[str, list[str]], ...] = (
+    ("ix_ticket_sla_arrived", ["channel", "category", "created_at"]),
+    ("ix_ticket_sla_calls", ["created_by_id", "channel", "created_at"]),
+    (
+        "ix_ticket_sla_first_due",
+        [
+            "assignee_id",
+            "first_response_due_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "pending_since",
+        ],
+    ),
+    (
+        "ix_ticket_sla_resolution_due",
+        ["resolution_due_at", "resolved_at", "closed_at", "pending_since"],
+    ),
+    (
+        "ix_ticket_sla_resolved",
+        [
+            "assignee_id",
+            "resolved_at",
+            "business_calendar_key",
+            "resolution_measured_at",
+            "resolution_business_seconds",
+        ],
+    ),
+    ("ix_ticket_sla_ended", ["resolved_at", "closed_at"]),
+    ("ix_ticket_sla_open", ["status", "assignee_id", "created_at"]),
+    (
+        "ix_ticket_sla_answered",
+        ["first_response_at", "business_calendar_key", "first_response_business_seconds"],
+    ),
+)
+TICKET_COLUMNS = (
+    ("first_response_business_seconds", sa.Float()),
+    ("resolution_business_seconds", sa.Float()),
+    ("resolution_measured_at", sqlmodel.sql.sqltypes.UTCDateTime()),
+    ("business_calendar_key", sa.Integer()),
+)
 
 
 def upgrade() -> None:
@@ -56,9 +101,23 @@ def upgrade() -> None:
         "outbox_message",
         sa.Column("discarded_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     )
+    for name, type_ in TICKET_COLUMNS:  # empty: the figures measure them until stored
+        op.add_column("ticket", sa.Column(name, type_, nullable=True))
+    for name, columns in SLA_INDEXES:  # over live tickets only: a merged one counts nowhere
+        op.create_index(
+            name,
+            "ticket",
+            columns,
+            sqlite_where=sa.text(_LIVE),
+            postgresql_where=sa.text(_LIVE),
+        )
 
 
 def downgrade() -> None:
+    for name, _ in reversed(SLA_INDEXES):
+        op.drop_index(name, table_name="ticket")
+    for name, _ in reversed(TICKET_COLUMNS):
+        op.drop_column("ticket", name)
     op.drop_column("outbox_message", "discarded_at")
     op.drop_index("ix_guardian_student_restricted", table_name="guardian_student")
     op.drop_index("ix_mail_import_failure_open", table_name="mail_import_failure")
