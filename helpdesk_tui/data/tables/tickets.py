@@ -67,7 +67,14 @@ class Ticket(SQLModel, table=True):
             "resolution_measured_at",
             "resolution_business_seconds",
         ),
-        _live_index("ix_ticket_sla_ended", "resolved_at", "closed_at"),
+        _live_index(
+            "ix_ticket_sla_ended",
+            "resolved_at",
+            "closed_at",
+            "business_calendar_key",
+            "resolution_measured_at",
+            "resolution_business_seconds",
+        ),
         _live_index("ix_ticket_sla_open", "status", "assignee_id", "created_at"),
         _live_index(
             "ix_ticket_sla_answered",

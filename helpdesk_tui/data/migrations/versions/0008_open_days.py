@@ -50,7 +50,16 @@ SLA_INDEXES: tuple[tuple[str, list[str]], ...] = (
             "resolution_business_seconds",
         ],
     ),
-    ("ix_ticket_sla_ended", ["resolved_at", "closed_at"]),
+    (
+        "ix_ticket_sla_ended",
+        [
+            "resolved_at",
+            "closed_at",
+            "business_calendar_key",
+            "resolution_measured_at",
+            "resolution_business_seconds",
+        ],
+    ),
     ("ix_ticket_sla_open", ["status", "assignee_id", "created_at"]),
     (
         "ix_ticket_sla_answered",
