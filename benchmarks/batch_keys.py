@@ -10,6 +10,10 @@ demo district kept between runs (benchmarks/.data/batch-keys-<guardians>.sqlite3
 about a third of the demo's guardians have no account).
 
     .venv/bin/python benchmarks/batch_keys.py [--families 1000 10000] [--email-only]
+        [--postgresql]
+
+With ``--postgresql`` the district is kept on the test server (HELPDESK_TEST_DATABASE_URL)
+and each run has a copy of its own (CREATE DATABASE ... TEMPLATE).
 """
 
 import argparse
@@ -25,7 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_db import DATA, kept_database_url  # noqa: E402
+from bench_db import DATA, PG_ADMIN, kept_database_url  # noqa: E402
+from sqlalchemy import create_engine, inspect, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from helpdesk_tui.data import migrate  # noqa: E402
 from helpdesk_tui.data.demo.seed import seed_demo_district  # noqa: E402
@@ -34,23 +40,43 @@ from helpdesk_tui.data.engine import Database, build_engine  # noqa: E402
 NO_ACCOUNT_SHARE = 0.32  # of the demo's guardians, measured: 192 of 600
 
 
-def kept_district(families: int) -> Path:
-    """A demo district with about ``families`` guardians with rights and no account."""
+def kept_district(families: int, backend: str) -> str:
+    """A demo district with about ``families`` guardians with rights and no account: the
+    SQLite file's path, or the PostgreSQL database's URL."""
     guardians = round(families / NO_ACCOUNT_SHARE)
     name = f"batch-keys-{guardians}"
     path = DATA / f"{name}.sqlite3"
-    if not path.exists():
+    url = kept_database_url(backend, name)
+    if backend == "sqlite" and path.exists():
+        return str(path)
+    engine = build_engine(url)
+    seeded = inspect(engine).has_table("guardian")
+    engine.dispose()
+    if not seeded:
         started = time.perf_counter()
-        database = Database(build_engine(kept_database_url("sqlite", name)))
+        database = Database(build_engine(url))
         migrate.upgrade(database.engine)
         seed_demo_district(database, guardians=guardians, seed=7)
         database.checkpoint()
         database.dispose()
         print(f"  generated {guardians:,} guardians in {time.perf_counter() - started:.0f} s")
-    return path
+    return str(path) if backend == "sqlite" else url
 
 
-def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
+def _pg_copy(kept_url: str, *, drop: bool = False) -> str:
+    """A copy of the kept PostgreSQL district for one run (or, with ``drop``, gone)."""
+    kept = make_url(kept_url).database
+    copy = f"{kept}_run"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)'))
+        if not drop:
+            conn.execute(text(f'CREATE DATABASE "{copy}" TEMPLATE "{kept}"'))
+    admin.dispose()
+    return make_url(kept_url).set(database=copy).render_as_string(hide_password=False)
+
+
+def one_run(kept: str, *, letters: bool) -> dict[str, float]:
     """In this process: a run over a fresh copy of ``kept``; its figures."""
     from helpdesk_tui.services.key_batches import (
         BatchChoice,
@@ -64,9 +90,12 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
     from helpdesk_tui.vocabulary import UsageCondition
 
     folder = Path(tempfile.mkdtemp(prefix="batch-keys-"))
-    copy = folder / "district.sqlite3"
-    shutil.copyfile(kept, copy)
-    database = Database(build_engine(f"sqlite:///{copy}"))
+    if kept.startswith("postgresql"):
+        url = _pg_copy(kept)
+    else:
+        shutil.copyfile(kept, folder / "district.sqlite3")
+        url = f"sqlite:///{folder / 'district.sqlite3'}"
+    database = Database(build_engine(url))
     actor = authenticate(database, username="demo-supervisor", password="demo-password")
     ready = _rss()  # signed in: argon2 alone takes 64 MB
     choice = BatchChoice(UsageCondition.NO_ACCOUNT, email=True, letters=letters)
@@ -109,6 +138,8 @@ def one_run(kept: Path, *, letters: bool) -> dict[str, float]:
         **{f"rss_at_{k}": v for k, v in rss.items()},
     }
     database.dispose()
+    if kept.startswith("postgresql"):
+        _pg_copy(kept, drop=True)
     shutil.rmtree(folder, ignore_errors=True)
     return figures
 
@@ -129,20 +160,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--families", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--email-only", action="store_true", help="No letters, no PDF.")
-    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # a child's own run
+    parser.add_argument("--postgresql", action="store_true", help="On the test server.")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # a child's own run
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one_run(args.one, letters=not args.email_only)))
         return
     what = "email only" if args.email_only else "email and letters"
     load = os.getloadavg()[0]
+    backend = "postgresql" if args.postgresql else "sqlite"
     print(
-        f"Batch keys on SQLite, whole district, no-account list, {what} "
+        f"Batch keys on {'PostgreSQL' if args.postgresql else 'SQLite'}, whole district, no-account list, {what} "
         f"({os.cpu_count()} cores, load average {load:.1f} at the start):"
     )
     for families in args.families:
-        kept = kept_district(families)
-        command = [sys.executable, __file__, "--one", str(kept)]
+        kept = kept_district(families, backend)
+        command = [sys.executable, __file__, "--one", kept]
         child = subprocess.run(
             command + (["--email-only"] if args.email_only else []),
             capture_output=True,
