@@ -248,3 +248,25 @@ def test_a_letters_file_that_exists_is_refused_before_any_key_is_issued(db, tmp_
                 letters_to=target,
             )  # fmt: skip
     assert rows(db, KeyBatch) == 0 and taken.read_bytes() == b"someone's file"
+
+
+def test_letters_of_a_group_that_never_committed_are_not_taken_for_its_keys(db, tmp_path):
+    """A group's letters reach the disk before its commit: killed (here rolled back)
+    after that, its file stays, with keys that were never saved. The run resumed gives
+    those families new keys; the PDF holds each family once, with the key saved."""
+    world = build_world(db, extra=5)
+    with db.write() as s:
+        started = start_key_batch(s, actor=world.supervisor, choice=oak(), letters_folder=tmp_path)
+    keys_before = rows(db, ActivationKey)
+    with pytest.raises(RuntimeError), db.write() as s:
+        continue_key_batch(s, actor=world.supervisor, batch_id=started.batch_id, limit=3)
+        raise RuntimeError("killed before the commit")
+    stale = list((tmp_path / "batch-1-letters").glob("letters-*.pdf"))
+    assert len(stale) == 1 and rows(db, ActivationKey) == keys_before  # on disk, not saved
+    with db.write() as s:  # other families first: the next group is not the same
+        continue_key_batch(s, actor=world.supervisor, batch_id=started.batch_id, limit=2)
+    done = run_to_end(db, world.supervisor, started.batch_id)
+
+    pages = letters_in(db, world.supervisor, done.letters_to)
+    assert {state for _, state, _ in pages} == {"active"}
+    assert len(pages) == len({gid for gid, _, _ in pages}) == done.issued
