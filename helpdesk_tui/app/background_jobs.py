@@ -1,6 +1,7 @@
 """What a desk does in the background while staff work: deliver the outbox, read the
 support mailbox, close tickets left waiting too long, tell supervisors of newly
-blocked guardians, and write the day's audit anchor to the data dir. Each run is one
+blocked guardians, store the business times the service-level figures read, and write
+the day's audit anchor to the data dir. Each run is one
 log line; a database that cannot be reached shows the app's banner, never ends the
 app."""
 

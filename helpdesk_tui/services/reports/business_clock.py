@@ -15,6 +15,8 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from itertools import repeat
+from operator import sub
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -60,15 +62,13 @@ class BusinessClock:
             self._after.append(total)
 
     def elapsed(self, moments: Iterable[float]) -> list[float]:
-        """Business seconds from the window's start to each instant (epoch seconds)."""
-        opens, shift, after = self._opens, self._shift, self._after
-
-        def one(t: float) -> float:
-            j = bisect_right(opens, t)
-            v, a = t - shift[j], after[j]
-            return v if v < a else a
-
-        return [one(t) for t in moments]
+        """Business seconds from the window's start to each instant (epoch seconds):
+        a bisect over the days' openings per instant, the rest two list lookups, each
+        step mapped over all the instants at once (no Python call per instant)."""
+        instants = list(moments)
+        spans = list(map(bisect_right, repeat(self._opens), instants))
+        shifted = map(sub, instants, map(self._shift.__getitem__, spans))
+        return list(map(min, shifted, map(self._after.__getitem__, spans)))
 
     def between(self, start: float, end: float) -> float:
         """Business seconds from ``start`` to ``end`` (epoch seconds)."""

@@ -9,8 +9,8 @@ per-agent table and their own overdue tickets; the team's totals are left out (N
 not refused, so one screen serves both. A school clerk is refused.
 
 The database counts (service_level_queries: a few rows per business day, channel or
-assignee, never one per ticket); the percentiles read the stored business times at the
-ranks needed (business_times); Python adds up.
+assignee, never one per ticket); the percentiles read the business times stored on the
+tickets, measuring only those that do not hold (business_times); Python adds up.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
