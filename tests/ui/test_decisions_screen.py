@@ -2,12 +2,22 @@
 after the toasts are gone; F8 shows the counts and d opens the lists; each list's
 action works in place and reaches the database; agents do not get them."""
 
+from datetime import UTC, datetime, timedelta
+
 from sqlmodel import col, select
 
 from helpdesk_tui.data.engine import Database
-from helpdesk_tui.data.tables import AuditEvent, MailImportFailure, OutboxMessage, VerificationBlock
+from helpdesk_tui.data.tables import (
+    AuditEvent,
+    GuardianStudent,
+    MailImportFailure,
+    OutboxMessage,
+    Ticket,
+    VerificationBlock,
+)
 from helpdesk_tui.screens.guardian import GuardianDetailScreen
 from helpdesk_tui.screens.reports import DecisionsScreen, ServiceLevelsScreen
+from helpdesk_tui.screens.tickets.ticket_detail import TicketDetailScreen
 from tests.ui.helpers import SIZE, make_app, rows, settle, sign_in, text_of
 from tests.unit.test_decisions import make_one_of_each
 
@@ -126,3 +136,56 @@ async def test_an_agent_gets_neither_the_lists_nor_the_header_count(sqlite_seede
         assert isinstance(app.screen, ServiceLevelsScreen)
         assert "to decide" not in app.sub_title
         assert text_of(pilot, "#levels-decisions") == ""
+
+
+async def test_the_other_actions_of_each_list(sqlite_seeded: Database):
+    """Restrictions (r), discarding a failed email (x), trying an unimported one again
+    (t), and a ticket due within the hour opened with Enter."""
+    made = make_one_of_each(sqlite_seeded)
+    with sqlite_seeded.write() as s:  # due in half an hour from now, as the screen reads it
+        s.get(Ticket, made["ticket"]).due_at = datetime.now(UTC) + timedelta(minutes=30)
+    app = make_app(sqlite_seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _decisions(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        link = screen.lists.restricted[0]
+        await pilot.press("r", *"Court order lifted, copy on file", "enter")
+        await settle(pilot)
+        assert (link.guardian_id, link.student_id) not in {
+            (e.guardian_id, e.student_id) for e in screen.lists.restricted
+        }
+        await pilot.press("3", "x", *"Address corrected, sent by letter", "enter")
+        await settle(pilot)
+        assert made["mail"] not in {e.outbox_id for e in screen.lists.mail_failed}
+        await pilot.press("4", "t")
+        await settle(pilot)
+        assert screen.lists.mail_unimported == []
+        await pilot.press("5")
+        await settle(pilot)
+        assert rows(pilot, "#decisions-table")[0][1] == "Clave perdida"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketDetailScreen)
+    with sqlite_seeded.read() as s:
+        cleared = s.exec(
+            select(GuardianStudent).where(
+                col(GuardianStudent.guardian_id) == link.guardian_id,
+                col(GuardianStudent.student_id) == link.student_id,
+            )
+        ).one()
+        mail = s.get(OutboxMessage, made["mail"])
+        failure = s.get(MailImportFailure, made["failure"])
+        reasons = dict(
+            s.exec(
+                select(AuditEvent.action, AuditEvent.reason).where(
+                    col(AuditEvent.action).in_(["restriction_cleared", "mail_discarded"])
+                )
+            ).all()
+        )
+    assert not cleared.restricted and mail.discarded_at is not None
+    assert (mail.status, failure.outcome) == ("failed", "retry")
+    assert reasons == {
+        "restriction_cleared": "Court order lifted, copy on file",
+        "mail_discarded": "Address corrected, sent by letter",
+    }
