@@ -22,10 +22,12 @@ counts the tickets with a time that does not hold.
 """
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter, sub
 from typing import Any
 
 from sqlalchemy import (
@@ -133,14 +135,16 @@ RESOLUTION = _Measure(_t.c.resolution_business_seconds, _t.c.resolved_at, resolu
 
 
 def _durations(clock: BusinessClock, rows: Sequence[Any], resolution: bool) -> list[float]:
-    """Business seconds of (created, until[, paused]) epoch rows."""
+    """Business seconds of (created, until[, paused]) epoch rows, as ``_seconds``
+    stores them (each step mapped over all the rows: after a calendar change, a report
+    measures every ticket of its range)."""
     if not rows:
         return []
-    created = clock.elapsed(r[0] for r in rows)
-    ended = clock.elapsed(r[1] for r in rows)
-    if not resolution:
-        return [_seconds(e - c) for c, e in zip(created, ended, strict=True)]
-    return [_seconds(e - c - r[2]) for c, e, r in zip(created, ended, rows, strict=True)]
+    created = clock.elapsed(map(itemgetter(0), rows))
+    spent: Iterable[float] = map(sub, clock.elapsed(map(itemgetter(1), rows)), created)
+    if resolution:
+        spent = map(sub, spent, map(itemgetter(2), rows))
+    return list(map(round, map(max, spent, repeat(0.0)), repeat(6)))
 
 
 def _seconds(value: float) -> float:
