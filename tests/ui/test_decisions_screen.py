@@ -55,6 +55,11 @@ async def test_a_supervisor_works_each_mail_list_in_place(sqlite_seeded: Databas
     app = make_app(sqlite_seeded)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _decisions(pilot)
+        with sqlite_seeded.read() as s:  # opened once, read (and audited) once
+            opened = s.exec(
+                select(AuditEvent.id).where(col(AuditEvent.action) == "decisions_viewed")
+            ).all()
+        assert len(opened) == 1
         await pilot.press("3")  # email not sent
         await settle(pilot)
         [row] = [r for r in rows(pilot, "#decisions-table") if r[1] == "Your portal username"]

@@ -102,7 +102,8 @@ class DecisionsScreen(DeskScreen[None]):
         self.action_reload()
 
     def on_screen_resume(self) -> None:
-        if self.back_from_elsewhere:
+        # Not on first showing: on_mount is already reading (and auditing) the lists.
+        if self.lists is not None and self.back_from_elsewhere:
             self.action_reload()
 
     # -- reading ------------------------------------------------------------------------
