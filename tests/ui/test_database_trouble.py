@@ -102,8 +102,10 @@ async def test_a_deadlock_with_another_desk_is_retried_without_a_word(pg_seeded,
     def other_desk() -> None:
         with pg_seeded.engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-            # Wait until the app holds the guardian and waits for the audit lock...
-            for _ in range(200):
+            # Wait until the app holds the guardian and waits for the audit lock (a
+            # loaded machine may take a while to get there: without the wait there is no
+            # deadlock, only a queue, and the test would fail for the wrong reason)...
+            for _ in range(1200):
                 waiting = conn.execute(
                     text(
                         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
